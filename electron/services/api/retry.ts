@@ -1,0 +1,47 @@
+import { ApiError } from "../../../shared/errors.js";
+
+export interface RetryPolicy {
+  /** total attempts, the first included */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 250, maxDelayMs: 4000 };
+
+/** Exponential backoff with full jitter; attempt 1 is the first retry. */
+export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(cap / 2 + (random() * cap) / 2);
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new ApiError("cancelled", "The call was cancelled."));
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new ApiError("cancelled", "The call was cancelled."));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Run `fn` again after retryable failures. Only for calls that are safe to
+ * repeat: a command or a write must never run twice because a reply was lost.
+ */
+export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy, signal?: AbortSignal): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const retry = e instanceof ApiError && e.retryable && attempt < policy.attempts && !signal?.aborted;
+      if (!retry) throw e;
+      await sleep(backoffDelay(policy, attempt), signal);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * A stopped project starts on the first call that reaches it, and that call
+ * may time out while it starts (v1: HTTP 200 {event:"error", error:"timeout"}).
+ * Retrying the user's own command could run it twice, so a harmless probe
+ * (`true`) is repeated instead until the project answers; only then does the
+ * real command run, once.
+ */
+import { ApiError, isApiError } from "../../../shared/errors.js";
+import { backoffDelay, sleep, type RetryPolicy } from "../api/retry.js";
+import type { Backend, Op } from "./backend.js";
+
+export interface StartOptions extends Op {
+  /** give up after this long, ms */
+  deadlineMs?: number;
+  /** called before each new probe, for progress in the UI */
+  onWaiting?: (attempt: number, elapsedMs: number) => void;
+  now?: () => number;
+}
+
+const PROBE_POLICY: RetryPolicy = { attempts: Infinity, baseDelayMs: 500, maxDelayMs: 5000 };
+
+export async function ensureProjectRunning(backend: Backend, project_id: string, o: StartOptions = {}): Promise<void> {
+  const now = o.now ?? Date.now;
+  const start = now();
+  const deadline = start + (o.deadlineMs ?? 90_000);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await backend.exec({ project_id, command: "true", timeout: 5 }, { signal: o.signal });
+      return;
+    } catch (e) {
+      const starting = isApiError(e, "project-starting") || isApiError(e, "timeout") || isApiError(e, "network");
+      if (!starting) throw e;
+      if (now() >= deadline) {
+        throw new ApiError("project-starting", `The project did not start within ${Math.round((deadline - start) / 1000)} s.`, {
+          hint: "The server may be busy; try again in a minute, or restart the project.",
+          retryable: true,
+          cause: e,
+        });
+      }
+    }
+    o.onWaiting?.(attempt, now() - start);
+    await sleep(Math.min(backoffDelay(PROBE_POLICY, attempt), Math.max(0, deadline - now())), o.signal);
+  }
+}
+
+/**
+ * Run a user's command on a project that may be stopped: probe it up first
+ * (unless it answered recently), then run the command exactly once.
+ */
+export class ProjectRunner {
+  private readonly alive = new Map<string, number>();
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly freshMs = 30_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async exec(input: Parameters<Backend["exec"]>[0], o: StartOptions = {}) {
+    const seen = this.alive.get(input.project_id);
+    if (seen === undefined || this.now() - seen > this.freshMs) {
+      await ensureProjectRunning(this.backend, input.project_id, o);
+    }
+    try {
+      const r = await this.backend.exec(input, { signal: o.signal });
+      this.alive.set(input.project_id, this.now());
+      return r;
+    } catch (e) {
+      this.alive.delete(input.project_id);
+      if (isApiError(e, "project-starting")) {
+        throw new ApiError("project-starting", "The project stopped and is starting again; the command did not run.", {
+          hint: "Run the command again in a few seconds.",
+          retryable: false,
+          cause: e,
+        });
+      }
+      throw e;
+    }
+  }
+}

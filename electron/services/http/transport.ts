@@ -1,0 +1,204 @@
+/**
+ * The HTTP edge of the app: one pooled undici dispatcher per server, with
+ * timeouts, cancellation, proxies and extra CA certificates. It knows nothing
+ * of CoCalc; it turns every failure into an ApiError and hands back the raw
+ * reply for the API layer to classify.
+ */
+import { Agent, EnvHttpProxyAgent, ProxyAgent, errors as undiciErrors, request, type Dispatcher } from "undici";
+import type { LookupFunction } from "node:net";
+import { rootCertificates } from "node:tls";
+import { ApiError } from "../../../shared/errors.js";
+import { proxyUrlFromPac } from "./proxy.js";
+
+export interface RawReply {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+export interface TransportOptions {
+  /** Extra CA certificates (PEM) trusted for this server, added to the system's. */
+  caPem?: string;
+  /**
+   * The system's proxy decision for a URL, as a PAC result string
+   * ("DIRECT", "PROXY host:port; DIRECT"): Electron's session.resolveProxy.
+   * Without it, HTTP(S)_PROXY and NO_PROXY from the environment apply.
+   */
+  resolveProxy?: (url: string) => Promise<string>;
+  /** Keep-alive connections per origin. A few suffice: calls queue on them. */
+  connections?: number;
+  /** Largest reply body accepted, in bytes. */
+  maxReplyBytes?: number;
+  /** Name resolution, replaceable so DNS failures can be produced on loopback. */
+  lookup?: LookupFunction;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface SendOptions {
+  method?: "POST" | "GET";
+  headers: Record<string, string>;
+  body?: string;
+  /** ms until the call is abandoned with a timeout error */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_MAX_REPLY = 256 * 1024 * 1024;
+
+export class HttpTransport {
+  private readonly opts: TransportOptions;
+  private readonly dispatchers = new Map<string, Dispatcher>();
+
+  constructor(opts: TransportOptions = {}) {
+    this.opts = opts;
+  }
+
+  async send(url: string, o: SendOptions): Promise<RawReply> {
+    if (o.signal?.aborted) throw cancelled();
+    const dispatcher = await this.dispatcherFor(url);
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(), o.timeoutMs);
+    const signal = o.signal ? AbortSignal.any([o.signal, timer.signal]) : timer.signal;
+    try {
+      const res = await request(url, {
+        method: o.method ?? "POST",
+        headers: o.headers,
+        body: o.body,
+        dispatcher,
+        signal,
+        // The overall timer rules; undici's own would fire with less context.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
+      const text = await res.body.text();
+      const ct = res.headers["content-type"];
+      return { status: res.statusCode, contentType: Array.isArray(ct) ? ct.join(",") : (ct ?? ""), text };
+    } catch (e) {
+      if (o.signal?.aborted) throw cancelled(e);
+      if (timer.signal.aborted) {
+        throw new ApiError("timeout", `No answer from ${originOf(url)} within ${Math.round(o.timeoutMs / 1000)} s.`, {
+          cause: e,
+        });
+      }
+      throw networkError(url, e);
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
+  /** Open connections are kept per origin; close them all. */
+  async close(): Promise<void> {
+    const all = [...this.dispatchers.values()];
+    this.dispatchers.clear();
+    await Promise.all(all.map((d) => d.close().catch(() => undefined)));
+  }
+
+  private async dispatcherFor(url: string): Promise<Dispatcher> {
+    let proxy: string | null | undefined;
+    if (this.opts.resolveProxy) {
+      proxy = proxyUrlFromPac(await this.opts.resolveProxy(url));
+    }
+    const key = `${originOf(url)}|${proxy ?? (this.opts.resolveProxy ? "direct" : "env")}`;
+    let d = this.dispatchers.get(key);
+    if (!d) {
+      d = this.makeDispatcher(proxy);
+      this.dispatchers.set(key, d);
+    }
+    return d;
+  }
+
+  private makeDispatcher(proxy: string | null | undefined): Dispatcher {
+    const connect = {
+      ...(this.opts.caPem ? { ca: [...rootCertificates, this.opts.caPem] } : {}),
+      ...(this.opts.lookup ? { lookup: this.opts.lookup } : {}),
+    };
+    const common = {
+      connections: this.opts.connections ?? 4,
+      keepAliveTimeout: 30_000,
+      maxResponseSize: this.opts.maxReplyBytes ?? DEFAULT_MAX_REPLY,
+      connect,
+    };
+    if (proxy) return new ProxyAgent({ ...common, uri: proxy, requestTls: connect });
+    if (proxy === null) return new Agent(common);
+    const env = this.opts.env ?? process.env;
+    const hasEnvProxy = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"].some((k) => env[k]);
+    if (!hasEnvProxy) return new Agent(common);
+    return new EnvHttpProxyAgent({
+      ...common,
+      requestTls: connect,
+      httpProxy: env.HTTP_PROXY ?? env.http_proxy,
+      httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
+      noProxy: env.NO_PROXY ?? env.no_proxy,
+    });
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+function cancelled(cause?: unknown): ApiError {
+  return new ApiError("cancelled", "The call was cancelled.", { cause });
+}
+
+const TLS_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_UNTRUSTED",
+  "ERR_SSL_WRONG_VERSION_NUMBER",
+]);
+
+/** Map a low-level failure to the error a person can act on. */
+export function networkError(url: string, e: unknown): ApiError {
+  const origin = originOf(url);
+  const code = errorCode(e);
+  if (code && (TLS_CODES.has(code) || code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL"))) {
+    return new ApiError("tls", `The secure connection to ${origin} failed (${code}).`, { cause: e });
+  }
+  if (code === "ECONNREFUSED") {
+    return new ApiError("network", `Nothing answers at ${origin} (connection refused).`, {
+      hint: "Check the server URL and that the server is running, then try again.",
+      cause: e,
+    });
+  }
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
+    return new ApiError("network", `The server name in ${origin} could not be found (${code}).`, {
+      hint: "Check the server URL for typos, and your network connection.",
+      cause: e,
+    });
+  }
+  if (e instanceof undiciErrors.ResponseExceededMaxSizeError) {
+    return new ApiError("bad-content", `The reply from ${origin} is larger than this app accepts.`, { cause: e });
+  }
+  if (
+    e instanceof undiciErrors.SocketError ||
+    code === "ECONNRESET" ||
+    code === "EPIPE" ||
+    e instanceof undiciErrors.ResponseContentLengthMismatchError
+  ) {
+    return new ApiError("network", `The connection to ${origin} was closed before the reply was complete.`, {
+      cause: e,
+    });
+  }
+  if (e instanceof undiciErrors.ConnectTimeoutError) {
+    return new ApiError("timeout", `Connecting to ${origin} timed out.`, { cause: e });
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  return new ApiError("network", `The request to ${origin} failed: ${msg}`, { cause: e });
+}
+
+function errorCode(e: unknown): string | undefined {
+  for (let cur: unknown = e, i = 0; cur && i < 5; cur = (cur as { cause?: unknown }).cause, i++) {
+    const c = (cur as { code?: unknown }).code;
+    if (typeof c === "string" && !c.startsWith("UND_ERR")) return c;
+  }
+  return undefined;
+}

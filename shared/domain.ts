@@ -1,0 +1,110 @@
+/**
+ * What features work with, whatever API generation a server speaks. The
+ * backend adapters translate between these and the wire formats; the IPC
+ * contract and the renderer use them as they are.
+ */
+import { z } from "zod";
+import { Uuid } from "./api/common.js";
+import { ApiErrorData } from "./errors.js";
+
+export const Generation = z.enum(["v1", "current"]);
+export type Generation = z.infer<typeof Generation>;
+
+/** A path inside a project, relative to its home folder, as a person types it. */
+export const ProjectPath = z.string().max(4096);
+
+export const ExecInput = z.strictObject({
+  project_id: Uuid,
+  command: z.string().min(1).max(100_000),
+  args: z.array(z.string().max(100_000)).max(10_000).optional(),
+  /** run `command` through bash (args ignored) */
+  bash: z.boolean().optional(),
+  /** working folder, relative to the project's home */
+  path: ProjectPath.optional(),
+  /** seconds */
+  timeout: z.number().positive().max(24 * 3600).optional(),
+  /** characters of stdout and of stderr kept, each */
+  max_output: z.number().int().positive().optional(),
+});
+export type ExecInput = z.infer<typeof ExecInput>;
+
+export const ExecResult = z.object({
+  stdout: z.string(),
+  stderr: z.string(),
+  exit_code: z.number().int(),
+});
+export type ExecResult = z.infer<typeof ExecResult>;
+
+export const FileRef = z.strictObject({ project_id: Uuid, path: ProjectPath });
+export type FileRef = z.infer<typeof FileRef>;
+
+export const FileReadResult = z.union([
+  z.object({ project_id: Uuid, path: z.string(), content: z.string() }),
+  z.object({ project_id: Uuid, path: z.string(), error: ApiErrorData }),
+]);
+export type FileReadResult = z.infer<typeof FileReadResult>;
+
+export const CopyInput = z.strictObject({
+  src_project_id: Uuid,
+  src_path: ProjectPath,
+  target_project_id: Uuid,
+  target_path: ProjectPath.optional(),
+  overwrite_newer: z.boolean().optional(),
+  delete_missing: z.boolean().optional(),
+  backup: z.boolean().optional(),
+  /** seconds without progress before rsync gives up */
+  timeout: z.number().nonnegative().optional(),
+  exclude: z.array(z.string()).optional(),
+  /** ISO date: run no earlier than this */
+  scheduled: z.string().optional(),
+  wait_until_done: z.boolean().optional(),
+});
+export type CopyInput = z.infer<typeof CopyInput>;
+
+/** `copy_id: null` means the copy already ran and finished. */
+export const CopyStarted = z.object({ copy_id: z.string().nullable() });
+export type CopyStarted = z.infer<typeof CopyStarted>;
+
+export const CopyStatus = z.object({
+  copy_id: z.string(),
+  source_project_id: z.string().optional(),
+  source_path: z.string().optional(),
+  target_project_id: z.string().optional(),
+  target_path: z.string().optional(),
+  time: z.string().nullable().optional(),
+  scheduled: z.string().nullable().optional(),
+  started: z.string().nullable().optional(),
+  finished: z.string().nullable().optional(),
+  error: z.string().nullable().optional(),
+});
+export type CopyStatus = z.infer<typeof CopyStatus>;
+
+export const CopyListFilter = z.strictObject({
+  src_project_id: Uuid.optional(),
+  target_project_id: Uuid.optional(),
+  src_path: z.string().optional(),
+  pending: z.boolean().optional(),
+  failed: z.boolean().optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+  offset: z.number().int().min(0).optional(),
+});
+export type CopyListFilter = z.infer<typeof CopyListFilter>;
+
+export const Upgrades = z.object({
+  total: z.record(z.string(), z.number()),
+  excess: z.record(z.string(), z.number()),
+  available: z.record(z.string(), z.number()),
+});
+export type Upgrades = z.infer<typeof Upgrades>;
+
+/** Which operations a server offers; the UI hides or explains what is missing. */
+export const Capabilities = z.object({
+  generation: Generation,
+  copyStatusList: z.boolean(),
+  copyDelete: z.boolean(),
+  copySchedule: z.boolean(),
+  upgrades: z.boolean(),
+  createAccount: z.boolean(),
+  jupyter: z.boolean(),
+});
+export type Capabilities = z.infer<typeof Capabilities>;

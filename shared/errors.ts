@@ -1,0 +1,114 @@
+/**
+ * The one error model of the app. Every failure of a server call, whatever the
+ * wire format, becomes an ApiError with a kind the UI can act on and a message
+ * that says what happened and what to do. It crosses IPC as ApiErrorData.
+ */
+import { z } from "zod";
+
+export const ApiErrorKind = z.enum([
+  /** no key, a wrong or malformed key */
+  "auth",
+  /** the server does not offer this call (unknown endpoint, feature switched off, removed in this generation) */
+  "not-available",
+  /** the server rejected the parameters */
+  "invalid-params",
+  /** the key's account may not do this to that project */
+  "permission",
+  /** a handler ran and failed; `serverMessage` has its text */
+  "server",
+  /** the project is starting; the same call may succeed in a few seconds */
+  "project-starting",
+  /** too many attempts; wait, as the message says */
+  "rate-limited",
+  /** a reply that is JSON but not what this call answers */
+  "unexpected-reply",
+  /** a reply that is not JSON at all (a proxy's HTML page, a web server that is not CoCalc) */
+  "non-json",
+  /** the request body is over the server's limit */
+  "too-large",
+  /** no answer in time */
+  "timeout",
+  /** the caller cancelled */
+  "cancelled",
+  /** connection refused, reset, DNS */
+  "network",
+  /** certificate or handshake failure */
+  "tls",
+  /** the reply was received but its content cannot be trusted or decoded */
+  "bad-content",
+]);
+export type ApiErrorKind = z.infer<typeof ApiErrorKind>;
+
+export const ApiErrorData = z.object({
+  kind: ApiErrorKind,
+  message: z.string(),
+  /** what the person can do about it */
+  hint: z.string(),
+  status: z.number().int().optional(),
+  /** the server's own text, where it sent one */
+  serverMessage: z.string().optional(),
+  /** safe to try the same call again */
+  retryable: z.boolean(),
+});
+export type ApiErrorData = z.infer<typeof ApiErrorData>;
+
+const RETRYABLE: ReadonlySet<ApiErrorKind> = new Set(["project-starting", "timeout", "network"]);
+
+const DEFAULT_HINT: Record<ApiErrorKind, string> = {
+  auth: "Check the API key of this server profile, or sign in again to get a new key.",
+  "not-available": "This server does not offer this feature.",
+  "invalid-params": "This is a bug in the app or a server it does not understand; please report it.",
+  permission: "Ask the project's owner to add your account as a collaborator.",
+  server: "Read the server's message; correct what it names and try again.",
+  "project-starting": "The project is starting; try again in a few seconds.",
+  "rate-limited": "Wait a minute before trying again.",
+  "unexpected-reply": "The server answered something this app does not understand; check the server URL and version.",
+  "non-json": "The address may not be a CoCalc server, or a proxy in between failed; check the URL and try again.",
+  "too-large": "Send less at once (a smaller file or fewer files).",
+  timeout: "The server did not answer in time; check the connection and try again.",
+  cancelled: "The operation was cancelled.",
+  network: "Check the server URL and your network connection, then try again.",
+  tls: "The server's certificate is not trusted; add its CA certificate to this server profile.",
+  "bad-content": "Reload the file; if it keeps failing, the file may be binary or have changed while it was read.",
+};
+
+export class ApiError extends Error {
+  readonly kind: ApiErrorKind;
+  readonly hint: string;
+  readonly status?: number;
+  readonly serverMessage?: string;
+  readonly retryable: boolean;
+
+  constructor(
+    kind: ApiErrorKind,
+    message: string,
+    opts: { hint?: string; status?: number; serverMessage?: string; retryable?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = "ApiError";
+    this.kind = kind;
+    this.hint = opts.hint ?? DEFAULT_HINT[kind];
+    this.status = opts.status;
+    this.serverMessage = opts.serverMessage;
+    this.retryable = opts.retryable ?? RETRYABLE.has(kind);
+  }
+
+  toData(): ApiErrorData {
+    return {
+      kind: this.kind,
+      message: this.message,
+      hint: this.hint,
+      retryable: this.retryable,
+      ...(this.status === undefined ? {} : { status: this.status }),
+      ...(this.serverMessage === undefined ? {} : { serverMessage: this.serverMessage }),
+    };
+  }
+
+  static fromData(d: ApiErrorData): ApiError {
+    return new ApiError(d.kind, d.message, d);
+  }
+}
+
+export function isApiError(e: unknown, kind?: ApiErrorKind): e is ApiError {
+  return e instanceof ApiError && (kind === undefined || e.kind === kind);
+}
