@@ -236,11 +236,13 @@ export const TransportErrorBody = z.looseObject({ error: z.string() });
 
 /**
  * Every v1 event the app uses: its request schema, the replies it may get,
- * and whether repeating it is harmless (only those are retried).
+ * and whether repeating it is harmless (only those are retried), either for
+ * every request or decided per request.
  */
 export const v1Events = {
   ping: { request: PingRequest, replies: [PongReply], idempotent: true },
-  query: { request: QueryRequest, replies: [QueryReply], idempotent: false },
+  // A get is safe to repeat; a set is not.
+  query: { request: QueryRequest, replies: [QueryReply], idempotent: (r: { query: Record<string, unknown> }) => isGetQuery(r.query) },
   project_exec: { request: ProjectExecRequest, replies: [ProjectExecOutput], idempotent: false },
   read_text_file_from_project: { request: ReadTextFileRequest, replies: [TextFileReadReply], idempotent: true },
   write_text_file_to_project: { request: WriteTextFileRequest, replies: [FileWrittenReply], idempotent: false },

@@ -93,7 +93,9 @@ export class V1Client {
         signal: opts.signal,
       });
     const run = async () => decodeV1Reply(event, await send());
-    return (spec.idempotent ? withRetry(run, this.retry, opts.signal) : run()) as Promise<V1Reply<E>>;
+    const idem = spec.idempotent as boolean | ((r: Record<string, unknown>) => boolean);
+    const safe = typeof idem === "function" ? idem(body) : idem;
+    return (safe ? withRetry(run, this.retry, opts.signal) : run()) as Promise<V1Reply<E>>;
   }
 
   /**
