@@ -30,6 +30,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** Whether a failed attempt of a call that is safe to repeat should be tried again. */
+export function shouldRetry(e: unknown, attempt: number, policy: RetryPolicy, signal?: AbortSignal): boolean {
+  return e instanceof ApiError && e.retryable && attempt < policy.attempts && !signal?.aborted;
+}
+
 /**
  * Run `fn` again after retryable failures. Only for calls that are safe to
  * repeat: a command or a write must never run twice because a reply was lost.
@@ -39,8 +44,7 @@ export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy, si
     try {
       return await fn();
     } catch (e) {
-      const retry = e instanceof ApiError && e.retryable && attempt < policy.attempts && !signal?.aborted;
-      if (!retry) throw e;
+      if (!shouldRetry(e, attempt, policy, signal)) throw e;
       await sleep(backoffDelay(policy, attempt), signal);
     }
   }

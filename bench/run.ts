@@ -1,0 +1,12 @@
+/** `npm run bench`: every benchmark, each printing `name: value` lines (ratios against a baseline of the same run). */
+import { benchPing } from "./ping.js";
+
+const benches: Record<string, () => Promise<void>> = {
+  ping: () => benchPing(),
+};
+
+const only = process.argv.slice(2);
+for (const [name, run] of Object.entries(benches)) {
+  if (only.length && !only.includes(name)) continue;
+  await run();
+}
