@@ -1,0 +1,40 @@
+/**
+ * One build for the three parts: main (Node, ESM), the preload (one CommonJS
+ * file, because a sandboxed preload cannot require anything), and the
+ * renderer (React, built by Vite).
+ */
+import { resolve } from "node:path";
+import { defineConfig } from "electron-vite";
+import react from "@vitejs/plugin-react";
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: "out/main",
+      // keytar is native; everything else is bundled so the app does not depend on node_modules layout.
+      externalizeDeps: { include: ["keytar"] },
+      rollupOptions: {
+        input: { main: resolve("electron/main.ts"), hub: resolve("hub/cli.ts") },
+        output: { format: "es", entryFileNames: "[name].js" },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: "out/preload",
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { preload: resolve("electron/preload.ts") },
+        output: { format: "cjs", entryFileNames: "[name].cjs", codeSplitting: false },
+      },
+    },
+  },
+  renderer: {
+    root: "renderer",
+    plugins: [react()],
+    build: {
+      outDir: "out/renderer",
+      rollupOptions: { input: { index: resolve("renderer/index.html") } },
+    },
+  },
+});

@@ -1,0 +1,92 @@
+/**
+ * The shell's security decisions as small pure functions, so each can be
+ * table-tested without Electron (after JupyterLab Desktop's navigation and
+ * permission policies).
+ */
+
+/** The renderer is served from this privileged, secure, standard scheme, never file://. */
+export const APP_SCHEME = "app";
+export const APP_HOST = "cocalc-desktop";
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+
+export function originOf(url: string): string | null {
+  try {
+    const u = new URL(url);
+    // Non-special schemes have an opaque origin ("null"); rebuild it for ours.
+    return u.origin !== "null" ? u.origin : `${u.protocol}//${u.host}`;
+  } catch {
+    return null;
+  }
+}
+
+export function isAppUrl(url: string): boolean {
+  return originOf(url) === APP_ORIGIN;
+}
+
+export type NavigationDecision = "allow" | "open-external" | "deny";
+
+/**
+ * A top-level navigation: staying inside the app is allowed; a web or mail
+ * link goes to the system browser; anything else is refused.
+ */
+export function decideNavigation(targetUrl: string): NavigationDecision {
+  if (isAppUrl(targetUrl)) return "allow";
+  return canOpenExternally(targetUrl) ? "open-external" : "deny";
+}
+
+/** Only these schemes are handed to shell.openExternal; file:, javascript:, custom handlers never. */
+export function canOpenExternally(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (u.protocol === "https:" || u.protocol === "http:" || u.protocol === "mailto:") && (u.protocol === "mailto:" || u.hostname !== "");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Web permissions (camera, notifications, geolocation, …) are refused for
+ * every page; the app needs none. Copying to the clipboard from the app's
+ * own page is the one exception.
+ */
+export function permissionAllowed(permission: string, requestingUrl: string): boolean {
+  return permission === "clipboard-sanitized-write" && isAppUrl(requestingUrl);
+}
+
+/**
+ * The renderer's Content-Security-Policy. Frames are allowed only for the
+ * active server's origin (the kiosk view); scripts only from the app.
+ */
+export function contentSecurityPolicy(kioskOrigin?: string | null): string {
+  const frame = kioskOrigin && /^https?:\/\/[^/\s;]+$/.test(kioskOrigin) ? kioskOrigin : "'none'";
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    `frame-src ${frame}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/**
+ * Map an app:// request path to a file under the renderer's folder, or null
+ * when it would leave that folder.
+ */
+export function rendererFileFor(requestUrl: string, rendererRoot: string, join: (...p: string[]) => string): string | null {
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(requestUrl).pathname);
+  } catch {
+    return null;
+  }
+  if (pathname.includes("\0")) return null;
+  const parts = pathname.split("/").filter((p) => p !== "" && p !== ".");
+  if (parts.some((p) => p === ".." || p.includes("\\"))) return null;
+  return join(rendererRoot, ...(parts.length ? parts : ["index.html"]));
+}

@@ -1,0 +1,61 @@
+// `npm test`: every check the project has, in one run, ending with one line
+// `N passed, N failed` that sums them all (each vitest test counts one, each
+// other step counts one).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const results = [];
+function step(name, cmd, args, opts = {}) {
+  const t0 = Date.now();
+  const r = spawnSync(cmd, args, { stdio: "inherit", ...opts });
+  const ok = r.status === 0;
+  results.push({ name, ok });
+  console.log(`\n== ${ok ? "ok" : "FAILED"}: ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+  return ok;
+}
+const bin = (n) => join("node_modules", ".bin", n);
+
+step("lint (eslint)", bin("eslint"), ["."]);
+step("typecheck (tsc --strict)", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]);
+const built = step("build (electron-vite: main, preload, renderer)", bin("electron-vite"), ["build"]);
+if (built) step("security scan (electronegativity)", process.execPath, ["scripts/electronegativity-gate.mjs"]);
+else results.push({ name: "security scan (electronegativity)", ok: false });
+
+// The keychain tests need a Secret Service: run the suite inside a private
+// D-Bus session with an unlocked gnome-keyring where the machine has them.
+const dir = mkdtempSync(join(tmpdir(), "cocalc-test-"));
+const jsonFile = join(dir, "vitest.json");
+const haveKeyring = ["/usr/bin/dbus-run-session", "/usr/bin/gnome-keyring-daemon"].every(existsSync);
+const vitest = `${bin("vitest")} run`;
+const env = { ...process.env, VITEST_JSON: jsonFile };
+if (haveKeyring) {
+  const keyringHome = join(dir, "keyring-home");
+  Object.assign(env, { COCALC_TEST_KEYRING: "1", XDG_DATA_HOME: join(keyringHome, "data"), XDG_RUNTIME_DIR: join(dir, "run") });
+  spawnSync("mkdir", ["-p", env.XDG_DATA_HOME, env.XDG_RUNTIME_DIR]);
+  spawnSync("chmod", ["700", env.XDG_RUNTIME_DIR]);
+  spawnSync(
+    "dbus-run-session",
+    ["--", "sh", "-c", `printf 'test-keyring-pw' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec ${vitest}`],
+    { stdio: "inherit", env },
+  );
+} else {
+  console.log("(no dbus-run-session/gnome-keyring here: keychain tests will report the missing keyring)");
+  spawnSync("sh", ["-c", vitest], { stdio: "inherit", env });
+}
+let passed = results.filter((r) => r.ok).length;
+let failed = results.length - passed;
+try {
+  const j = JSON.parse(readFileSync(jsonFile, "utf8"));
+  passed += j.numPassedTests;
+  failed += j.numFailedTests + (j.numFailedTestSuites ?? 0) + (j.success || j.numFailedTests || j.numFailedTestSuites ? 0 : 1);
+  console.log(`vitest: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numFailedTestSuites ?? 0} files failed to run`);
+} catch {
+  console.log("vitest produced no report: counted as one failure");
+  failed += 1;
+}
+rmSync(dir, { recursive: true, force: true });
+for (const r of results) console.log(`${r.ok ? "ok    " : "FAILED"} ${r.name}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
