@@ -1,3 +1,65 @@
-// Replaced by the local hub (issue 3).
-console.log(JSON.stringify({ error: "the local hub is not built yet" }));
-process.exit(1);
+/**
+ * `npm run hub -- [--port N] [--data DIR] …`: start the local hub on
+ * 127.0.0.1 and print one JSON line with the admin's credentials once ready.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { startHub } from "./app.js";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: "0" },
+    data: { type: "string" },
+    "kiosk-auth": { type: "string", default: "legacy" },
+    "iframe-comm-hosts": { type: "string", default: "" },
+    "iframe-strict": { type: "boolean", default: false },
+    "project-start-ms": { type: "string" },
+    "project-connect-timeout-ms": { type: "string" },
+    "json-limit": { type: "string" },
+    "form-limit": { type: "string" },
+    "exit-with-stdin": { type: "boolean", default: false },
+  },
+  strict: true,
+});
+
+function int(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) {
+    console.error(`--${name} must be a whole number ≥ 0, not '${v}'`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const kioskAuth = values["kiosk-auth"];
+if (kioskAuth !== "legacy" && kioskAuth !== "modern") {
+  console.error("--kiosk-auth must be 'legacy' (token in the URL signs in) or 'modern' (only /auth/impersonate)");
+  process.exit(2);
+}
+const dataDir = values.data ?? mkdtempSync(join(tmpdir(), "cocalc-hub-"));
+const running = await startHub({
+  dataDir,
+  port: int("port", values.port),
+  projectStartMs: int("project-start-ms", values["project-start-ms"]),
+  projectConnectTimeoutMs: int("project-connect-timeout-ms", values["project-connect-timeout-ms"]),
+  settings: {
+    kioskAuth,
+    iframeCommHosts: values["iframe-comm-hosts"].split(",").map((s) => s.trim()).filter(Boolean),
+    iframeStrict: values["iframe-strict"],
+    ...(values["json-limit"] ? { jsonLimit: int("json-limit", values["json-limit"]) } : {}),
+    ...(values["form-limit"] ? { formLimit: int("form-limit", values["form-limit"]) } : {}),
+  },
+});
+process.stdout.write(`${JSON.stringify(running.credentials)}\n`);
+
+const stop = () => void running.close().then(() => process.exit(0));
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+if (values["exit-with-stdin"]) {
+  // The app keeps a pipe to our stdin: when it goes away (even killed), so does the hub.
+  process.stdin.on("end", stop);
+  process.stdin.resume();
+}

@@ -53,3 +53,21 @@ export function coerceFormBody(schema: z.ZodType, form: Record<string, unknown>)
   }
   return out;
 }
+
+/** The fields a request schema defines, and those every form of it requires. */
+export function schemaFields(schema: z.ZodType): { all: Set<string>; required: Set<string> } {
+  const objects: Record<string, z.ZodType>[] = [];
+  const collect = (s: z.ZodType): void => {
+    const d = defOf(s);
+    if (d.type === "object" && d.shape) objects.push(d.shape);
+    else if (d.type === "union") d.options?.forEach(collect);
+    else if (d.type === "pipe" && d.in) collect(d.in);
+  };
+  collect(schema);
+  const all = new Set(objects.flatMap((o) => Object.keys(o)));
+  const requiredIn = (o: Record<string, z.ZodType>) =>
+    new Set(Object.entries(o).filter(([, f]) => !["optional", "default"].includes(defOf(f).type)).map(([k]) => k));
+  const sets = objects.map(requiredIn);
+  const required = new Set([...all].filter((k) => sets.length > 0 && sets.every((s) => s.has(k))));
+  return { all, required };
+}

@@ -1,0 +1,83 @@
+/**
+ * Copies between projects with real rsync, recorded in copy_paths the way the
+ * real server's queue is: started/finished/error, scheduled ones run when due.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import { resolveInProject } from "./paths.js";
+import type { ProjectRuntime } from "./runtime.js";
+import type { CopyOp, Store } from "./store.js";
+
+/** rsync's arguments for a copy, from the API's options (copy-path.ts on the real server). */
+export function rsyncArgs(op: Pick<CopyOp, "overwrite_newer" | "delete_missing" | "backup" | "timeout" | "exclude">, src: string, dst: string, srcIsDir: boolean): string[] {
+  const args = ["-a"];
+  if (!op.overwrite_newer) args.push("--update");
+  if (op.delete_missing) args.push("--delete");
+  if (op.backup) args.push("--backup");
+  if (op.timeout) args.push(`--timeout=${Math.floor(op.timeout)}`);
+  for (const x of op.exclude ?? []) args.push(`--exclude=${x}`);
+  // A folder's contents go into the target folder, not a folder inside it.
+  args.push("--", srcIsDir ? `${src.replace(/\/+$/, "")}/` : src, srcIsDir ? `${dst.replace(/\/+$/, "")}/` : dst);
+  return args;
+}
+
+export class Copier {
+  private readonly running = new Set<ChildProcess>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly store: Store,
+    private readonly runtime: ProjectRuntime,
+    tickMs = 250,
+  ) {
+    this.timer = setInterval(() => this.runDue(), tickMs);
+    this.timer.unref();
+  }
+
+  /** Run a recorded copy now; resolves when it finished (successfully or not). */
+  async run(op: CopyOp): Promise<void> {
+    this.store.setCopyState(op.copy_path_id, { started: new Date().toISOString() });
+    try {
+      await this.rsync(op);
+      this.store.setCopyState(op.copy_path_id, { finished: new Date().toISOString(), error: null });
+    } catch (e) {
+      this.store.setCopyState(op.copy_path_id, { finished: new Date().toISOString(), error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private runDue(): void {
+    for (const op of this.store.dueCopies(new Date().toISOString())) void this.run(op);
+  }
+
+  private async rsync(op: CopyOp): Promise<void> {
+    const srcRoot = await this.runtime.ensureRunning(op.source_project_id);
+    const dstRoot = await this.runtime.ensureRunning(op.target_project_id);
+    const src = resolveInProject(srcRoot, op.source_path);
+    const dst = resolveInProject(dstRoot, op.target_path);
+    const srcIsDir = statSync(src).isDirectory(); // ENOENT here is the copy's error, as on the real server
+    mkdirSync(srcIsDir ? dst : dirname(dst), { recursive: true });
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn("rsync", rsyncArgs(op, src, dst, srcIsDir), { stdio: ["ignore", "ignore", "pipe"] });
+      this.running.add(child);
+      let stderr = "";
+      child.stderr.on("data", (b: Buffer) => {
+        if (stderr.length < 10_000) stderr += b.toString("utf8");
+      });
+      child.on("error", (e) => {
+        this.running.delete(child);
+        reject(new Error(`rsync could not run: ${e.message}`));
+      });
+      child.on("close", (code) => {
+        this.running.delete(child);
+        if (code === 0) resolve();
+        else reject(new Error(`rsync exited with code ${code}: ${stderr.trim()}`));
+      });
+    });
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    for (const c of this.running) c.kill("SIGKILL");
+  }
+}

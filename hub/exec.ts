@@ -1,0 +1,128 @@
+/**
+ * project_exec on real processes, with the real server's rules
+ * (cocalc-server-facts §2): bash mode, a timeout that kills the whole process
+ * group, max_output per stream, and its error texts.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface ExecOptions {
+  command: string;
+  args: string[];
+  bash: boolean;
+  cwd: string;
+  home: string;
+  /** seconds */
+  timeout: number;
+  max_output?: number;
+  err_on_exit: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ExecOutcome {
+  stdout: string;
+  stderr: string;
+  exit_code: number;
+}
+
+export class ExecError extends Error {}
+
+/** Output kept in memory per stream, whatever max_output says: a runaway command must not exhaust the hub. */
+const HARD_CAP = 64 * 1024 * 1024;
+
+export async function runExec(o: ExecOptions): Promise<ExecOutcome> {
+  // Bash mode if asked, or if there are no args and the command has spaces (the real server's rule).
+  const bash = o.bash || (o.args.length === 0 && /\s/.test(o.command.trim()));
+  let tmp: string | undefined;
+  let file = o.command;
+  let args = o.args;
+  if (bash) {
+    tmp = await mkdtemp(join(tmpdir(), "cocalc-"));
+    const script = join(tmp, "a.sh");
+    await writeFile(script, `ulimit -t ${Math.ceil(o.timeout)}\n${o.command}\n`, { mode: 0o700 });
+    file = "bash";
+    args = [script];
+  }
+  const argsText = bash ? "" : o.args.join(" ");
+  const prefix = `Error executing command '${o.command}' with args '${argsText}' -- `;
+  try {
+    const r = await spawnCollect(file, args, o);
+    if (r.killed) throw new ExecError(`${prefix}killed command '${[file, ...args].join(" ")}'`);
+    if (r.spawnError) {
+      const e = r.spawnError as NodeJS.ErrnoException;
+      const stderr = JSON.stringify({ errno: e.errno, code: e.code, syscall: e.syscall, path: e.path, spawnargs: args });
+      if (o.err_on_exit) throw new ExecError(`${prefix}command ''${o.command}' (args=${argsText})' exited with nonzero code 1 -- stderr='${stderr.slice(0, 1024)}'`);
+      return { stdout: "", stderr, exit_code: 1 };
+    }
+    const stdout = truncate(r.stdout, o.max_output);
+    const stderr = truncate(r.stderr, o.max_output);
+    if (r.code !== 0 && o.err_on_exit) {
+      throw new ExecError(`${prefix}command '${o.command}' exited with nonzero code ${r.code} -- stderr='${r.stderr.slice(0, 1024)}'`);
+    }
+    return { stdout, stderr, exit_code: r.code };
+  } finally {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+function truncate(s: string, max?: number): string {
+  return max !== undefined && s.length > max ? `${s.slice(0, max)} (truncated at ${max} characters)` : s;
+}
+
+interface Collected {
+  stdout: string;
+  stderr: string;
+  code: number;
+  killed: boolean;
+  spawnError?: Error;
+}
+
+function spawnCollect(file: string, args: string[], o: ExecOptions): Promise<Collected> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, {
+      cwd: o.cwd,
+      env: { ...process.env, HOME: o.home, PWD: o.cwd },
+      // its own process group, so a timeout kills the command and everything it started
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outLen = 0;
+    let errLen = 0;
+    child.stdout.on("data", (b: Buffer) => {
+      if (outLen < HARD_CAP) (out.push(b), (outLen += b.length));
+    });
+    child.stderr.on("data", (b: Buffer) => {
+      if (errLen < HARD_CAP) (err.push(b), (errLen += b.length));
+    });
+    let killed = false;
+    const killGroup = () => {
+      killed = true;
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+    };
+    const timer = setTimeout(killGroup, o.timeout * 1000);
+    o.signal?.addEventListener("abort", killGroup, { once: true });
+    let spawnError: Error | undefined;
+    child.on("error", (e) => {
+      spawnError = e;
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      o.signal?.removeEventListener("abort", killGroup);
+      resolve({
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        code: code ?? (killed ? 137 : 1),
+        killed,
+        spawnError,
+      });
+    });
+  });
+}
