@@ -49,11 +49,18 @@ export function checkParams(event: V1Event, body: Record<string, unknown>): Reco
   for (const k of Object.keys(body)) if (!all.has(k)) throw invalid(`got an unexpected argument '${k}'`);
   for (const k of required) if (body[k] === undefined) throw invalid(`property '${k}' must be specified:`);
   const parsed = v1Events[event].request.safeParse(body);
+  // A malformed id is the handler's to refuse, with the real server's own text
+  // ("Write access denied -- invalid project_id -- …"), not a parameter error.
+  if (!parsed.success && parsed.error.issues.every(isIdFormatIssue)) return body;
   if (!parsed.success) {
     const why = parsed.error.issues.map((i) => `${i.path.join(".") || event}: ${i.message}`).join("; ");
     throw invalid(`${why}`);
   }
   return parsed.data as Record<string, unknown>;
+}
+
+function isIdFormatIssue(i: { code: string; format?: string }): boolean {
+  return i.code === "invalid_format" && i.format === "guid";
 }
 
 export async function handleV1(hub: Hub, req: Request, res: Response): Promise<void> {

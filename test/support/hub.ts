@@ -1,0 +1,68 @@
+/** Start a real local hub on loopback for a test, in a fresh data folder. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { request } from "undici";
+import { startHub, type HubOptions, type RunningHub } from "../../hub/app.js";
+
+export interface TestHub extends RunningHub {
+  dataDir: string;
+  /** POST /api/v1/<event> with a JSON body and the admin's key (or another) */
+  v1(event: string, body?: unknown, key?: string | null): Promise<{ status: number; contentType: string; text: string; json: Record<string, unknown> }>;
+  /** POST with a form-encoded body */
+  v1form(event: string, fields: Record<string, string>, key?: string | null): Promise<{ status: number; text: string; json: Record<string, unknown> }>;
+  stop(): Promise<void>;
+}
+
+export async function startTestHub(o: Partial<HubOptions> = {}): Promise<TestHub> {
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), "hub-test-"));
+  const running = await startHub({ projectStartMs: 0, ...o, dataDir });
+  const auth = (key: string | null | undefined) =>
+    key === null ? {} : { authorization: `Basic ${Buffer.from(`${key ?? running.credentials.api_key}:`).toString("base64")}` };
+  const parse = (text: string) => {
+    try {
+      return JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  };
+  return {
+    ...running,
+    dataDir,
+    async v1(event, body = {}, key) {
+      const res = await request(`${running.url}/api/v1/${event}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...auth(key) },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
+      const text = await res.body.text();
+      return { status: res.statusCode, contentType: String(res.headers["content-type"] ?? ""), text, json: parse(text) };
+    },
+    async v1form(event, fields, key) {
+      const res = await request(`${running.url}/api/v1/${event}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...auth(key) },
+        body: new URLSearchParams(fields).toString(),
+      });
+      const text = await res.body.text();
+      return { status: res.statusCode, text, json: parse(text) };
+    },
+    async stop() {
+      await running.close();
+      if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A second account with its own key, made by the admin through the API. */
+export async function secondAccount(hub: TestHub, email = `user${Date.now()}${Math.random()}@example.org`, password = "password-123") {
+  const r = await hub.v1("create_account", { email_address: email, password, agreed_to_terms: true, get_api_key: true, first_name: "Second", last_name: "User" });
+  if (r.json.event !== "account_created") throw new Error(`could not create an account: ${r.text}`);
+  return { account_id: String(r.json.account_id), api_key: String(r.json.api_key), email, password };
+}
+
+export async function newProject(hub: TestHub, title = "Test project", key?: string): Promise<string> {
+  const r = await hub.v1("create_project", { title }, key);
+  if (r.json.event !== "project_created") throw new Error(`could not create a project: ${r.text}`);
+  return String(r.json.project_id);
+}
