@@ -1,8 +1,10 @@
 /** `npm run bench`: every benchmark, each printing `name: value` lines (ratios against a baseline of the same run). */
 import { benchPing } from "./ping.js";
+import { benchHub } from "./hub.js";
 
 const benches: Record<string, () => Promise<void>> = {
   ping: () => benchPing(),
+  hub: () => benchHub(),
 };
 
 const only = process.argv.slice(2);

@@ -91,7 +91,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     credentials,
     hub,
     close: async () => {
-      copier.close();
+      await copier.close();
       runtime.stopAll();
       await new Promise<void>((r) => {
         server.closeAllConnections();

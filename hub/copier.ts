@@ -24,7 +24,9 @@ export function rsyncArgs(op: Pick<CopyOp, "overwrite_newer" | "delete_missing" 
 
 export class Copier {
   private readonly running = new Set<ChildProcess>();
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly timer: NodeJS.Timeout;
+  private closed = false;
 
   constructor(
     private readonly store: Store,
@@ -36,17 +38,27 @@ export class Copier {
   }
 
   /** Run a recorded copy now; resolves when it finished (successfully or not). */
-  async run(op: CopyOp): Promise<void> {
+  run(op: CopyOp): Promise<void> {
+    const p = this.runOnce(op).finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+    return p;
+  }
+
+  private async runOnce(op: CopyOp): Promise<void> {
+    if (this.closed) return;
     this.store.setCopyState(op.copy_path_id, { started: new Date().toISOString() });
+    let error: string | null = null;
     try {
       await this.rsync(op);
-      this.store.setCopyState(op.copy_path_id, { finished: new Date().toISOString(), error: null });
     } catch (e) {
-      this.store.setCopyState(op.copy_path_id, { finished: new Date().toISOString(), error: e instanceof Error ? e.message : String(e) });
+      error = e instanceof Error ? e.message : String(e);
     }
+    // A copy cut short by the hub stopping stays unfinished in the record, as it is.
+    if (!this.closed) this.store.setCopyState(op.copy_path_id, { finished: new Date().toISOString(), error });
   }
 
   private runDue(): void {
+    if (this.closed) return;
     for (const op of this.store.dueCopies(new Date().toISOString())) void this.run(op);
   }
 
@@ -76,8 +88,11 @@ export class Copier {
     });
   }
 
-  close(): void {
+  /** Stop the scheduler, end running copies, and wait until none touches the database any more. */
+  async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.timer);
     for (const c of this.running) c.kill("SIGKILL");
+    await Promise.allSettled([...this.inFlight]);
   }
 }

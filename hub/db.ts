@@ -107,7 +107,7 @@ export class Db {
     this.db = new Database(file);
     // Rollback journal (the WASM file system has no shared memory for WAL); NORMAL
     // sync keeps bulk project creation fast while staying crash-consistent.
-    this.db.exec("PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    this.db.exec("PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
     this.db.exec(SCHEMA);
   }
 

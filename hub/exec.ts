@@ -93,10 +93,14 @@ function spawnCollect(file: string, args: string[], o: ExecOptions): Promise<Col
     let outLen = 0;
     let errLen = 0;
     child.stdout.on("data", (b: Buffer) => {
-      if (outLen < HARD_CAP) (out.push(b), (outLen += b.length));
+      if (outLen >= HARD_CAP) return;
+      out.push(b);
+      outLen += b.length;
     });
     child.stderr.on("data", (b: Buffer) => {
-      if (errLen < HARD_CAP) (err.push(b), (errLen += b.length));
+      if (errLen >= HARD_CAP) return;
+      err.push(b);
+      errLen += b.length;
     });
     let killed = false;
     const killGroup = () => {

@@ -90,7 +90,14 @@ export function randomToken(length: number): string {
   return s;
 }
 
+/** How often a project's last_edited is written for mere activity (reads, execs): each write is an fsync. */
+const TOUCH_EVERY_MS = 30_000;
+
 export class Store {
+  /** key hash → account id: a key's account never changes, so this needs no expiry */
+  private readonly keyAccounts = new Map<string, string>();
+  private readonly touched = new Map<string, number>();
+
   constructor(readonly db: Db) {}
 
   // ------------------------------------------------------------ accounts
@@ -148,8 +155,15 @@ export class Store {
   }
 
   accountForKey(key: string): Account | undefined {
-    const r = this.db.get<{ account_id: string }>("SELECT account_id FROM api_keys WHERE key_hash = ?", [hashKey(key)]);
-    return r && this.account(r.account_id);
+    const h = hashKey(key);
+    let id = this.keyAccounts.get(h);
+    if (id === undefined) {
+      id = this.db.get<{ account_id: string }>("SELECT account_id FROM api_keys WHERE key_hash = ?", [h])?.account_id;
+      if (id === undefined) return undefined;
+      if (this.keyAccounts.size > 10_000) this.keyAccounts.clear();
+      this.keyAccounts.set(h, id);
+    }
+    return this.account(id);
   }
 
   // ------------------------------------------------------------ projects
@@ -210,6 +224,9 @@ export class Store {
   }
 
   touchProject(project_id: string): void {
+    const now = Date.now();
+    if (now - (this.touched.get(project_id) ?? 0) < TOUCH_EVERY_MS) return;
+    this.touched.set(project_id, now);
     this.db.run("UPDATE projects SET last_edited = ? WHERE project_id = ?", [new Date().toISOString(), project_id]);
   }
 
@@ -266,9 +283,13 @@ export class Store {
   listCopies(f: { src_project_id?: string; target_project_id?: string; src_path?: string; pending: boolean; failed: boolean; limit: number; offset: number }): CopyOp[] {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (f.src_project_id) (where.push("source_project_id = ?"), params.push(f.src_project_id));
-    if (f.target_project_id) (where.push("target_project_id = ?"), params.push(f.target_project_id));
-    if (f.src_path !== undefined) (where.push("source_path = ?"), params.push(f.src_path));
+    const filter = (sql: string, v: unknown) => {
+      where.push(sql);
+      params.push(v);
+    };
+    if (f.src_project_id) filter("source_project_id = ?", f.src_project_id);
+    if (f.target_project_id) filter("target_project_id = ?", f.target_project_id);
+    if (f.src_path !== undefined) filter("source_path = ?", f.src_path);
     if (f.failed) where.push("finished IS NOT NULL AND error IS NOT NULL");
     else if (f.pending) where.push("finished IS NULL");
     const rows = this.db.all(

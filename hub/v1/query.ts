@@ -208,7 +208,10 @@ function setProject(hub: Hub, account: Account, project_id: string, v: Obj): voi
     const action = ar.action;
     if (action === "stop") hub.runtime.stop(project_id);
     else if (action === "start") void hub.runtime.start(project_id);
-    else if (action === "restart") (hub.runtime.stop(project_id), void hub.runtime.start(project_id));
+    else if (action === "restart") {
+      hub.runtime.stop(project_id);
+      void hub.runtime.start(project_id);
+    }
     else throw new HandlerError(`FATAL: unknown action_request '${String(action)}' (start, stop or restart)`);
   }
   hub.store.updateProject(project_id, fields);

@@ -376,3 +376,23 @@ describe("copy_path_between_projects", () => {
     expect((await hub.v1("copy_path_between_projects", { src_project_id: pid, src_path: "src", target_project_id: target }, other.api_key)).json.error).toMatch(/does not have read access/);
   });
 });
+
+describe("auth token lifetime", () => {
+  it("a token signs in until it expires, and not after", async () => {
+    const short = await startTestHub({ settings: { authTokenTtlMs: 300 } });
+    try {
+      const t = String((await short.v1("user_auth", { account_id: short.credentials.account_id, password: "" })).json.auth_token);
+      const kiosk = async () => {
+        const { request } = await import("undici");
+        const res = await request(`${short.url}/app?auth_token=${t}&fullscreen=kiosk`);
+        const html = await res.body.text();
+        return JSON.parse(/<script type="application\/json" id="kiosk-config">(.*?)<\/script>/.exec(html)![1]!) as { session: string };
+      };
+      expect((await kiosk()).session).not.toBe("");
+      await new Promise((r) => setTimeout(r, 400));
+      expect((await kiosk()).session).toBe("");
+    } finally {
+      await short.stop();
+    }
+  });
+});

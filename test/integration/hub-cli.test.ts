@@ -19,7 +19,10 @@ async function runHub(args: string[]): Promise<{ lines: string[]; creds: Credent
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no line from the hub: ${out}`)), 20_000);
     child.stdout.on("data", () => {
-      if (out.includes("\n")) (clearTimeout(t), resolve());
+      if (out.includes("\n")) {
+        clearTimeout(t);
+        resolve();
+      }
     });
     child.on("exit", (c) => reject(new Error(`hub exited ${c}`)));
   });
