@@ -1,11 +1,15 @@
 /**
- * The Electron shell: windows, the app:// protocol and the security rules.
- * Kept thin; every decision lives in plain modules (security/policies.ts,
- * services/) that run and are tested under Node.
+ * The Electron shell: windows, the app:// protocol, the security rules and
+ * the IPC wiring. Kept thin: every decision lives in plain modules
+ * (security/, ipc/router.ts, services/) that run and are tested under Node.
  */
-import { app, BrowserWindow, net, protocol, session, shell, type WebContents } from "electron";
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, shell, utilityProcess, type WebContents } from "electron";
+import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { CHANNELS, IPC_PREFIX } from "../shared/ipc/channels.js";
+import { composeApp, type ComposedApp } from "./services/compose.js";
+import type { HubChild } from "./services/embedded-hub.js";
 import {
   APP_HOST,
   APP_ORIGIN,
@@ -16,13 +20,34 @@ import {
   permissionAllowed,
   rendererFileFor,
 } from "./security/policies.js";
+import { apiKeyFromRedirect, signInUrl } from "./security/sign-in.js";
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 
-const RENDERER_ROOT = join(import.meta.dirname, "..", "renderer");
-const PRELOAD = join(import.meta.dirname, "..", "preload", "preload.cjs");
+const OUT = join(import.meta.dirname, "..");
+const RENDERER_ROOT = join(OUT, "renderer");
+const PRELOAD = join(OUT, "preload", "preload.cjs");
+const HUB_ENTRY = join(OUT, "main", "hub.js");
+
+let composed: ComposedApp | undefined;
+let mainWindow: BrowserWindow | undefined;
+
+/** The secure web preferences of every window this app opens. */
+export const SECURE_PREFERENCES = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  experimentalFeatures: false,
+  spellcheck: false,
+  // A middle click must not open a link in a new window behind the open handler's back.
+  disableBlinkFeatures: "Auxclick",
+} as const;
 
 function hardenContents(contents: WebContents): void {
   contents.on("will-navigate", (event, url) => {
@@ -41,61 +66,114 @@ function hardenContents(contents: WebContents): void {
   });
 }
 
-function createMainWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1200,
-    height: 800,
-    minWidth: 800,
-    minHeight: 600,
-    show: false,
-    webPreferences: {
-      preload: PRELOAD,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      experimentalFeatures: false,
-      spellcheck: false,
-      // A middle click must not open a link in a new window behind the open handler's back.
-      disableBlinkFeatures: "Auxclick",
-    },
+function guardSession(s: Electron.Session): void {
+  s.setPermissionRequestHandler((_wc, permission, callback, details) => callback(permissionAllowed(permission, details.requestingUrl)));
+  s.setPermissionCheckHandler((_wc, permission, requestingOrigin) => permissionAllowed(permission, requestingOrigin));
+}
+
+/** The sign-in window: its own in-memory session; the redirect carrying the key is caught and never loaded. */
+function signIn(server: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const partition = `signin-${randomUUID()}`;
+    const s = session.fromPartition(partition);
+    guardSession(s);
+    const win = new BrowserWindow({ width: 520, height: 680, parent: mainWindow, modal: true, title: "Sign in", webPreferences: { ...SECURE_PREFERENCES, partition } });
+    let done = false;
+    const finish = (key: string | null, err?: Error) => {
+      if (done) return;
+      done = true;
+      if (!win.isDestroyed()) win.close();
+      if (key) resolve(key);
+      else reject(err ?? new Error("The sign-in window was closed before signing in."));
+    };
+    s.webRequest.onBeforeRequest({ urls: ["https://authenticated/*"] }, (details, callback) => {
+      callback({ cancel: true });
+      finish(apiKeyFromRedirect(details.url), new Error("The server's answer carried no API key."));
+    });
+    // The sign-in page lives on the server; this window may navigate there and nowhere else.
+    const serverOrigin = new URL(server).origin;
+    win.webContents.on("will-navigate", (event, url) => {
+      if (apiKeyFromRedirect(url)) return;
+      if (new URL(url).origin !== serverOrigin) event.preventDefault();
+    });
+    win.on("closed", () => finish(null));
+    void win.loadURL(signInUrl(server));
   });
+}
+
+function createMainWindow(): BrowserWindow {
+  const win = new BrowserWindow({ width: 1200, height: 800, minWidth: 800, minHeight: 600, show: false, title: "CoCalc Desktop", webPreferences: { ...SECURE_PREFERENCES, preload: PRELOAD } });
   win.once("ready-to-show", () => win.show());
   void win.loadURL(`${APP_ORIGIN}/index.html`);
   return win;
+}
+
+function activeServerOrigin(): string | null {
+  const p = composed?.profiles.active();
+  try {
+    return p ? new URL(p.url).origin : null;
+  } catch {
+    return null;
+  }
+}
+
+function serveRenderer(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = new URL(request.url).host === APP_HOST ? rendererFileFor(request.url, RENDERER_ROOT, join) : null;
+    if (!file) return new Response("Not found", { status: 404 });
+    const res = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(res.headers);
+    headers.set("Content-Security-Policy", contentSecurityPolicy(activeServerOrigin()));
+    headers.set("X-Content-Type-Options", "nosniff");
+    return new Response(res.body, { status: res.status, headers });
+  });
+}
+
+function wireIpc(c: ComposedApp): void {
+  for (const channel of CHANNELS) {
+    ipcMain.handle(`${IPC_PREFIX}${channel}`, (event, payload: unknown) =>
+      c.router.handle(channel, { url: event.senderFrame?.url ?? "", isMainFrame: !!event.senderFrame && event.senderFrame.parent === null }, payload),
+    );
+  }
+}
+
+async function start(): Promise<void> {
+  serveRenderer();
+  guardSession(session.defaultSession);
+  const userData = app.getPath("userData");
+  composed = await composeApp({
+    dataDir: userData,
+    logFile: join(app.getPath("logs"), "main.log"),
+    version: app.getVersion(),
+    platform: process.platform,
+    trustedOrigins: [APP_ORIGIN],
+    safeStorage,
+    allowBasicText: app.commandLine.getSwitchValue("password-store") === "basic",
+    resolveProxy: (url) => session.defaultSession.resolveProxy(url),
+    signIn,
+    spawnHub: () => utilityProcess.fork(HUB_ENTRY, ["--port", "0", "--data", join(userData, "hub")], { stdio: "pipe", serviceName: "CoCalc local hub" }) as unknown as HubChild,
+    emit: (event, payload) => mainWindow?.webContents.send(`${IPC_PREFIX}event:${event}`, payload),
+  });
+  wireIpc(composed);
+  mainWindow = createMainWindow();
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on("second-instance", () => {
-    const [win] = BrowserWindow.getAllWindows();
-    if (win) {
-      if (win.isMinimized()) win.restore();
-      win.focus();
-    }
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
   });
   app.on("web-contents-created", (_e, contents) => hardenContents(contents));
-  void app.whenReady().then(() => {
-    protocol.handle(APP_SCHEME, async (request) => {
-      const file = new URL(request.url).host === APP_HOST ? rendererFileFor(request.url, RENDERER_ROOT, join) : null;
-      if (!file) return new Response("Not found", { status: 404 });
-      const res = await net.fetch(pathToFileURL(file).toString());
-      const headers = new Headers(res.headers);
-      headers.set("Content-Security-Policy", contentSecurityPolicy(null));
-      headers.set("X-Content-Type-Options", "nosniff");
-      return new Response(res.body, { status: res.status, headers });
-    });
-    for (const s of [session.defaultSession]) {
-      s.setPermissionRequestHandler((_wc, permission, callback, details) =>
-        callback(permissionAllowed(permission, details.requestingUrl)),
-      );
-      s.setPermissionCheckHandler((_wc, permission, requestingOrigin) => permissionAllowed(permission, requestingOrigin));
-    }
-    createMainWindow();
-  });
+  void app.whenReady().then(start);
   app.on("window-all-closed", () => app.quit());
+  app.on("will-quit", (event) => {
+    if (!composed) return;
+    const c = composed;
+    composed = undefined;
+    event.preventDefault();
+    void c.stop().finally(() => app.quit());
+  });
 }

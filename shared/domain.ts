@@ -11,7 +11,7 @@ export const Generation = z.enum(["v1", "current"]);
 export type Generation = z.infer<typeof Generation>;
 
 /** A path inside a project, relative to its home folder, as a person types it. */
-export const ProjectPath = z.string().max(4096);
+export const ProjectPath = z.string().max(4096).refine((p) => !p.includes("\0"), "a path cannot contain a NUL character");
 
 export const ExecInput = z.strictObject({
   project_id: Uuid,

@@ -36,6 +36,14 @@ export const ApiErrorKind = z.enum([
   "tls",
   /** the reply was received but its content cannot be trusted or decoded */
   "bad-content",
+  /** the renderer sent input a channel does not take (a bug, or a page that should not be calling) */
+  "invalid-input",
+  /** the caller is not the app's own window */
+  "forbidden",
+  /** nothing is set up to answer yet (no server profile, no key) */
+  "not-configured",
+  /** a bug in the app */
+  "internal",
 ]);
 export type ApiErrorKind = z.infer<typeof ApiErrorKind>;
 
@@ -70,6 +78,10 @@ const DEFAULT_HINT: Record<ApiErrorKind, string> = {
   network: "Check the server URL and your network connection, then try again.",
   tls: "The server's certificate is not trusted; add its CA certificate to this server profile.",
   "bad-content": "Reload the file; if it keeps failing, the file may be binary or have changed while it was read.",
+  "invalid-input": "This is a bug in the app; please report it with the log file.",
+  forbidden: "Only the app's own window may do this.",
+  "not-configured": "Add a server in Connect, with its URL and an API key.",
+  internal: "This is a bug in the app; please report it with the log file.",
 };
 
 export class ApiError extends Error {

@@ -1,0 +1,343 @@
+/**
+ * Everything the renderer can ask of the main process, one method per IPC
+ * channel, in plain Node: profiles and keys, and the features on the active
+ * server's Backend. The router validates inputs and outputs around these.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { z } from "zod";
+import { Uuid } from "../../shared/api/common.js";
+import { ApiError, isApiError } from "../../shared/errors.js";
+import type { Channel } from "../../shared/ipc/channels.js";
+import type { ChannelOutput, Contract, Profile, ProjectSummary } from "../../shared/ipc/contract.js";
+import type { Backend } from "./backend/backend.js";
+import { ProjectRunner } from "./backend/project-start.js";
+import { listingCommand, parseListing } from "./files/listing.js";
+import { normalizeProjectPath } from "./files/project-path.js";
+import type { Logger, Redactor } from "./log.js";
+import type { ProfileStore, StoredProfile } from "./profiles.js";
+import type { SecretStore } from "./secrets/secret-store.js";
+
+export type Handlers = {
+  [C in Channel]: (input: z.output<Contract[C]["input"]>) => Promise<ChannelOutput<C>>;
+};
+
+/** Makes the Backend of a profile; detection of the API generation happens behind it. */
+export type BackendFactory = (profile: StoredProfile, apiKey: string) => Promise<{ backend: Backend; close: () => Promise<void> }>;
+
+export interface AppServicesOptions {
+  profiles: ProfileStore;
+  secrets: SecretStore;
+  makeBackend: BackendFactory;
+  log: Logger;
+  redactor: Redactor;
+  version: string;
+  platform: string;
+  /** the shell's sign-in window; absent where there is no Electron (preview, tests) */
+  signIn?: (serverUrl: string) => Promise<string>;
+  /** tell the renderer that profiles changed */
+  emit?: (event: "profiles.changed", payload: unknown) => void;
+}
+
+const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
+
+/** Server rows are checked where they enter: a project row must have an id; the rest is defaulted. */
+const ProjectRow = z.looseObject({
+  project_id: Uuid,
+  title: z.string().nullish(),
+  description: z.string().nullish(),
+  last_edited: z.union([z.string(), z.number()]).nullish(),
+  deleted: z.boolean().nullish(),
+  users: z.record(z.string(), z.looseObject({ group: z.string().catch("collaborator"), upgrades: z.record(z.string(), z.number()).optional().catch(undefined) })).nullish(),
+  state: z.unknown().optional(),
+  created: z.union([z.string(), z.number()]).nullish(),
+});
+
+const toIso = (v: string | number | null | undefined) => (v === null || v === undefined ? null : typeof v === "number" ? new Date(v).toISOString() : v);
+
+function summary(r: z.infer<typeof ProjectRow>): ProjectSummary {
+  return { project_id: r.project_id, title: r.title ?? "", description: r.description ?? "", last_edited: toIso(r.last_edited), deleted: !!r.deleted };
+}
+
+export class AppServices implements Handlers {
+  private current: { profileId: string; backend: Backend; runner: ProjectRunner; close: () => Promise<void> } | undefined;
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly o: AppServicesOptions) {}
+
+  // ------------------------------------------------------------ connection
+  private async backend(): Promise<{ backend: Backend; runner: ProjectRunner; profile: StoredProfile }> {
+    const profile = this.o.profiles.active();
+    if (!profile) throw new ApiError("not-configured", "No server is set up yet.");
+    if (this.current?.profileId !== profile.id) {
+      const key = await this.o.secrets.get(profile.key_ref);
+      if (!key) {
+        throw new ApiError("not-configured", `There is no API key for '${profile.name}'${this.o.secrets.info.persistent ? "" : " (keys are kept for one run only here)"}.`, {
+          hint: "Open Connect and give this server its API key again, or sign in to get one.",
+        });
+      }
+      this.o.redactor.addSecret(key);
+      await this.disconnect();
+      const { backend, close } = await this.o.makeBackend(profile, key);
+      this.current = { profileId: profile.id, backend, runner: new ProjectRunner(backend), close };
+    }
+    return { ...this.current, profile };
+  }
+
+  async disconnect(): Promise<void> {
+    const c = this.current;
+    this.current = undefined;
+    for (const ac of this.running.values()) ac.abort();
+    await c?.close();
+  }
+
+  private view(p: StoredProfile): Profile {
+    return { id: p.id, name: p.name, url: p.url, account_id: p.account_id, generation: p.generation, embedded: p.embedded, has_key: true, ca_pem: p.ca_pem };
+  }
+
+  private async views(): Promise<Profile[]> {
+    const keys = new Set(await this.o.secrets.list().catch(() => [] as string[]));
+    return this.o.profiles.list().map((p) => ({ ...this.view(p), has_key: keys.has(p.key_ref) }));
+  }
+
+  private changed(): void {
+    this.o.emit?.("profiles.changed", null);
+  }
+
+  // ------------------------------------------------------------ app and profiles
+  "app.info" = async () => ({ version: this.o.version, platform: this.o.platform, log_file: this.o.log.file, secret_store: this.o.secrets.info });
+
+  "profiles.list" = async () => ({ profiles: await this.views(), active: this.o.profiles.activeId(), problem: this.o.profiles.report.keptAside });
+
+  "profiles.add": Handlers["profiles.add"] = async (input) => {
+    const p = await this.o.profiles.add({ name: input.name, url: input.url, account_id: null, generation: null, embedded: false, ca_pem: input.ca_pem ?? null });
+    this.o.redactor.addSecret(input.api_key);
+    await this.o.secrets.set(p.key_ref, input.api_key);
+    this.o.log.info(`added server profile '${p.name}' (${p.url})`);
+    this.changed();
+    return this.view(p);
+  };
+
+  "profiles.rename": Handlers["profiles.rename"] = async ({ id, name }) => {
+    const p = await this.o.profiles.update(id, { name }).catch(() => {
+      throw new ApiError("invalid-input", `There is no server profile '${id}'.`);
+    });
+    this.changed();
+    return this.view(p);
+  };
+
+  "profiles.remove": Handlers["profiles.remove"] = async ({ id }) => {
+    const gone = await this.o.profiles.remove(id);
+    if (!gone) throw new ApiError("invalid-input", `There is no server profile '${id}'.`);
+    await this.o.secrets.delete(gone.key_ref);
+    if (this.current?.profileId === id) await this.disconnect();
+    this.o.log.info(`removed server profile '${gone.name}' and its key`);
+    this.changed();
+    return { ok: true as const };
+  };
+
+  "profiles.switch": Handlers["profiles.switch"] = async ({ id }) => {
+    const p = await this.o.profiles.setActive(id).catch(() => {
+      throw new ApiError("invalid-input", `There is no server profile '${id}'.`);
+    });
+    await this.disconnect();
+    this.changed();
+    return this.view(p);
+  };
+
+  "profiles.test": Handlers["profiles.test"] = async ({ id }) => {
+    const prev = this.o.profiles.activeId();
+    const profile = this.o.profiles.get(id);
+    if (!profile) throw new ApiError("invalid-input", `There is no server profile '${id}'.`);
+    const key = await this.o.secrets.get(profile.key_ref);
+    if (!key) throw new ApiError("not-configured", `There is no API key for '${profile.name}'.`, { hint: "Give this server its API key again." });
+    this.o.redactor.addSecret(key);
+    const { backend, close } = await this.o.makeBackend(profile, key);
+    try {
+      const t0 = performance.now();
+      await backend.ping();
+      const latency_ms = Math.round((performance.now() - t0) * 10) / 10;
+      const me = (await backend.query({ accounts: { account_id: null, email_address: null } })).accounts as { account_id?: string; email_address?: string } | undefined;
+      const account_id = Uuid.safeParse(me?.account_id).success ? me!.account_id! : null;
+      await this.o.profiles.update(id, { account_id, generation: backend.capabilities.generation });
+      if (prev === id) await this.disconnect();
+      this.changed();
+      return { generation: backend.capabilities.generation, account_id, email_address: typeof me?.email_address === "string" ? me.email_address : null, latency_ms, capabilities: backend.capabilities };
+    } finally {
+      await close();
+    }
+  };
+
+  "profiles.signIn": Handlers["profiles.signIn"] = async ({ name, url }) => {
+    if (!this.o.signIn) {
+      throw new ApiError("not-available", "Signing in to get a key needs the desktop app's sign-in window.", { hint: "Paste an API key from the server's account settings instead." });
+    }
+    const key = await this.o.signIn(url);
+    return this["profiles.add"]({ name, url, api_key: key });
+  };
+
+  // ------------------------------------------------------------ projects
+  "projects.list": Handlers["projects.list"] = async () => {
+    const { backend } = await this.backend();
+    const r = await backend.query({ projects_all: [{ project_id: null, title: null, description: null, last_edited: null, deleted: null }] });
+    const rows = z.array(z.unknown()).catch([]).parse(r.projects_all);
+    const projects: ProjectSummary[] = [];
+    for (const row of rows) {
+      const p = ProjectRow.safeParse(row);
+      if (p.success) projects.push(summary(p.data));
+      else this.o.log.warn("skipped a project row the server sent without a valid project_id");
+    }
+    return { projects };
+  };
+
+  "projects.get": Handlers["projects.get"] = async ({ project_id }) => {
+    const { backend } = await this.backend();
+    const r = await backend.query({ projects: { project_id, title: null, description: null, last_edited: null, deleted: null, users: null, state: null, created: null } });
+    const p = ProjectRow.safeParse(r.projects);
+    if (!p.success) throw new ApiError("unexpected-reply", "The server's answer about this project is not what this app expects.");
+    const state = p.data.state as { state?: unknown } | string | null | undefined;
+    return {
+      ...summary(p.data),
+      users: Object.fromEntries(Object.entries(p.data.users ?? {}).map(([k, u]) => [k, { group: u.group, ...(u.upgrades ? { upgrades: u.upgrades } : {}) }])),
+      state: typeof state === "string" ? state : typeof state?.state === "string" ? state.state : null,
+      created: toIso(p.data.created),
+    };
+  };
+
+  "projects.update": Handlers["projects.update"] = async ({ project_id, title, description }) => {
+    const { backend } = await this.backend();
+    const set: Record<string, unknown> = { project_id };
+    if (title !== undefined) set.title = title;
+    if (description !== undefined) set.description = description;
+    if (Object.keys(set).length === 1) throw new ApiError("invalid-input", "Nothing to change: give a title or a description.");
+    await backend.query({ projects: set });
+    return { ok: true as const };
+  };
+
+  "projects.create": Handlers["projects.create"] = async (input) => (await this.backend()).backend.createProject(input);
+
+  "projects.action": Handlers["projects.action"] = async ({ project_id, action }) => {
+    await (await this.backend()).backend.projectAction(project_id, action);
+    return { ok: true as const };
+  };
+
+  "upgrades.available": Handlers["upgrades.available"] = async () => (await this.backend()).backend.availableUpgrades();
+
+  // ------------------------------------------------------------ files
+  "files.list": Handlers["files.list"] = async ({ project_id, path }) => {
+    const dir = normalizeProjectPath(path);
+    const { runner } = await this.backend();
+    const { command, args } = listingCommand(dir);
+    const r = await runner.exec({ project_id, command, args, timeout: 30 });
+    if (r.exit_code !== 0 && r.stdout === "") {
+      throw new ApiError("server", `Cannot list '${dir || "~"}': ${r.stderr.trim() || `exit code ${r.exit_code}`}`, { hint: "Check that the folder exists." });
+    }
+    const { entries, rejected } = parseListing(r.stdout);
+    if (rejected) this.o.log.warn(`ignored ${rejected} unreadable entries listing ${dir || "~"} in ${project_id}`);
+    return { path: dir, entries };
+  };
+
+  "files.read": Handlers["files.read"] = async ({ files }) => {
+    const { backend } = await this.backend();
+    const refs = files.map((f) => ({ project_id: f.project_id, path: normalizeProjectPath(f.path) }));
+    return { files: await backend.readTextFiles(refs) };
+  };
+
+  /**
+   * Save with a conflict check: when the file on the server is no longer what
+   * was opened (base_sha256), nothing is written and both versions go back.
+   */
+  "files.write": Handlers["files.write"] = async ({ project_id, path, content, base_sha256 }) => {
+    const p = normalizeProjectPath(path);
+    if (p === "") throw new ApiError("invalid-input", "Give a file name to save to.");
+    const { backend } = await this.backend();
+    if (base_sha256 !== undefined) {
+      const [cur] = await backend.readTextFiles([{ project_id, path: p }]);
+      const missing = cur && "error" in cur && /ENOENT|does not exist|no such file/i.test(`${cur.error.message} ${cur.error.serverMessage ?? ""}`);
+      if (cur && "error" in cur && !missing) throw ApiError.fromData(cur.error);
+      const serverText = cur && "content" in cur ? cur.content : null;
+      const serverSha = serverText === null ? null : sha256(serverText);
+      if (serverSha !== base_sha256) return { status: "conflict" as const, server_content: serverText, server_sha256: serverSha };
+    }
+    await backend.writeTextFile({ project_id, path: p }, content);
+    return { status: "saved" as const, sha256: sha256(content) };
+  };
+
+  "files.mkdir": Handlers["files.mkdir"] = async ({ project_id, path }) => {
+    const p = normalizeProjectPath(path);
+    const { runner } = await this.backend();
+    const r = await runner.exec({ project_id, command: "mkdir", args: ["-p", "--", p], timeout: 30 });
+    if (r.exit_code !== 0) throw new ApiError("server", `Cannot make the folder '${p}': ${r.stderr.trim()}`);
+    return { ok: true as const };
+  };
+
+  // ------------------------------------------------------------ exec
+  "exec.run": Handlers["exec.run"] = async ({ request_id, ...input }) => {
+    if (this.running.has(request_id)) throw new ApiError("invalid-input", "A command with this request id is already running.");
+    const { runner } = await this.backend();
+    const ac = new AbortController();
+    this.running.set(request_id, ac);
+    const t0 = performance.now();
+    try {
+      const path = input.path === undefined ? undefined : normalizeProjectPath(input.path);
+      const r = await runner.exec({ ...input, ...(path === undefined ? {} : { path }) }, { signal: ac.signal });
+      return { ...r, duration_ms: Math.round(performance.now() - t0) };
+    } catch (e) {
+      if (isApiError(e, "cancelled")) throw new ApiError("cancelled", "The command was cancelled; it was stopped on the server.");
+      throw e;
+    } finally {
+      this.running.delete(request_id);
+    }
+  };
+
+  "exec.cancel": Handlers["exec.cancel"] = async ({ request_id }) => {
+    const ac = this.running.get(request_id);
+    ac?.abort();
+    return { cancelled: !!ac };
+  };
+
+  // ------------------------------------------------------------ copies
+  "copy.start": Handlers["copy.start"] = async (input) => {
+    const { backend } = await this.backend();
+    return backend.copyPath({ ...input, src_path: normalizeProjectPath(input.src_path), ...(input.target_path === undefined ? {} : { target_path: normalizeProjectPath(input.target_path) }) });
+  };
+  "copy.status": Handlers["copy.status"] = async ({ copy_id }) => (await this.backend()).backend.copyStatus(copy_id);
+  "copy.list": Handlers["copy.list"] = async (filter) => ({ copies: await (await this.backend()).backend.copyStatusList(filter) });
+  "copy.delete": Handlers["copy.delete"] = async ({ copy_id }) => {
+    await (await this.backend()).backend.copyDelete(copy_id);
+    return { ok: true as const };
+  };
+
+  // ------------------------------------------------------------ kiosk
+  "kiosk.open": Handlers["kiosk.open"] = async ({ project_id, path, password }) => {
+    const { backend, profile } = await this.backend();
+    if (!profile.account_id) throw new ApiError("not-configured", "This server's account is not known yet.", { hint: "Test the connection in Connect first." });
+    this.o.redactor.addSecret(password);
+    const token = await backend.authToken(profile.account_id, password ?? "");
+    this.o.redactor.addSecret(token);
+    const p = normalizeProjectPath(path).split("/").map(encodeURIComponent).join("/");
+    const origin = new URL(profile.url).origin;
+    return {
+      url: `${profile.url}/projects/${project_id}/files/${p}?auth_token=${token}&fullscreen=kiosk&session=`,
+      origin,
+      sign_in: profile.generation === "current" ? ("impersonate" as const) : ("url" as const),
+      impersonate_url: `${profile.url}/auth/impersonate?auth_token=${token}`,
+    };
+  };
+
+  /** The embedded hub's profile: created on first start, refreshed on later ones (its port changes). */
+  async ensureEmbeddedProfile(c: { url: string; api_key: string; account_id: string }): Promise<void> {
+    const existing = this.o.profiles.list().find((p) => p.embedded);
+    this.o.redactor.addSecret(c.api_key);
+    const p = existing
+      ? await this.o.profiles.update(existing.id, { url: c.url, account_id: c.account_id, generation: "v1" })
+      : await this.o.profiles.add({ id: "this-computer", name: "This computer", url: c.url, account_id: c.account_id, generation: "v1", embedded: true, ca_pem: null });
+    await this.o.secrets.set(p.key_ref, c.api_key);
+    if (!this.o.profiles.activeId()) await this.o.profiles.setActive(p.id);
+    if (this.current?.profileId === p.id) await this.disconnect();
+    this.changed();
+  }
+
+  newRequestId(): string {
+    return randomUUID();
+  }
+}
