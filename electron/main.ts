@@ -34,21 +34,6 @@ const HUB_ENTRY = join(OUT, "main", "hub.js");
 let composed: ComposedApp | undefined;
 let mainWindow: BrowserWindow | undefined;
 
-/** The secure web preferences of every window this app opens. */
-export const SECURE_PREFERENCES = {
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInSubFrames: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  webviewTag: false,
-  experimentalFeatures: false,
-  spellcheck: false,
-  // A middle click must not open a link in a new window behind the open handler's back.
-  disableBlinkFeatures: "Auxclick",
-} as const;
-
 function hardenContents(contents: WebContents): void {
   contents.on("will-navigate", (event, url) => {
     const d = decideNavigation(url);
@@ -77,7 +62,27 @@ function signIn(server: string): Promise<string> {
     const partition = `signin-${randomUUID()}`;
     const s = session.fromPartition(partition);
     guardSession(s);
-    const win = new BrowserWindow({ width: 520, height: 680, parent: mainWindow, modal: true, title: "Sign in", webPreferences: { ...SECURE_PREFERENCES, partition } });
+    // The settings are written out in each window (not spread from a constant) so static checks such as
+    // electronegativity can read them.
+    const win = new BrowserWindow({
+      width: 520,
+      height: 680,
+      parent: mainWindow,
+      modal: true,
+      title: "Sign in",
+      webPreferences: {
+        partition,
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        webviewTag: false,
+        experimentalFeatures: false,
+        disableBlinkFeatures: "Auxclick",
+      },
+    });
     let done = false;
     const finish = (key: string | null, err?: Error) => {
       if (done) return;
@@ -102,7 +107,28 @@ function signIn(server: string): Promise<string> {
 }
 
 function createMainWindow(): BrowserWindow {
-  const win = new BrowserWindow({ width: 1200, height: 800, minWidth: 800, minHeight: 600, show: false, title: "CoCalc Desktop", webPreferences: { ...SECURE_PREFERENCES, preload: PRELOAD } });
+  const win = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    minWidth: 800,
+    minHeight: 600,
+    show: false,
+    title: "CoCalc Desktop",
+    webPreferences: {
+      preload: PRELOAD,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      spellcheck: false,
+      // A middle click must not open a link in a new window behind the open handler's back.
+      disableBlinkFeatures: "Auxclick",
+    },
+  });
   win.once("ready-to-show", () => win.show());
   void win.loadURL(`${APP_ORIGIN}/index.html`);
   return win;

@@ -33,15 +33,19 @@ export function isEvent(e: unknown): e is AppEvent {
   return typeof e === "string" && (EVENTS as readonly string[]).includes(e);
 }
 
-export function buildRawApi(invoke: Invoke, subscribe: Listen): RawApi {
+/**
+ * Build the API. Self-contained (it uses only its parameters), because the
+ * test bridge ships its source text into the page: the page runs exactly this.
+ */
+export function buildRawApi(invoke: Invoke, subscribe: Listen, channels: readonly string[] = CHANNELS, events: readonly string[] = EVENTS): RawApi {
   const groups: Record<string, Record<string, (input?: unknown) => Promise<unknown>>> = {};
-  for (const channel of CHANNELS) {
+  for (const channel of channels) {
     const [group, method] = channel.split(".") as [string, string];
-    (groups[group] ??= {})[method] = (input: unknown = {}) => invoke(channel, input);
+    (groups[group] ??= {})[method] = (input: unknown = {}) => invoke(channel as Channel, input);
   }
   for (const g of Object.keys(groups)) Object.freeze(groups[g]);
   const on: Listen = (event, listener) => {
-    if (!isEvent(event) || typeof listener !== "function") return () => undefined;
+    if (typeof event !== "string" || events.indexOf(event) < 0 || typeof listener !== "function") return () => undefined;
     return subscribe(event, listener);
   };
   return Object.freeze({ ...groups, on }) as unknown as RawApi;

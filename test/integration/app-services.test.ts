@@ -1,0 +1,185 @@
+/**
+ * A scripted session through the real router and services against a real
+ * hub: every feature channel, then a search of every IPC reply, the log file
+ * and every file the app wrote for the API key and the password.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { composeApp, type ComposedApp } from "../../electron/services/compose.js";
+import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
+import type { Channel } from "../../shared/ipc/channels.js";
+import type { ChannelInput, ChannelOutput } from "../../shared/ipc/contract.js";
+import type { IpcResult } from "../../shared/ipc/api.js";
+import { startTestHub, type TestHub } from "../support/hub.js";
+
+const APP = { url: "app://cocalc-desktop/index.html", isMainFrame: true };
+const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+
+let hub: TestHub;
+let app: ComposedApp;
+let dataDir: string;
+const replies: unknown[] = [];
+
+async function raw<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<IpcResult<ChannelOutput<C>>> {
+  const r = (await app.router.handle(channel, APP, input)) as IpcResult<ChannelOutput<C>>;
+  replies.push(r);
+  return r;
+}
+async function call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
+  const r = await raw(channel, input);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.kind}: ${r.error.message}`);
+  return r.value;
+}
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  dataDir = mkdtempSync(join(tmpdir(), "app-data-"));
+  app = await composeApp({ dataDir, logFile: join(dataDir, "logs", "main.log"), version: "0.1.0", platform: "linux", trustedOrigins: ["app://cocalc-desktop"], secrets: new MemoryStore() });
+});
+afterAll(async () => {
+  await app?.stop();
+  await hub?.stop();
+});
+
+describe("a session through the router", () => {
+  let pid: string;
+  let profileId: string;
+
+  it("starts with no server, and says what to do", async () => {
+    const r = await raw("projects.list", {});
+    expect(r).toMatchObject({ ok: false, error: { kind: "not-configured", hint: expect.stringMatching(/Add a server/) } });
+  });
+
+  it("adds a server with a key and tests it", async () => {
+    const p = await call("profiles.add", { name: "Local hub", url: `${hub.url}/`, api_key: hub.credentials.api_key });
+    profileId = p.id;
+    expect(p).toMatchObject({ name: "Local hub", url: hub.url, has_key: true });
+    const t = await call("profiles.test", { id: p.id });
+    expect(t).toMatchObject({ generation: "v1", account_id: hub.credentials.account_id, email_address: "admin@localhost" });
+    expect((await call("profiles.list", {})).profiles[0]).toMatchObject({ account_id: hub.credentials.account_id, generation: "v1" });
+  });
+
+  it("a wrong key is an auth error that says what to do", async () => {
+    const bad = await call("profiles.add", { name: "Bad key", url: hub.url, api_key: "sk_wrongwrongwrongwrongwron" });
+    const r = await raw("profiles.test", { id: bad.id });
+    expect(r).toMatchObject({ ok: false, error: { kind: "auth", hint: expect.stringMatching(/API key/) } });
+    await call("profiles.remove", { id: bad.id });
+  });
+
+  it("creates, lists, renames and reads a project", async () => {
+    pid = (await call("projects.create", { title: "From the app", description: "d" })).project_id;
+    expect((await call("projects.list", {})).projects.map((p) => p.title)).toContain("From the app");
+    await call("projects.update", { project_id: pid, title: "Renamed in place" });
+    expect(await call("projects.get", { project_id: pid })).toMatchObject({ title: "Renamed in place", users: { [hub.credentials.account_id]: { group: "owner" } } });
+  });
+
+  it("saves a new file, refuses a stale save with both versions, saves over the current one", async () => {
+    const first = await call("files.write", { project_id: pid, path: "notes/a.txt", content: "one\n", base_sha256: null });
+    expect(first).toEqual({ status: "saved", sha256: sha("one\n") });
+    // someone else changes the file on the server
+    writeFileSync(join(hub.hub.runtime.folder(pid), "notes/a.txt"), "theirs\n");
+    const stale = await call("files.write", { project_id: pid, path: "notes/a.txt", content: "mine\n", base_sha256: first.status === "saved" ? first.sha256 : "" });
+    expect(stale).toEqual({ status: "conflict", server_content: "theirs\n", server_sha256: sha("theirs\n") });
+    expect(readFileSync(join(hub.hub.runtime.folder(pid), "notes/a.txt"), "utf8")).toBe("theirs\n");
+    expect(await call("files.write", { project_id: pid, path: "notes/a.txt", content: "mine\n", base_sha256: sha("theirs\n") })).toMatchObject({ status: "saved" });
+    // a new file over an existing one is a conflict too
+    expect(await call("files.write", { project_id: pid, path: "notes/a.txt", content: "x", base_sha256: null })).toMatchObject({ status: "conflict", server_content: "mine\n" });
+    const read = await call("files.read", { files: [{ project_id: pid, path: "notes/a.txt" }, { project_id: pid, path: "nope.txt" }] });
+    expect(read.files[0]).toEqual({ project_id: pid, path: "notes/a.txt", content: "mine\n" });
+    expect(read.files[1]).toMatchObject({ error: { kind: "server" } });
+  });
+
+  it("lists a folder whose names have spaces, quotes, tabs, newlines, non-ASCII and a leading dash", async () => {
+    const names = ["plain.txt", "with space.md", "quote'\"d", "tab\there", "new\nline", "ünïcødé ✓.txt", "-rf", "$(echo hi)"];
+    const dir = join(hub.hub.runtime.folder(pid), "odd");
+    mkdirSync(join(dir, "sub dir"), { recursive: true });
+    for (const n of names) writeFileSync(join(dir, n), n);
+    const r = await call("files.list", { project_id: pid, path: "odd" });
+    expect(r.entries.map((e) => e.name)).toEqual(["sub dir", ...[...names].sort((a, b) => a.localeCompare(b))]);
+    expect(r.entries[0]).toMatchObject({ isdir: true });
+    expect(r.entries.find((e) => e.name === "plain.txt")).toMatchObject({ isdir: false, size: 9 });
+    await call("files.mkdir", { project_id: pid, path: "odd/made here" });
+    expect(statSync(join(dir, "made here")).isDirectory()).toBe(true);
+    expect(await raw("files.list", { project_id: pid, path: "../.." })).toMatchObject({ ok: false, error: { kind: "invalid-input" } });
+  });
+
+  it("runs a command: stdout, stderr and a non-zero exit code apart", async () => {
+    const r = await call("exec.run", { request_id: randomUUID(), project_id: pid, command: "echo out; echo err >&2; exit 4", bash: true });
+    expect(r).toMatchObject({ stdout: "out\n", stderr: "err\n", exit_code: 4 });
+  });
+
+  it("cancels a long command, which stops on the server", async () => {
+    const request_id = randomUUID();
+    const running = raw("exec.run", { request_id, project_id: pid, command: "echo $$ > long.pid; sleep 60", bash: true, timeout: 120 });
+    const pidFile = join(hub.hub.runtime.folder(pid), "long.pid");
+    for (let i = 0; i < 100; i++) {
+      try {
+        if (readFileSync(pidFile, "utf8").trim()) break;
+      } catch {
+        /* not yet */
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await call("exec.cancel", { request_id })).toEqual({ cancelled: true });
+    expect(await running).toMatchObject({ ok: false, error: { kind: "cancelled" } });
+    const serverPid = Number(readFileSync(pidFile, "utf8"));
+    let alive = true;
+    for (let i = 0; i < 60 && alive; i++) {
+      try {
+        process.kill(serverPid, 0);
+        await new Promise((r) => setTimeout(r, 50));
+      } catch {
+        alive = false;
+      }
+    }
+    expect(alive).toBe(false);
+    expect(await call("exec.cancel", { request_id })).toEqual({ cancelled: false });
+  });
+
+  it("copies a folder to another project and sees it finish", async () => {
+    const target = (await call("projects.create", { title: "Copy target" })).project_id;
+    const started = await call("copy.start", { src_project_id: pid, src_path: "notes", target_project_id: target, target_path: "copied" });
+    expect(started.copy_id).toMatch(/^[0-9a-f-]{36}$/);
+    let s = await call("copy.status", { copy_id: started.copy_id! });
+    for (let i = 0; i < 100 && !s.finished; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      s = await call("copy.status", { copy_id: started.copy_id! });
+    }
+    expect(s).toMatchObject({ error: null, target_path: "copied" });
+    expect(readFileSync(join(hub.hub.runtime.folder(target), "copied/a.txt"), "utf8")).toBe("mine\n");
+    expect((await call("copy.list", { src_project_id: pid, pending: false })).copies.map((c) => c.copy_id)).toContain(started.copy_id);
+  });
+
+  it("gives a kiosk URL signed in with a token (the password used for it stays secret)", async () => {
+    const k = await call("kiosk.open", { project_id: pid, path: "notes/a.txt", password: hub.credentials.password });
+    expect(k.url).toMatch(new RegExp(`^${hub.url}/projects/${pid}/files/notes/a\\.txt\\?auth_token=[A-Za-z0-9]{24}&fullscreen=kiosk&session=$`));
+    expect(k).toMatchObject({ origin: hub.url, sign_in: "url" });
+    expect((await call("upgrades.available", {})).total).toMatchObject({ cores: 4 });
+  });
+
+  it("removing a profile removes its key", async () => {
+    const ref = app.profiles.get(profileId)!.key_ref;
+    expect(await app.secrets.get(ref)).toBe(hub.credentials.api_key);
+    // a sender-refused call whose URL carries the key is logged, redacted
+    await app.router.handle("app.info", { url: `https://evil.example/?api_key=${hub.credentials.api_key}`, isMainFrame: true }, {});
+    await call("profiles.remove", { id: profileId });
+    expect(await app.secrets.get(ref)).toBeNull();
+  });
+
+  it("no key or password appears in any IPC reply, log line or file the app wrote", async () => {
+    const secrets = [hub.credentials.api_key, hub.credentials.password, "sk_wrongwrongwrongwrongwron"];
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const f of readdirSync(d, { withFileTypes: true })) (f.isDirectory() ? walk : (p: string) => files.push(p))(join(d, f.name));
+    };
+    walk(dataDir);
+    const log = readFileSync(join(dataDir, "logs", "main.log"), "utf8");
+    expect(log).toMatch(/refused an IPC call/); // the log has content to search
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    const texts = [JSON.stringify(replies), ...files.map((f) => readFileSync(f, "utf8"))];
+    for (const s of secrets) for (const t of texts) expect(t.includes(s), `found a secret in ${t.slice(0, 80)}`).toBe(false);
+  });
+});
