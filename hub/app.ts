@@ -17,6 +17,7 @@ import { randomToken, Store } from "./store.js";
 import { handleV1 } from "./v1/transport.js";
 import { seedExampleProject } from "./example.js";
 import { mountKiosk } from "./kiosk/routes.js";
+import { currentRouter, nextNotFound } from "./current/routes.js";
 
 export interface HubOptions {
   dataDir: string;
@@ -26,7 +27,11 @@ export interface HubOptions {
   projectStartMs?: number;
   /** how long a call waits for a starting project before the "timeout" reply, ms */
   projectConnectTimeoutMs?: number;
+  /** which API generations to serve: API v1, the current one (v2 + conat), or both */
+  api?: ApiMode;
 }
+
+export type ApiMode = "v1" | "current" | "both";
 
 export const Credentials = z.object({
   url: z.string(),
@@ -65,8 +70,15 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
-  app.use("/api/v1", express.json({ limit: settings.jsonLimit }), express.urlencoded({ extended: true, limit: settings.formLimit }));
-  app.post("/api/v1/:event", (req, res) => void handleV1(hub, req, res));
+  const api = o.api ?? "both";
+  if (api !== "current") {
+    app.use("/api/v1", express.json({ limit: settings.jsonLimit }), express.urlencoded({ extended: true, limit: settings.formLimit }));
+    app.post("/api/v1/:event", (req, res) => void handleV1(hub, req, res));
+  } else {
+    // as on the current server, where /api/v1 falls through to the web app's 404 page
+    app.all("/api/v1/*rest", (_req, res) => nextNotFound(res));
+  }
+  if (api !== "v1") app.use(currentRouter(hub));
   mountKiosk(app, hub);
   app.use((req: Request, res: Response) => {
     res.status(404).type("html").send(errorPage(404).replace("Not Found", `Cannot ${req.method} ${escapeHtml(req.path)}`));

@@ -20,6 +20,7 @@ const { values } = parseArgs({
     "json-limit": { type: "string" },
     "form-limit": { type: "string" },
     "exit-with-stdin": { type: "boolean", default: false },
+    api: { type: "string", default: "both" },
   },
   strict: true,
 });
@@ -39,10 +40,16 @@ if (kioskAuth !== "legacy" && kioskAuth !== "modern") {
   console.error("--kiosk-auth must be 'legacy' (token in the URL signs in) or 'modern' (only /auth/impersonate)");
   process.exit(2);
 }
+const api = values.api;
+if (api !== "v1" && api !== "current" && api !== "both") {
+  console.error("--api must be 'v1', 'current' (API v2 and the conat bridges) or 'both'");
+  process.exit(2);
+}
 const dataDir = values.data ?? mkdtempSync(join(tmpdir(), "cocalc-hub-"));
 const running = await startHub({
   dataDir,
   port: int("port", values.port),
+  api,
   projectStartMs: int("project-start-ms", values["project-start-ms"]),
   projectConnectTimeoutMs: int("project-connect-timeout-ms", values["project-connect-timeout-ms"]),
   settings: {

@@ -19,6 +19,8 @@ export interface ExecOptions {
   max_output?: number;
   err_on_exit: boolean;
   signal?: AbortSignal;
+  /** told the process group's id once the command started (async jobs report it) */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface ExecOutcome {
@@ -88,6 +90,7 @@ function spawnCollect(file: string, args: string[], o: ExecOptions): Promise<Col
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
+    if (child.pid) o.onSpawn?.(child.pid);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outLen = 0;

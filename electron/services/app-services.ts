@@ -77,10 +77,39 @@ export class AppServices implements Handlers {
       }
       this.o.redactor.addSecret(key);
       await this.disconnect();
-      const { backend, close } = await this.o.makeBackend(profile, key);
-      this.current = { profileId: profile.id, backend, runner: new ProjectRunner(backend), close };
+      const made = await this.o.makeBackend(profile, key);
+      const generation = made.backend.capabilities.generation;
+      if (profile.generation !== generation) await this.o.profiles.update(profile.id, { generation });
+      const backend = this.redetectOnNotFound(made.backend, profile.id);
+      this.current = { profileId: profile.id, backend, runner: new ProjectRunner(backend), close: made.close };
     }
-    return { ...this.current, profile };
+    return { ...this.current, profile: this.o.profiles.get(profile.id)! };
+  }
+
+  /**
+   * A server that starts answering 404 may have changed API generation (an
+   * upgrade from v1 to current): forget the stored one so the next call
+   * detects it again.
+   */
+  private redetectOnNotFound(backend: Backend, profileId: string): Backend {
+    return new Proxy(backend, {
+      get: (target, prop, receiver) => {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof v !== "function") return v;
+        return async (...args: unknown[]) => {
+          try {
+            return await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          } catch (e) {
+            if (isApiError(e, "not-available") && e.status === 404) {
+              this.o.log.warn("the server answered 404; its API generation will be detected again");
+              await this.o.profiles.update(profileId, { generation: null }).catch(() => undefined);
+              await this.disconnect();
+            }
+            throw e;
+          }
+        };
+      },
+    });
   }
 
   async disconnect(): Promise<void> {
@@ -151,7 +180,8 @@ export class AppServices implements Handlers {
     const key = await this.o.secrets.get(profile.key_ref);
     if (!key) throw new ApiError("not-configured", `There is no API key for '${profile.name}'.`, { hint: "Give this server its API key again." });
     this.o.redactor.addSecret(key);
-    const { backend, close } = await this.o.makeBackend(profile, key);
+    // A test always asks the server afresh which generation it speaks.
+    const { backend, close } = await this.o.makeBackend({ ...profile, generation: null }, key);
     try {
       const t0 = performance.now();
       await backend.ping();

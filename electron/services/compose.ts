@@ -12,6 +12,9 @@ import { chooseSecretStore, type SafeStorageLike, type KeytarLike, type SecretSt
 import { HttpTransport } from "./http/transport.js";
 import { V1Client } from "./api/v1-client.js";
 import { V1Backend } from "./backend/v1-backend.js";
+import { CurrentClient } from "./api/current-client.js";
+import { CurrentBackend } from "./backend/current-backend.js";
+import { detectGeneration } from "./backend/detect.js";
 import { startEmbeddedHub, type EmbeddedHub, type HubChild } from "./embedded-hub.js";
 import { Router } from "../ipc/router.js";
 
@@ -62,9 +65,20 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     }));
   log.info(`keys are kept in: ${secrets.info.kind}${secrets.info.warning ? ` (${secrets.info.warning})` : ""}`);
 
+  // The generation stored with the profile is used as it is; an unknown one is detected first.
   const makeBackend: BackendFactory = async (profile: StoredProfile, apiKey: string) => {
     const transport = new HttpTransport({ caPem: profile.ca_pem ?? undefined, resolveProxy: o.resolveProxy });
-    return { backend: new V1Backend(new V1Client({ server: profile.url, apiKey, transport })), close: () => transport.close() };
+    try {
+      const generation = profile.generation ?? (await detectGeneration(profile.url, apiKey, transport));
+      const backend =
+        generation === "v1"
+          ? new V1Backend(new V1Client({ server: profile.url, apiKey, transport }))
+          : new CurrentBackend(new CurrentClient(profile.url, apiKey, transport));
+      return { backend, close: () => transport.close() };
+    } catch (e) {
+      await transport.close();
+      throw e;
+    }
   };
 
   const services = new AppServices({ profiles, secrets, makeBackend, log, redactor, version: o.version, platform: o.platform, signIn: o.signIn, emit: o.emit });

@@ -1,7 +1,9 @@
 /**
  * A scripted session through the real router and services against a real
  * hub: every feature channel, then a search of every IPC reply, the log file
- * and every file the app wrote for the API key and the password.
+ * and every file the app wrote for the API key and the password. It runs
+ * twice, with the same assertions: against the hub serving API v1 only, and
+ * serving the current generation (v2 + conat) only.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -18,6 +20,7 @@ import { startTestHub, type TestHub } from "../support/hub.js";
 const APP = { url: "app://cocalc-desktop/index.html", isMainFrame: true };
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
+describe.each(["v1", "current"] as const)("a session through the router, API %s", (generation) => {
 let hub: TestHub;
 let app: ComposedApp;
 let dataDir: string;
@@ -35,7 +38,7 @@ async function call<C extends Channel>(channel: C, input: ChannelInput<C>): Prom
 }
 
 beforeAll(async () => {
-  hub = await startTestHub();
+  hub = await startTestHub({ api: generation });
   dataDir = mkdtempSync(join(tmpdir(), "app-data-"));
   app = await composeApp({ dataDir, logFile: join(dataDir, "logs", "main.log"), version: "0.1.0", platform: "linux", trustedOrigins: ["app://cocalc-desktop"], secrets: new MemoryStore() });
 });
@@ -44,7 +47,7 @@ afterAll(async () => {
   await hub?.stop();
 });
 
-describe("a session through the router", () => {
+describe("features", () => {
   let pid: string;
   let profileId: string;
 
@@ -58,8 +61,9 @@ describe("a session through the router", () => {
     profileId = p.id;
     expect(p).toMatchObject({ name: "Local hub", url: hub.url, has_key: true });
     const t = await call("profiles.test", { id: p.id });
-    expect(t).toMatchObject({ generation: "v1", account_id: hub.credentials.account_id, email_address: "admin@localhost" });
-    expect((await call("profiles.list", {})).profiles[0]).toMatchObject({ account_id: hub.credentials.account_id, generation: "v1" });
+    expect(t).toMatchObject({ generation, account_id: hub.credentials.account_id, email_address: "admin@localhost" });
+    expect(t.capabilities).toMatchObject({ generation, copyDelete: generation === "v1", upgrades: generation === "v1" });
+    expect((await call("profiles.list", {})).profiles[0]).toMatchObject({ account_id: hub.credentials.account_id, generation });
   });
 
   it("a wrong key is an auth error that says what to do", async () => {
@@ -148,16 +152,21 @@ describe("a session through the router", () => {
       await new Promise((r) => setTimeout(r, 50));
       s = await call("copy.status", { copy_id: started.copy_id! });
     }
-    expect(s).toMatchObject({ error: null, target_path: "copied" });
+    expect(s).toMatchObject({ error: null });
+    expect(s.finished).toBeTruthy();
     expect(readFileSync(join(hub.hub.runtime.folder(target), "copied/a.txt"), "utf8")).toBe("mine\n");
-    expect((await call("copy.list", { src_project_id: pid, pending: false })).copies.map((c) => c.copy_id)).toContain(started.copy_id);
+    const list = await raw("copy.list", { src_project_id: pid, pending: false });
+    if (generation === "v1") expect(list.ok && list.value.copies.map((c) => c.copy_id)).toContain(started.copy_id);
+    else expect(list).toMatchObject({ ok: false, error: { kind: "not-available", message: expect.stringMatching(/does not offer a list of copy operations/) } });
   });
 
   it("gives a kiosk URL signed in with a token (the password used for it stays secret)", async () => {
     const k = await call("kiosk.open", { project_id: pid, path: "notes/a.txt", password: hub.credentials.password });
     expect(k.url).toMatch(new RegExp(`^${hub.url}/projects/${pid}/files/notes/a\\.txt\\?auth_token=[A-Za-z0-9]{24}&fullscreen=kiosk&session=$`));
-    expect(k).toMatchObject({ origin: hub.url, sign_in: "url" });
-    expect((await call("upgrades.available", {})).total).toMatchObject({ cores: 4 });
+    expect(k).toMatchObject({ origin: hub.url, sign_in: generation === "v1" ? "url" : "impersonate", impersonate_url: expect.stringMatching(/\/auth\/impersonate\?auth_token=/) });
+    const ups = await raw("upgrades.available", {});
+    if (generation === "v1") expect(ups.ok && ups.value.total).toMatchObject({ cores: 4 });
+    else expect(ups).toMatchObject({ ok: false, error: { kind: "not-available" } });
   });
 
   it("removing a profile removes its key", async () => {
@@ -182,4 +191,5 @@ describe("a session through the router", () => {
     const texts = [JSON.stringify(replies), ...files.map((f) => readFileSync(f, "utf8"))];
     for (const s of secrets) for (const t of texts) expect(t.includes(s), `found a secret in ${t.slice(0, 80)}`).toBe(false);
   });
+});
 });

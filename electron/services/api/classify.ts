@@ -39,6 +39,12 @@ const ERROR_TEXT_RULES: TextRule[] = [
   { test: /must have write access/, kind: "permission" },
   { test: /must be a collaborator on the project/, kind: "permission" },
   { test: /banned -- please wait/, kind: "rate-limited", hint: "Wait a minute, then try again with the right password." },
+  // the current generation (facts §8)
+  { test: /code='408'/, kind: "timeout", hint: "The server's bridge gave up waiting for the project; try again, with a longer timeout for long commands." },
+  { test: /^undefined$/, kind: "timeout", hint: "The server gave up after about 60 s; long commands need a server that runs them in the background." },
+  { test: /must specify project_id or use project-specific api key/, kind: "invalid-params" },
+  { test: /invalid account_id or project_id|must set project_id to a valid uuid|must specify a 'path'|^path must be specified|copy_id must be a valid uuid/, kind: "invalid-params" },
+  { test: /^TypeError: /, kind: "invalid-params", hint: "The server did not understand the request's arguments; this is a bug in the app or an unexpected server version." },
 ];
 
 export function classifyErrorText(text: string): { kind: ApiErrorKind; hint?: string } {
