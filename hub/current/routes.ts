@@ -81,7 +81,10 @@ export function currentRouter(hub: Hub): Router {
     "system.ping": async () => ({ now: Date.now() }),
     "system.test": async (a) => ({ account_id: a.account_id, server_time: Date.now() }),
     "projects.createProject": async (a, arg) => (await handlers.create_project(hub, a, { title: arg.title as string, description: arg.description as string, start: arg.start as boolean }, new AbortController().signal)).project_id,
-    "db.userQuery": async (a, arg) => handleQuery(hub, a, obj(arg.query), Array.isArray(arg.options) ? (arg.options as Obj[]) : []),
+    "db.userQuery": async (a, arg) => {
+      if (arg.query === undefined) throw new HandlerError("TypeError: Cannot read properties of undefined (reading 'undefined')");
+      return handleQuery(hub, a, obj(arg.query), Array.isArray(arg.options) ? (arg.options as Obj[]) : []);
+    },
     "system.generateUserAuthToken": async (a, arg) =>
       (await handlers.user_auth(hub, a, { account_id: String(arg.user_account_id ?? ""), password: typeof arg.password === "string" ? arg.password : "" }, new AbortController().signal)).auth_token,
     "projects.copyPathBetweenProjects": async (a, arg, signal) => {

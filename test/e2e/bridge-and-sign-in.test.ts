@@ -18,20 +18,19 @@ import { startTestHub, type TestHub } from "../support/hub.js";
 import { servePage } from "../support/static-server.js";
 
 let browser: Browser;
-let hub: TestHub;
 beforeAll(async () => {
   browser = await launchChromium();
-  hub = await startTestHub();
 });
 afterAll(async () => {
   await browser?.close();
-  await hub?.stop();
 });
 
-describe("the Chromium bridge", () => {
+describe.each(["v1", "current"] as const)("the Chromium bridge, on a server speaking %s", (generation) => {
   let app: ComposedApp;
   let page: Awaited<ReturnType<typeof servePage>>;
+  let hub: TestHub;
   beforeAll(async () => {
+    hub = await startTestHub({ api: generation });
     page = await servePage(`<!doctype html><html><body><iframe id="kiosk" src="${hub.url}/app?fullscreen=kiosk"></iframe></body></html>`);
     const dataDir = mkdtempSync(join(tmpdir(), "bridge-"));
     app = await composeApp({ dataDir, logFile: join(dataDir, "main.log"), version: "0.1.0", platform: "linux", trustedOrigins: [new URL(page.url).origin], secrets: new MemoryStore() });
@@ -40,6 +39,7 @@ describe("the Chromium bridge", () => {
   afterAll(async () => {
     await app?.stop();
     await page?.close();
+    await hub?.stop();
   });
 
   it("gives the top page the contract's API, backed by the router, with typed errors", async () => {
@@ -54,6 +54,11 @@ describe("the Chromium bridge", () => {
       expect(names.sort()).toEqual([...CHANNELS].sort());
       const projects = await p.evaluate(() => (window as unknown as { cocalc: { projects: { list: () => Promise<unknown> } } }).cocalc.projects.list());
       expect(projects).toMatchObject({ ok: true, value: { projects: [expect.objectContaining({ title: "Example project" })] } });
+      const pid = (projects as { value: { projects: { project_id: string }[] } }).value.projects[0]!.project_id;
+      const listing = await p.evaluate((project_id) => (window as unknown as { cocalc: { files: { list: (i: unknown) => Promise<unknown> } } }).cocalc.files.list({ project_id, path: "" }), pid);
+      expect(listing).toMatchObject({ ok: true, value: { entries: [{ name: "README.txt" }, { name: "welcome.ipynb" }] } });
+      const profiles = await p.evaluate(() => (window as unknown as { cocalc: { profiles: { list: () => Promise<unknown> } } }).cocalc.profiles.list());
+      expect(profiles).toMatchObject({ ok: true, value: { profiles: [expect.objectContaining({ generation })] } });
       const bad = await p.evaluate(() => (window as unknown as { cocalc: { projects: { get: (i: unknown) => Promise<unknown> } } }).cocalc.projects.get({ project_id: "nope" }));
       expect(bad).toMatchObject({ ok: false, error: { kind: "invalid-input" } });
     } finally {
@@ -78,6 +83,11 @@ describe("the Chromium bridge", () => {
 });
 
 describe("getting a key by signing in", () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub();
+  });
+  afterAll(() => hub?.stop());
   it("the hub's sign-in page redirects to https://authenticated/?api_key=…, which the app catches; the key works", async () => {
     const ctx = await browser.newContext();
     const p = await ctx.newPage();

@@ -54,11 +54,10 @@ export async function startTestHub(o: Partial<HubOptions> = {}): Promise<TestHub
   };
 }
 
-/** A second account with its own key, made by the admin through the API. */
+/** A second account with its own key (made in the hub's store: it works whichever API generation the hub serves). */
 export async function secondAccount(hub: TestHub, email = `user${Date.now()}${Math.random()}@example.org`, password = "password-123") {
-  const r = await hub.v1("create_account", { email_address: email, password, agreed_to_terms: true, get_api_key: true, first_name: "Second", last_name: "User" });
-  if (r.json.event !== "account_created") throw new Error(`could not create an account: ${r.text}`);
-  return { account_id: String(r.json.account_id), api_key: String(r.json.api_key), email, password };
+  const a = hub.hub.store.createAccount({ email_address: email, password, first_name: "Second", last_name: "User" });
+  return { account_id: a.account_id, api_key: hub.hub.store.createApiKey(a.account_id), email, password };
 }
 
 export async function newProject(hub: TestHub, title = "Test project", key?: string): Promise<string> {
