@@ -51,11 +51,13 @@ let failed = results.length - passed;
 try {
   const j = JSON.parse(readFileSync(jsonFile, "utf8"));
   passed += j.numPassedTests;
-  const counted = j.numFailedTests + (j.numFailedTestSuites ?? 0);
+  // A file that failed without a failed test (it could not load, or a hook failed) counts once.
+  const brokenFiles = (j.testResults ?? []).filter((f) => f.status === "failed" && !(f.assertionResults ?? []).some((a) => a.status === "failed")).length;
+  const counted = j.numFailedTests + brokenFiles;
   // Vitest exits non-zero on unhandled errors too, which its report does not count: one failure more.
   const unhandled = counted === 0 && (vitestStatus !== 0 || !j.success) ? 1 : 0;
   failed += counted + unhandled;
-  console.log(`vitest: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numFailedTestSuites ?? 0} files failed to run${unhandled ? ", and errors outside tests (see above)" : ""}`);
+  console.log(`vitest: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${brokenFiles} files failed to run${unhandled ? ", and errors outside tests (see above)" : ""}`);
 } catch {
   console.log("vitest produced no report: counted as one failure");
   failed += 1;

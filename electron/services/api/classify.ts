@@ -44,7 +44,8 @@ const ERROR_TEXT_RULES: TextRule[] = [
   { test: /^undefined$/, kind: "timeout", hint: "The server gave up after about 60 s; long commands need a server that runs them in the background." },
   { test: /must specify project_id or use project-specific api key/, kind: "invalid-params" },
   { test: /invalid account_id or project_id|must set project_id to a valid uuid|must specify a 'path'|^path must be specified|copy_id must be a valid uuid/, kind: "invalid-params" },
-  { test: /^TypeError: /, kind: "invalid-params", hint: "The server did not understand the request's arguments; this is a bug in the app or an unexpected server version." },
+  // raw exceptions: an id that does not exist (v1), or arguments of a shape the server did not expect (current)
+  { test: /^TypeError: /, kind: "server", hint: "The server failed on this request: check that the project exists; if it does, the server may be a version this app does not know." },
 ];
 
 export function classifyErrorText(text: string): { kind: ApiErrorKind; hint?: string } {
