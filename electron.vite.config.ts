@@ -34,6 +34,7 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: "out/renderer",
+      minify: true,
       rollupOptions: { input: { index: resolve("renderer/index.html") } },
     },
   },

@@ -1,10 +1,12 @@
 /** `npm run bench`: every benchmark, each printing `name: value` lines (ratios against a baseline of the same run). */
 import { benchPing } from "./ping.js";
 import { benchHub } from "./hub.js";
+import { benchRenderer } from "./renderer.js";
 
 const benches: Record<string, () => Promise<void>> = {
   ping: () => benchPing(),
   hub: () => benchHub(),
+  renderer: () => benchRenderer(),
 };
 
 const only = process.argv.slice(2);

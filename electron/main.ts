@@ -4,7 +4,7 @@
  * (security/, ipc/router.ts, services/) that run and are tested under Node.
  */
 import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, shell, utilityProcess, type WebContents } from "electron";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CHANNELS, IPC_PREFIX } from "../shared/ipc/channels.js";
@@ -19,6 +19,7 @@ import {
   decideNavigation,
   permissionAllowed,
   rendererFileFor,
+  withStyleNonce,
 } from "./security/policies.js";
 import { apiKeyFromRedirect, signInUrl } from "./security/sign-in.js";
 
@@ -149,9 +150,11 @@ function serveRenderer(): void {
     if (!file) return new Response("Not found", { status: 404 });
     const res = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(res.headers);
-    headers.set("Content-Security-Policy", contentSecurityPolicy(activeServerOrigin()));
     headers.set("X-Content-Type-Options", "nosniff");
-    return new Response(res.body, { status: res.status, headers });
+    if (!file.endsWith(".html")) return new Response(res.body, { status: res.status, headers });
+    const nonce = randomBytes(18).toString("base64");
+    headers.set("Content-Security-Policy", contentSecurityPolicy(activeServerOrigin(), nonce));
+    return new Response(withStyleNonce(await res.text(), nonce), { status: res.status, headers });
   });
 }
 

@@ -123,7 +123,9 @@ export class Db {
     return this.db.run(sql, params as never).changes;
   }
 
+  /** Run `fn` in one transaction; inside another one it simply joins it. */
   transaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
     this.db.exec("BEGIN");
     try {
       const r = fn();

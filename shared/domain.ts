@@ -108,3 +108,9 @@ export const Capabilities = z.object({
   jupyter: z.boolean(),
 });
 export type Capabilities = z.infer<typeof Capabilities>;
+
+/** What each API generation offers: the backends declare it, the UI hides or explains what is missing. */
+export function capabilitiesOf(generation: Generation): Capabilities {
+  const v1 = generation === "v1";
+  return { generation, copyStatusList: v1, copyDelete: v1, copySchedule: v1, upgrades: v1, createAccount: v1, jupyter: true };
+}

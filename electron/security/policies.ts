@@ -57,12 +57,14 @@ export function permissionAllowed(permission: string, requestingUrl: string): bo
  * The renderer's Content-Security-Policy. Frames are allowed only for the
  * active server's origin (the kiosk view); scripts only from the app.
  */
-export function contentSecurityPolicy(kioskOrigin?: string | null): string {
+export function contentSecurityPolicy(kioskOrigin?: string | null, styleNonce?: string): string {
   const frame = kioskOrigin && /^https?:\/\/[^/\s;]+$/.test(kioskOrigin) ? kioskOrigin : "'none'";
+  // The editor (CodeMirror) adds <style> elements; they carry this page load's nonce, so no 'unsafe-inline'.
+  const nonce = styleNonce && /^[A-Za-z0-9+/=]{16,64}$/.test(styleNonce) ? ` 'nonce-${styleNonce}'` : "";
   return [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self'",
+    `style-src 'self'${nonce}`,
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",
@@ -89,4 +91,12 @@ export function rendererFileFor(requestUrl: string, rendererRoot: string, join: 
   const parts = pathname.split("/").filter((p) => p !== "" && p !== ".");
   if (parts.some((p) => p === ".." || p.includes("\\"))) return null;
   return join(rendererRoot, ...(parts.length ? parts : ["index.html"]));
+}
+
+/** The placeholder index.html carries where each page load's style nonce goes. */
+export const NONCE_PLACEHOLDER = "__CSP_NONCE__";
+
+/** index.html with this load's nonce in place of the placeholder (its CSP meta and the editor's meta). */
+export function withStyleNonce(html: string, nonce: string): string {
+  return html.split(NONCE_PLACEHOLDER).join(nonce);
 }

@@ -62,7 +62,11 @@ export class AppServices implements Handlers {
   private current: { profileId: string; backend: Backend; runner: ProjectRunner; close: () => Promise<void> } | undefined;
   private readonly running = new Map<string, AbortController>();
 
-  constructor(private readonly o: AppServicesOptions) {}
+  private readonly o: AppServicesOptions;
+
+  constructor(o: AppServicesOptions) {
+    this.o = { ...o };
+  }
 
   // ------------------------------------------------------------ connection
   private async backend(): Promise<{ backend: Backend; runner: ProjectRunner; profile: StoredProfile }> {
@@ -79,7 +83,10 @@ export class AppServices implements Handlers {
       await this.disconnect();
       const made = await this.o.makeBackend(profile, key);
       const generation = made.backend.capabilities.generation;
-      if (profile.generation !== generation) await this.o.profiles.update(profile.id, { generation });
+      if (profile.generation !== generation) {
+        await this.o.profiles.update(profile.id, { generation });
+        this.changed();
+      }
       const backend = this.redetectOnNotFound(made.backend, profile.id);
       this.current = { profileId: profile.id, backend, runner: new ProjectRunner(backend), close: made.close };
     }
@@ -130,6 +137,11 @@ export class AppServices implements Handlers {
 
   private changed(): void {
     this.o.emit?.("profiles.changed", null);
+  }
+
+  /** Where pushed events go (the preview and the tests attach their page after the services exist). */
+  setEmit(emit: AppServicesOptions["emit"]): void {
+    this.o.emit = emit;
   }
 
   // ------------------------------------------------------------ app and profiles
@@ -203,6 +215,13 @@ export class AppServices implements Handlers {
     }
     const key = await this.o.signIn(url);
     return this["profiles.add"]({ name, url, api_key: key });
+  };
+
+  "server.ping": Handlers["server.ping"] = async () => {
+    const { backend } = await this.backend();
+    const t0 = performance.now();
+    const { now } = await backend.ping();
+    return { now, latency_ms: Math.round((performance.now() - t0) * 10) / 10 };
   };
 
   // ------------------------------------------------------------ projects

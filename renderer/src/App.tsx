@@ -1,7 +1,228 @@
-export function App() {
+/** The app's frame: top bar, navigation, the "reconnecting" banner, the command palette, and the views. */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { capabilitiesOf } from "../../shared/domain.js";
+import type { ApiError } from "../../shared/errors.js";
+import type { CocalcApi } from "../../shared/ipc/api.js";
+import type { Profile, ProjectSummary } from "../../shared/ipc/contract.js";
+import { AppContext, isOffline, toApiError } from "./lib.js";
+import { Connect } from "./views/Connect.js";
+import { Projects } from "./views/Projects.js";
+import { Files } from "./views/Files.js";
+import { Console } from "./views/Console.js";
+import { Copy } from "./views/Copy.js";
+import { Kiosk } from "./views/Kiosk.js";
+import { Palette, type PaletteItem } from "./Palette.js";
+
+export type ViewName = "connect" | "projects" | "files" | "console" | "copy" | "kiosk";
+const PROJECT_VIEWS: { name: ViewName; label: string; key: string }[] = [
+  { name: "files", label: "Files", key: "3" },
+  { name: "console", label: "Console", key: "4" },
+  { name: "copy", label: "Copy", key: "5" },
+  { name: "kiosk", label: "Kiosk view", key: "6" },
+];
+
+export function App({ api }: { api: CocalcApi }) {
+  const [view, setView] = useState<ViewName>("projects");
+  const [profiles, setProfiles] = useState<Profile[]>([]);
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
+  const [project, setProject] = useState<ProjectSummary | null>(null);
+  const [offline, setOffline] = useState<ApiError | null>(null);
+  const [epoch, setEpoch] = useState(0);
+  const [palette, setPalette] = useState<null | "all" | "files">(null);
+  const [fileNames, setFileNames] = useState<string[]>([]);
+  const [openRequest, setOpenRequest] = useState<{ path: string; n: number } | null>(null);
+
+  const active = profiles.find((p) => p.id === activeId) ?? null;
+  const caps = capabilitiesOf(active?.generation ?? "v1");
+
+  const loadProfiles = useCallback(async () => {
+    try {
+      const r = await api.profiles.list({});
+      setProfiles(r.profiles);
+      setActiveId(r.active);
+      if (!r.active) setView("connect");
+    } catch (e) {
+      setOffline(toApiError(e));
+    } finally {
+      setLoaded(true);
+    }
+  }, [api]);
+
+  useEffect(() => {
+    void loadProfiles();
+    return api.on("profiles.changed", () => void loadProfiles());
+  }, [api, loadProfiles]);
+
+  const report = useCallback((e: unknown) => {
+    if (isOffline(e)) setOffline(toApiError(e));
+  }, []);
+
+  // While the server cannot be reached, ask it again with backoff; when it answers, every view reloads.
+  useEffect(() => {
+    if (!offline) return;
+    let delay = 1000;
+    let timer: ReturnType<typeof setTimeout>;
+    let stopped = false;
+    const tick = async () => {
+      try {
+        await api.server.ping({});
+        if (stopped) return;
+        setOffline(null);
+        setEpoch((n) => n + 1);
+      } catch (e) {
+        if (stopped) return;
+        if (!isOffline(e)) {
+          // It answered (or there is no server any more): not a connection problem.
+          setOffline(null);
+          return;
+        }
+        setOffline(toApiError(e));
+        delay = Math.min(delay * 1.6, 8000);
+        timer = setTimeout(tick, delay);
+      }
+    };
+    timer = setTimeout(tick, delay);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [offline, api]);
+
+  const retryNow = () => {
+    void api.server
+      .ping({})
+      .then(() => {
+        setOffline(null);
+        setEpoch((n) => n + 1);
+      })
+      .catch((e: unknown) => setOffline(toApiError(e)));
+  };
+
+  const openProject = useCallback((p: ProjectSummary, next: ViewName = "files") => {
+    setProject(p);
+    setView(next);
+  }, []);
+
+  // Keyboard: Ctrl/Cmd+K the palette, Ctrl/Cmd+P quick open a file, Alt+1…6 the views.
+  const viewRef = useRef(view);
+  viewRef.current = view;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && e.key.toLowerCase() === "k") {
+        e.preventDefault();
+        setPalette("all");
+      } else if (mod && e.key.toLowerCase() === "p" && project) {
+        e.preventDefault();
+        setPalette("files");
+      } else if (e.altKey && /^[1-6]$/.test(e.key)) {
+        const target: ViewName[] = ["connect", "projects", "files", "console", "copy", "kiosk"];
+        const v = target[Number(e.key) - 1]!;
+        if (v === "connect" || v === "projects" || project) {
+          e.preventDefault();
+          setView(v);
+        }
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [project]);
+
+  const paletteItems = useMemo((): PaletteItem[] => {
+    if (palette === "files") {
+      return fileNames.map((name) => ({
+        id: `file:${name}`,
+        label: name,
+        hint: "open file",
+        run: () => {
+          setView("files");
+          setOpenRequest({ path: name, n: Date.now() });
+        },
+      }));
+    }
+    const items: PaletteItem[] = [
+      { id: "v:connect", label: "Go to Connect", hint: "Alt+1", run: () => setView("connect") },
+      { id: "v:projects", label: "Go to Projects", hint: "Alt+2", run: () => setView("projects") },
+    ];
+    if (project) {
+      for (const v of PROJECT_VIEWS) items.push({ id: `v:${v.name}`, label: `${v.label} of ${project.title || "(untitled)"}`, hint: `Alt+${v.key}`, run: () => setView(v.name) });
+      items.push({ id: "run", label: "Run a command…", hint: "Console", run: () => setView("console") });
+      items.push({ id: "quick", label: "Open a file…", hint: "Ctrl+P", run: () => setPalette("files") });
+    }
+    for (const p of projects ?? []) items.push({ id: `p:${p.project_id}`, label: `Open project: ${p.title || "(untitled)"}`, hint: "project", run: () => openProject(p) });
+    return items;
+  }, [palette, fileNames, project, projects, openProject]);
+
+  const ctx = useMemo(() => ({ api, report, epoch }), [api, report, epoch]);
+
   return (
-    <main>
-      <h1>CoCalc Desktop</h1>
-    </main>
+    <AppContext.Provider value={ctx}>
+      <div className="app">
+        <header className="topbar">
+          <span className="title">CoCalc Desktop</span>
+          <span className="server" aria-label="Server">
+            {active ? `${active.name} · ${active.url}${active.generation ? ` · API ${active.generation}` : ""}` : "No server"}
+          </span>
+          <span className="spacer" />
+          {offline ? (
+            <span className="muted" role="status">
+              reconnecting…
+            </span>
+          ) : active ? (
+            <span className="muted">connected</span>
+          ) : null}
+          <button onClick={() => setPalette("all")} aria-label="Open the command palette">
+            Commands <kbd>Ctrl K</kbd>
+          </button>
+        </header>
+        <nav className="side" aria-label="Views">
+          <button aria-current={view === "connect" ? "page" : undefined} onClick={() => setView("connect")}>
+            Connect
+          </button>
+          <button aria-current={view === "projects" ? "page" : undefined} onClick={() => setView("projects")} disabled={!active}>
+            Projects
+          </button>
+          {project && (
+            <>
+              <div className="group" title={project.title}>
+                {project.title || "(untitled)"}
+              </div>
+              {PROJECT_VIEWS.map((v) => (
+                <button key={v.name} aria-current={view === v.name ? "page" : undefined} onClick={() => setView(v.name)}>
+                  {v.label}
+                </button>
+              ))}
+            </>
+          )}
+        </nav>
+        <main className="view">
+          {offline && (
+            <div className="banner warn" role="alert" aria-label="Connection problem">
+              <div>{offline.message}</div>
+              <div className="hint">The app keeps trying and picks up where you were when the server answers. {offline.hint}</div>
+              <div className="row" style={{ marginTop: 6 }}>
+                <button onClick={retryNow}>Retry now</button>
+              </div>
+            </div>
+          )}
+          {!loaded ? null : view === "connect" || !active ? (
+            <Connect profiles={profiles} activeId={activeId} onChanged={loadProfiles} onConnected={() => setView("projects")} />
+          ) : view === "projects" || !project ? (
+            <Projects caps={caps} projects={projects} setProjects={setProjects} selected={project} onSelect={setProject} onOpen={openProject} />
+          ) : view === "files" ? (
+            <Files key={project.project_id} project={project} onListing={setFileNames} openRequest={openRequest} />
+          ) : view === "console" ? (
+            <Console key={project.project_id} project={project} />
+          ) : view === "copy" ? (
+            <Copy key={project.project_id} project={project} projects={projects ?? []} caps={caps} />
+          ) : (
+            <Kiosk key={project.project_id} project={project} />
+          )}
+        </main>
+      </div>
+      {palette && <Palette items={paletteItems} placeholder={palette === "files" ? "Open a file in this folder…" : "Type a command or a project…"} onClose={() => setPalette(null)} />}
+    </AppContext.Provider>
   );
 }

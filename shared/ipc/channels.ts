@@ -14,6 +14,7 @@ export const CHANNELS = [
   "profiles.switch",
   "profiles.test",
   "profiles.signIn",
+  "server.ping",
   "projects.list",
   "projects.get",
   "projects.update",

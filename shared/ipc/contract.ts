@@ -139,6 +139,8 @@ export const contract = {
   },
   "profiles.signIn": { input: z.strictObject({ name: Name, url: ServerUrl }), output: Profile },
 
+  "server.ping": { input: Empty, output: z.object({ now: z.string(), latency_ms: z.number() }) },
+
   "projects.list": { input: Empty, output: z.object({ projects: z.array(ProjectSummary) }) },
   "projects.get": { input: z.strictObject({ project_id: Uuid }), output: ProjectDetails },
   "projects.update": {

@@ -29,6 +29,7 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "profiles.switch": { id: "this-computer" },
   "profiles.test": { id: "this-computer" },
   "profiles.signIn": { name: "Work", url: "https://cocalc.example.org" },
+  "server.ping": {},
   "projects.list": {},
   "projects.get": { project_id: P },
   "projects.update": { project_id: P, title: "T" },

@@ -5,6 +5,7 @@
  * "not available", never a raw 404.
  */
 import type { ExecReply } from "../../../shared/api/current.js";
+import { capabilitiesOf } from "../../../shared/domain.js";
 import type {
   Capabilities,
   CopyInput,
@@ -29,15 +30,7 @@ const notAvailable = (what: string, why: string) =>
   new ApiError("not-available", `This server does not offer ${what}: ${why}`, { hint: "It is a current CoCalc server; this feature came with API v1 and was not carried over." });
 
 export class CurrentBackend implements Backend {
-  readonly capabilities: Capabilities = {
-    generation: "current",
-    copyStatusList: false,
-    copyDelete: false,
-    copySchedule: false,
-    upgrades: false,
-    createAccount: false,
-    jupyter: true,
-  };
+  readonly capabilities: Capabilities = capabilitiesOf("current");
 
   constructor(private readonly c: CurrentClient) {}
 

@@ -1,6 +1,7 @@
 /** The Backend of servers that speak HTTP API v1 (self-hosted CoCalc before mid-2025, and the local hub). */
 import { errorValueText } from "../../../shared/api/common.js";
 import type { CopyOperation } from "../../../shared/api/v1.js";
+import { capabilitiesOf } from "../../../shared/domain.js";
 import type {
   Capabilities,
   CopyInput,
@@ -23,15 +24,7 @@ import { judgeByteList, looksLikeByteList, parseSha256sumZ } from "./file-conten
 const READ_BATCH = 50;
 
 export class V1Backend implements Backend {
-  readonly capabilities: Capabilities = {
-    generation: "v1",
-    copyStatusList: true,
-    copyDelete: true,
-    copySchedule: true,
-    upgrades: true,
-    createAccount: true,
-    jupyter: true,
-  };
+  readonly capabilities: Capabilities = capabilitiesOf("v1");
 
   constructor(private readonly client: V1Client) {}
 

@@ -1,0 +1,187 @@
+/**
+ * The exec console: a command (with arguments, one per line) or a bash
+ * script, a working folder, a timeout and an output limit; stdout, stderr
+ * and the exit code shown apart; a running command can be cancelled (it is
+ * stopped on the server); history per project, kept between runs.
+ */
+import { useRef, useState } from "react";
+import type { ProjectSummary } from "../../../shared/ipc/contract.js";
+import { ErrorNote, Busy, usePersisted, useApp, useCall } from "../lib.js";
+
+interface HistoryItem {
+  command: string;
+  bash: boolean;
+  args: string;
+  path: string;
+}
+
+interface Result {
+  stdout: string;
+  stderr: string;
+  exit_code: number;
+  duration_ms: number;
+}
+
+export function Console({ project }: { project: ProjectSummary }) {
+  const { api } = useApp();
+  const call = useCall();
+  const [bash, setBash] = useState(true);
+  const [command, setCommand] = useState("");
+  const [args, setArgs] = useState("");
+  const [path, setPath] = useState("");
+  const [timeout, setTimeoutS] = useState(30);
+  const [maxOutput, setMaxOutput] = useState(1_000_000);
+  const [running, setRunning] = useState<string | null>(null);
+  const [result, setResult] = useState<Result | null>(null);
+  const [history, setHistory] = usePersisted<HistoryItem[]>(`cocalc:history:${project.project_id}`, []);
+  const recall = useRef(-1);
+
+  const run = async () => {
+    if (!command.trim() || running) return;
+    const request_id = crypto.randomUUID();
+    const item: HistoryItem = { command, bash, args, path };
+    setHistory([item, ...history.filter((h) => JSON.stringify(h) !== JSON.stringify(item))].slice(0, 100));
+    recall.current = -1;
+    setRunning(request_id);
+    setResult(null);
+    const argList = args.split("\n").filter((a) => a !== "");
+    const r = await call.run(() =>
+      api.exec.run({
+        request_id,
+        project_id: project.project_id,
+        command,
+        bash,
+        ...(bash || argList.length === 0 ? {} : { args: argList }),
+        ...(path ? { path } : {}),
+        timeout,
+        max_output: maxOutput,
+      }),
+    );
+    setRunning(null);
+    if (r) setResult(r);
+  };
+
+  const cancel = async () => {
+    if (running) await api.exec.cancel({ request_id: running });
+  };
+
+  return (
+    <>
+      <h1 style={{ margin: 0, fontSize: 20 }}>Console</h1>
+      <form
+        className="card"
+        style={{ display: "grid", gap: 8 }}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run();
+        }}
+      >
+        <div className="row">
+          <label>
+            <input type="radio" name="mode" checked={bash} onChange={() => setBash(true)} /> Bash script
+          </label>
+          <label>
+            <input type="radio" name="mode" checked={!bash} onChange={() => setBash(false)} /> Command with arguments
+          </label>
+        </div>
+        <textarea
+          aria-label={bash ? "Script" : "Command"}
+          className="mono"
+          rows={bash ? 4 : 1}
+          value={command}
+          placeholder={bash ? "ls -la; echo done" : "ls"}
+          onChange={(e) => setCommand(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              void run();
+            } else if (e.key === "ArrowUp" && e.altKey && history.length) {
+              e.preventDefault();
+              recall.current = Math.min(recall.current + 1, history.length - 1);
+              const h = history[recall.current]!;
+              setCommand(h.command);
+              setBash(h.bash);
+              setArgs(h.args);
+              setPath(h.path);
+            }
+          }}
+        />
+        {!bash && <textarea aria-label="Arguments, one per line" className="mono" rows={3} value={args} placeholder={"-la\nsome folder"} onChange={(e) => setArgs(e.target.value)} />}
+        <div className="row">
+          <label>
+            Folder <input aria-label="Working folder" value={path} placeholder="~ (home)" onChange={(e) => setPath(e.target.value)} />
+          </label>
+          <label>
+            Timeout (s) <input aria-label="Timeout in seconds" type="number" min={1} max={86400} value={timeout} onChange={(e) => setTimeoutS(Number(e.target.value) || 30)} style={{ width: 90 }} />
+          </label>
+          <label>
+            Max output <input aria-label="Maximum output characters" type="number" min={1} value={maxOutput} onChange={(e) => setMaxOutput(Number(e.target.value) || 1_000_000)} style={{ width: 120 }} />
+          </label>
+          <span className="grow" />
+          {running ? (
+            <button type="button" className="danger" onClick={() => void cancel()}>
+              Cancel
+            </button>
+          ) : (
+            <button type="submit" className="primary" disabled={!command.trim()}>
+              Run <kbd>Ctrl Enter</kbd>
+            </button>
+          )}
+        </div>
+      </form>
+      {running && <Busy label="Running… (a stopped project is started first)" />}
+      {call.busy && !running && <Busy label="Working…" />}
+      <ErrorNote error={call.error} />
+      {result && (
+        <section className="output card" aria-label="Command output">
+          <div className="row">
+            <span>
+              Exit code{" "}
+              <span className={`exit ${result.exit_code === 0 ? "ok" : "bad"}`} aria-label="Exit code">
+                {result.exit_code}
+              </span>
+            </span>
+            <span className="muted">{result.duration_ms} ms</span>
+          </div>
+          <div className="stdout">
+            <h3>stdout</h3>
+            <pre aria-label="stdout">{result.stdout || " "}</pre>
+          </div>
+          <div className="stderr">
+            <h3>stderr</h3>
+            <pre aria-label="stderr">{result.stderr || " "}</pre>
+          </div>
+        </section>
+      )}
+      {history.length > 0 && (
+        <section className="card" aria-label="History">
+          <div className="row" style={{ justifyContent: "space-between" }}>
+            <h2 style={{ margin: 0, fontSize: 16 }}>History</h2>
+            <span className="muted">
+              <kbd>Alt ↑</kbd> recalls
+            </span>
+          </div>
+          <ul style={{ margin: 0, paddingLeft: 18 }}>
+            {history.slice(0, 15).map((h, i) => (
+              <li key={i}>
+                <button
+                  className="mono"
+                  style={{ background: "none", border: "none", padding: 0, textAlign: "left" }}
+                  onClick={() => {
+                    setCommand(h.command);
+                    setBash(h.bash);
+                    setArgs(h.args);
+                    setPath(h.path);
+                  }}
+                >
+                  {h.command.split("\n")[0]}
+                  {h.args ? ` ${h.args.split("\n").join(" ")}` : ""}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,246 @@
+/**
+ * Files of a project: a folder listing, a text editor with tabs, saving with a
+ * conflict check (never overwriting a change made on the server unseen), new
+ * files and folders. Opening several files reads them in one call.
+ */
+import { useCallback, useEffect, useState } from "react";
+import { ApiError } from "../../../shared/errors.js";
+import type { FileEntry, ProjectSummary } from "../../../shared/ipc/contract.js";
+import { Busy, ErrorNote, sha256Hex, useApp, useCall } from "../lib.js";
+import { Editor } from "./Editor.js";
+
+interface OpenFile {
+  path: string;
+  /** the text as last loaded or saved: the editor starts from it */
+  base: string;
+  /** sha256 of `base`, or null for a new file not on the server yet */
+  baseSha: string | null;
+  text: string;
+  /** bumped to make a fresh editor from `base` */
+  rev: number;
+  conflict?: { server: string | null; serverSha: string | null };
+}
+
+const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
+
+export function Files({ project, onListing, openRequest }: { project: ProjectSummary; onListing: (names: string[]) => void; openRequest: { path: string; n: number } | null }) {
+  const { api, epoch } = useApp();
+  const list = useCall();
+  const io = useCall();
+  const [dir, setDir] = useState("");
+  const [entries, setEntries] = useState<FileEntry[]>([]);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [open, setOpen] = useState<OpenFile[]>([]);
+  const [active, setActive] = useState<string | null>(null);
+  const [making, setMaking] = useState<null | "file" | "folder">(null);
+  const [newName, setNewName] = useState("");
+  const pid = project.project_id;
+
+  const refresh = useCallback(async () => {
+    const r = await list.run(() => api.files.list({ project_id: pid, path: dir }));
+    if (!r) return;
+    setEntries(r.entries);
+    onListing(r.entries.filter((e) => !e.isdir).map((e) => join(dir, e.name)));
+  }, [api, list.run, pid, dir, onListing]);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh, epoch]);
+
+  const openFiles = useCallback(
+    async (paths: string[]) => {
+      const fresh = paths.filter((p) => !open.some((o) => o.path === p));
+      if (fresh.length) {
+        // one call for all of them (the array form where the server has one)
+        const r = await io.run(() => api.files.read({ files: fresh.map((path) => ({ project_id: pid, path })) }));
+        if (!r) return;
+        const loaded: OpenFile[] = [];
+        for (const f of r.files) {
+          if ("error" in f) {
+            io.setError(ApiError.fromData(f.error));
+            continue;
+          }
+          loaded.push({ path: f.path, base: f.content, baseSha: await sha256Hex(f.content), text: f.content, rev: 0 });
+        }
+        setOpen((o) => [...o, ...loaded]);
+      }
+      setActive(paths[paths.length - 1] ?? null);
+      setSelected(new Set());
+    },
+    [api, io.run, io.setError, open, pid],
+  );
+
+  useEffect(() => {
+    if (openRequest) void openFiles([openRequest.path]);
+  }, [openRequest]);
+
+  const current = open.find((o) => o.path === active) ?? null;
+  const patch = (path: string, f: Partial<OpenFile>) => setOpen((o) => o.map((x) => (x.path === path ? { ...x, ...f } : x)));
+
+  const save = async (file: OpenFile, base: string | null | undefined = file.baseSha) => {
+    const r = await io.run(() => api.files.write({ project_id: pid, path: file.path, content: file.text, base_sha256: base }));
+    if (!r) return;
+    if (r.status === "conflict") patch(file.path, { conflict: { server: r.server_content, serverSha: r.server_sha256 } });
+    else patch(file.path, { base: file.text, baseSha: r.sha256, conflict: undefined });
+    void refresh();
+  };
+
+  const make = async () => {
+    const path = join(dir, newName.trim());
+    if (!newName.trim()) return;
+    if (making === "folder") {
+      if (await io.run(() => api.files.mkdir({ project_id: pid, path }))) setDir(path);
+    } else {
+      setOpen((o) => [...o, { path, base: "", baseSha: null, text: "", rev: 0 }]);
+      setActive(path);
+    }
+    setMaking(null);
+    setNewName("");
+  };
+
+  const crumbs = dir ? dir.split("/") : [];
+  return (
+    <>
+      <div className="row">
+        <h1 style={{ margin: 0, fontSize: 20 }}>Files</h1>
+        <nav aria-label="Folder" className="row">
+          <button onClick={() => setDir("")}>~</button>
+          {crumbs.map((c, i) => (
+            <button key={i} onClick={() => setDir(crumbs.slice(0, i + 1).join("/"))}>
+              {c}
+            </button>
+          ))}
+        </nav>
+        <span className="grow" />
+        <button onClick={() => setMaking("file")}>New file</button>
+        <button onClick={() => setMaking("folder")}>New folder</button>
+        <button disabled={selected.size === 0} onClick={() => void openFiles([...selected])}>
+          Open selected ({selected.size})
+        </button>
+        <button onClick={() => void refresh()}>Refresh</button>
+      </div>
+      {making && (
+        <form
+          className="row card"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void make();
+          }}
+        >
+          <input className="grow" autoFocus aria-label={`New ${making} name`} placeholder={making === "file" ? "notes.md" : "folder"} value={newName} onChange={(e) => setNewName(e.target.value)} />
+          <button type="submit" className="primary">
+            Create
+          </button>
+          <button type="button" onClick={() => setMaking(null)}>
+            Cancel
+          </button>
+        </form>
+      )}
+      {(list.busy || io.busy) && <Busy label={io.busy ? "Reading or saving…" : "Listing…"} />}
+      <ErrorNote error={list.error} onRetry={() => void refresh()} />
+      <ErrorNote error={io.error} />
+      <div className="files">
+        <div className="tree" role="listbox" aria-label="Files in this folder" aria-multiselectable="true">
+          {dir && (
+            <button className="entry" onClick={() => setDir(crumbs.slice(0, -1).join("/"))}>
+              ↑ ..
+            </button>
+          )}
+          {entries.map((e) => {
+            const path = join(dir, e.name);
+            return (
+              <button
+                key={e.name}
+                className="entry"
+                role="option"
+                aria-selected={selected.has(path) || active === path}
+                title={e.name}
+                onClick={(ev) => {
+                  if (e.isdir) return setDir(path);
+                  if (ev.ctrlKey || ev.metaKey || ev.shiftKey) {
+                    const next = new Set(selected);
+                    if (next.has(path)) next.delete(path);
+                    else next.add(path);
+                    setSelected(next);
+                  } else void openFiles([path]);
+                }}
+              >
+                <span aria-hidden>{e.isdir ? "▸" : "·"}</span>
+                <span>{e.name}</span>
+              </button>
+            );
+          })}
+          {entries.length === 0 && !list.busy && <p className="muted">Empty folder.</p>}
+        </div>
+        <div style={{ display: "flex", flexDirection: "column", gap: 8, minWidth: 0 }}>
+          <div className="row" role="tablist" aria-label="Open files">
+            {open.map((o) => (
+              <button key={o.path} role="tab" aria-selected={o.path === active} onClick={() => setActive(o.path)}>
+                {o.path}
+                {o.text !== o.base || o.baseSha === null ? " •" : ""}
+                <span
+                  aria-label={`Close ${o.path}`}
+                  role="button"
+                  style={{ marginLeft: 6 }}
+                  onClick={(ev) => {
+                    ev.stopPropagation();
+                    if (o.text !== o.base && !window.confirm(`Close ${o.path} without saving?`)) return;
+                    setOpen((x) => x.filter((y) => y.path !== o.path));
+                    if (active === o.path) setActive(null);
+                  }}
+                >
+                  ×
+                </span>
+              </button>
+            ))}
+          </div>
+          {current ? (
+            <>
+              <div className="row">
+                <span className="mono">{current.path}</span>
+                <span className="muted">{current.text !== current.base || current.baseSha === null ? "unsaved changes" : "saved"}</span>
+                <span className="grow" />
+                <button className="primary" onClick={() => void save(current)}>
+                  Save <kbd>Ctrl S</kbd>
+                </button>
+              </div>
+              {current.conflict && (
+                <div className="card" role="alert" aria-label="Save conflict">
+                  <p style={{ marginTop: 0 }}>
+                    <strong>{current.path} changed on the server since you opened it.</strong> Nothing was saved. Choose which version to keep:
+                  </p>
+                  <div className="conflict">
+                    <div>
+                      <h3>Your version</h3>
+                      <pre aria-label="Your version">{current.text}</pre>
+                    </div>
+                    <div>
+                      <h3>On the server</h3>
+                      <pre aria-label="Server version">{current.conflict.server ?? "(the file was deleted on the server)"}</pre>
+                    </div>
+                  </div>
+                  <div className="row" style={{ marginTop: 8 }}>
+                    <button className="primary" onClick={() => void save(current, current.conflict!.serverSha)}>
+                      Keep mine (overwrite the server's)
+                    </button>
+                    <button
+                      onClick={async () => {
+                        const server = current.conflict!.server ?? "";
+                        patch(current.path, { base: server, baseSha: current.conflict!.serverSha, text: server, rev: current.rev + 1, conflict: undefined });
+                      }}
+                    >
+                      Take the server's (drop mine)
+                    </button>
+                  </div>
+                </div>
+              )}
+              <Editor key={`${current.path}:${current.rev}`} path={current.path} doc={current.base} onChange={(text) => patch(current.path, { text })} onSave={() => void save(current)} />
+            </>
+          ) : (
+            <p className="muted">Open a file from the list (Ctrl/Cmd-click to select several, then "Open selected"), or press Ctrl+P.</p>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,249 @@
+/**
+ * The renderer end to end in Debian's Chromium, its API bridged to the real
+ * main-process router, against a real local hub — once with the hub serving
+ * API v1 only and once serving the current generation only, with the same
+ * assertions. The v1 run also writes the screenshots of each main screen,
+ * light and dark, into test/screenshots/.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { request } from "undici";
+import { launchChromium } from "../support/browser.js";
+import { openApp, type AppPage } from "../support/app-page.js";
+import { startTestHub, type TestHub } from "../support/hub.js";
+
+const SHOTS = join(import.meta.dirname, "..", "screenshots");
+const N_PROJECTS = 2000;
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+  mkdirSync(SHOTS, { recursive: true });
+});
+afterAll(() => browser?.close());
+
+/** Create projects through the API the hub serves (v1 create_project, or the conat bridge). */
+async function createProjects(hub: TestHub, api: "v1" | "current", titles: string[]): Promise<void> {
+  const auth = `Basic ${Buffer.from(`${hub.credentials.api_key}:`).toString("base64")}`;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < titles.length) {
+        const title = titles[next++]!;
+        const [path, body] = api === "v1" ? ["/api/v1/create_project", { title }] : ["/api/conat/hub", { name: "projects.createProject", args: [{ title }] }];
+        const r = await request(`${hub.url}${path}`, { method: "POST", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify(body) });
+        const text = await r.body.text();
+        if (r.statusCode !== 200 || text.includes('"error"')) throw new Error(`create project: ${text}`);
+      }
+    }),
+  );
+}
+
+async function shoot(page: Page, screen: string): Promise<void> {
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(50);
+    await page.screenshot({ path: join(SHOTS, `${screen}-${scheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+describe.each(["v1", "current"] as const)("the app against a hub serving %s", (api) => {
+  let a: AppPage;
+  let hub: TestHub;
+  let dataDir: string;
+  let port: number;
+  let page: Page;
+  const screenshots = api === "v1";
+  const hubDir = () => (pid: string) => hub.hub.runtime.folder(pid);
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "e2e-hub-"));
+    hub = await startTestHub({ api, dataDir });
+    port = Number(new URL(hub.url).port);
+    await createProjects(hub, api, Array.from({ length: N_PROJECTS }, (_, i) => `Project ${String(i).padStart(4, "0")}${i === 1234 ? " Needle" : ""}`));
+    a = await openApp(browser, { hub });
+    page = a.page;
+    page.on("dialog", (d) => void d.accept());
+  }, 120_000);
+  afterAll(async () => {
+    await a?.close();
+    await hub?.stop();
+  });
+
+  it("starts at Connect with no server; a wrong key and an unreachable address say what happened", async () => {
+    await page.getByRole("heading", { name: "Connect" }).waitFor();
+    await page.getByLabel("Server URL").fill(hub.url);
+    await page.getByLabel("API key").fill("sk_wrongwrongwrongwrongwron");
+    await page.getByRole("button", { name: "Add with key" }).click();
+    await expect.poll(() => page.getByRole("alert").first().textContent()).toMatch(/did not accept the API key/);
+    await page.getByRole("button", { name: /^Remove / }).first().click();
+    await page.getByLabel("Server URL").fill("http://127.0.0.1:9");
+    await page.getByLabel("API key").fill("sk_whateverwhateverwhatever");
+    await page.getByRole("button", { name: "Add with key" }).click();
+    await expect.poll(async () => (await page.getByRole("alert").allTextContents()).join(" ")).toMatch(/Nothing answers at http:\/\/127\.0\.0\.1:9 \(connection refused\)/);
+    await page.getByRole("button", { name: "Retry now" }).waitFor({ state: "detached", timeout: 1 }).catch(() => undefined);
+    await page.getByRole("button", { name: /^Remove / }).first().click();
+  });
+
+  it("connects with a key and lists the projects", async () => {
+    await page.getByLabel("Server name").fill("Local hub");
+    await page.getByLabel("Server URL").fill(hub.url);
+    await page.getByLabel("API key").fill(hub.credentials.api_key);
+    await page.getByRole("button", { name: "Add with key" }).click();
+    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    await expect.poll(() => page.getByTestId("project-count").textContent(), { timeout: 20_000 }).toBe(`${N_PROJECTS + 1} of ${N_PROJECTS + 1}`);
+    expect(await page.locator("header .server").textContent()).toContain(`API ${api}`);
+  });
+
+  it("finds one project among 2,000 and edits its title in place", async () => {
+    await page.getByLabel("Filter projects").fill("needle");
+    await expect.poll(() => page.getByTestId("project-count").textContent()).toBe(`1 of ${N_PROJECTS + 1}`);
+    await page.getByRole("option", { name: /Project 1234 Needle/ }).click();
+    await page.getByRole("button", { name: "Edit title" }).click();
+    await page.getByLabel("Title", { exact: true }).fill("Found the needle");
+    await page.getByLabel("Title", { exact: true }).press("Enter");
+    await page.getByRole("option", { name: /Found the needle/ }).waitFor();
+    const rows = (await hub.v1("query", { query: { projects_all: [{ project_id: null, title: "Found the needle" }] } }).catch(() => null))?.json;
+    if (api === "v1") expect((rows!.query as { projects_all: unknown[] }).projects_all.length).toBe(1);
+    else expect(hub.hub.store.projectsOf(hub.credentials.account_id).filter((p) => p.title === "Found the needle").length).toBe(1);
+    if (screenshots) await shoot(page, "projects");
+    await page.getByLabel("Filter projects").fill("Example project");
+    await page.getByRole("option", { name: /Example project/ }).dblclick();
+    await page.getByRole("heading", { name: "Files" }).waitFor();
+  });
+
+  it("opens, edits and saves a file", async () => {
+    await page.getByRole("option", { name: "README.txt" }).click();
+    const editor = page.getByRole("textbox", { name: "Editor: README.txt" });
+    await editor.waitFor();
+    await editor.click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("Saved from the desktop app.\n");
+    await page.keyboard.press("Control+s");
+    await expect.poll(() => page.getByText("saved", { exact: true }).count()).toBe(1);
+    const pid = (await a.app.services["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
+    expect(readFileSync(join(hubDir()(pid), "README.txt"), "utf8")).toMatch(/Saved from the desktop app\.\n$/);
+    if (screenshots) await shoot(page, "files");
+  });
+
+  it("hits a save conflict and resolves it both ways", async () => {
+    const pid = (await a.app.services["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
+    const file = join(hubDir()(pid), "README.txt");
+    const editor = page.getByRole("textbox", { name: "Editor: README.txt" });
+    // 1. someone changes the file on the server; my save is refused; I take theirs
+    writeFileSync(file, "changed on the server\n");
+    await editor.click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("mine 1\n");
+    await page.getByRole("button", { name: /^Save/ }).click();
+    const conflict = page.getByRole("alert", { name: "Save conflict" });
+    await conflict.waitFor();
+    expect(await page.getByLabel("Server version").textContent()).toBe("changed on the server\n");
+    expect(await page.getByLabel("Your version").textContent()).toMatch(/mine 1\n$/);
+    expect(readFileSync(file, "utf8")).toBe("changed on the server\n");
+    if (screenshots) await shoot(page, "conflict");
+    await page.getByRole("button", { name: "Take the server's (drop mine)" }).click();
+    await conflict.waitFor({ state: "detached" });
+    await expect.poll(() => page.getByRole("textbox", { name: "Editor: README.txt" }).textContent()).toBe("changed on the server");
+    // 2. again, and this time keep mine
+    writeFileSync(file, "changed again\n");
+    await page.getByRole("textbox", { name: "Editor: README.txt" }).click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("mine 2");
+    await page.keyboard.press("Control+s");
+    await conflict.waitFor();
+    await page.getByRole("button", { name: "Keep mine (overwrite the server's)" }).click();
+    await conflict.waitFor({ state: "detached" });
+    await expect.poll(() => readFileSync(file, "utf8")).toBe("changed on the server\nmine 2");
+  });
+
+  it("runs a command and shows stdout, stderr and a non-zero exit code apart", async () => {
+    await page.getByRole("button", { name: "Console", exact: true }).click();
+    await page.getByLabel("Script", { exact: true }).fill("echo out; echo err >&2; exit 3");
+    await page.getByRole("button", { name: /^Run/ }).click();
+    const out = page.getByRole("region", { name: "Command output" });
+    await out.waitFor();
+    expect(await page.getByLabel("stdout", { exact: true }).textContent()).toBe("out\n");
+    expect(await page.getByLabel("stderr", { exact: true }).textContent()).toBe("err\n");
+    expect(await page.getByLabel("Exit code").textContent()).toBe("3");
+    if (screenshots) await shoot(page, "console");
+  });
+
+  it("cancels a long command, which stops on the server", async () => {
+    const pid = (await a.app.services["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
+    await page.getByLabel("Script", { exact: true }).fill("echo $$ > long.pid; sleep 120");
+    await page.getByLabel("Timeout in seconds").fill("300");
+    await page.getByRole("button", { name: /^Run/ }).click();
+    const pidFile = join(hubDir()(pid), "long.pid");
+    await expect.poll(() => { try { return readFileSync(pidFile, "utf8").trim().length > 0; } catch { return false; } }, { timeout: 10_000 }).toBe(true);
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => page.getByRole("alert").first().textContent()).toMatch(/cancelled/);
+    const serverPid = Number(readFileSync(pidFile, "utf8"));
+    await expect.poll(() => { try { process.kill(serverPid, 0); return true; } catch { return false; } }, { timeout: 10_000 }).toBe(false);
+  });
+
+  it("copies a folder to another project and shows it finish", async () => {
+    const projects = (await a.app.services["projects.list"]({})).projects;
+    const src = projects.find((p) => p.title === "Example project")!.project_id;
+    const target = projects.find((p) => p.title === "Project 0007")!;
+    mkdirSync(join(hubDir()(src), "data/inner"), { recursive: true });
+    writeFileSync(join(hubDir()(src), "data/inner/x.txt"), "copied\n");
+    await page.getByRole("button", { name: "Copy", exact: true }).click();
+    await page.getByLabel("Source path").fill("data");
+    await page.getByLabel("Target project").selectOption(target.project_id);
+    await page.getByLabel("Target path").fill("from-example");
+    await page.getByRole("button", { name: "Copy", exact: true }).last().click();
+    await expect.poll(() => page.getByLabel("Copy status").first().textContent(), { timeout: 15_000 }).toBe("done");
+    expect(readFileSync(join(hubDir()(target.project_id), "from-example/inner/x.txt"), "utf8")).toBe("copied\n");
+    if (screenshots) await shoot(page, "copy");
+  });
+
+  it("opens a project from the command palette (Ctrl+K)", async () => {
+    await page.keyboard.press("Control+k");
+    await page.getByLabel("Command", { exact: true }).fill("open project found the needle");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Files" }).waitFor();
+    expect(await page.locator("nav.side .group").textContent()).toBe("Found the needle");
+  });
+
+  it("says when the server goes away, and recovers when it is back", async () => {
+    await page.getByRole("button", { name: "Projects", exact: true }).click();
+    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    await hub.stop();
+    await page.getByRole("button", { name: "Refresh" }).click();
+    const banner = page.getByRole("alert", { name: "Connection problem" });
+    await banner.waitFor({ timeout: 15_000 });
+    expect(await banner.textContent()).toMatch(/Nothing answers at|closed before the reply/);
+    if (screenshots) await shoot(page, "offline");
+    // the same server, same data, same port
+    hub = await startTestHub({ api, dataDir, port });
+    a.hub = hub;
+    await banner.waitFor({ state: "detached", timeout: 30_000 });
+    await expect.poll(() => page.getByTestId("project-count").textContent(), { timeout: 20_000 }).toMatch(new RegExp(`^\\d+ of ${N_PROJECTS + 1}$`));
+  });
+
+  it("shows the Connect screen with its servers", async () => {
+    await page.getByRole("button", { name: "Connect", exact: true }).click();
+    await page.getByRole("table", { name: "Servers" }).waitFor();
+    expect(await page.getByRole("table", { name: "Servers" }).textContent()).toContain("Local hub");
+    if (screenshots) await shoot(page, "connect");
+  });
+});
+
+describe("when keys cannot be kept", () => {
+  it("the Connect screen says that keys last for this run only", async () => {
+    const a = await openApp(browser);
+    try {
+      // The test's MemoryStore has no warning; give it the one chooseSecretStore gives where no keychain answers.
+      Object.assign(a.app.secrets.info, { warning: "No keychain answers here (Cannot autolaunch D-Bus without X11 $DISPLAY), so API keys are kept for this run only." });
+      await a.page.reload();
+      await expect.poll(() => a.page.getByRole("status").first().textContent()).toMatch(/kept for this run only/);
+    } finally {
+      await a.close();
+    }
+  });
+});

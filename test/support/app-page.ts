@@ -1,0 +1,55 @@
+/**
+ * The app's renderer in Debian's Chromium, its window.cocalc bridged to the
+ * real main-process router (services, profiles, the real HTTP client),
+ * talking to a real local hub.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { installBridge } from "../../electron/dev/chromium-bridge.js";
+import { serveRenderer } from "../../electron/dev/renderer-server.js";
+import { composeApp, type ComposedApp } from "../../electron/services/compose.js";
+import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
+import { startTestHub, type TestHub } from "./hub.js";
+import type { ApiMode } from "../../hub/app.js";
+
+export interface AppPage {
+  page: Page;
+  hub: TestHub;
+  app: ComposedApp;
+  close(): Promise<void>;
+}
+
+export async function openApp(browser: Browser, o: { api?: ApiMode; colorScheme?: "light" | "dark"; hub?: TestHub; viewport?: { width: number; height: number } } = {}): Promise<AppPage> {
+  const hub = o.hub ?? (await startTestHub({ api: o.api ?? "both" }));
+  const holder: { app?: ComposedApp } = {};
+  const renderer = await serveRenderer(() => {
+    const p = holder.app?.profiles.active();
+    return p ? new URL(p.url).origin : null;
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), "app-e2e-"));
+  const app = (holder.app = await composeApp({ dataDir, logFile: join(dataDir, "main.log"), version: "e2e", platform: "linux", trustedOrigins: [new URL(renderer.url).origin], secrets: new MemoryStore() }));
+  const page = await browser.newPage({ colorScheme: o.colorScheme ?? "light", viewport: o.viewport ?? { width: 1280, height: 800 } });
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  const bridge = await installBridge(page, app.router);
+  app.services.setEmit((event, payload) => void bridge.emit(event, payload).catch(() => undefined));
+  await page.goto(renderer.url);
+  const a = app;
+  return {
+    page,
+    hub,
+    app: a,
+    close: async () => {
+      await page.close();
+      await a.stop();
+      await renderer.close();
+      if (!o.hub) await hub.stop();
+      if (errors.length) throw new Error(`the page logged errors:\n${errors.join("\n")}`);
+    },
+  };
+}
