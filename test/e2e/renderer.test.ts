@@ -67,6 +67,8 @@ describe.each(["v1", "current"] as const)("the app against a hub serving %s", (a
     await createProjects(hub, api, Array.from({ length: N_PROJECTS }, (_, i) => `Project ${String(i).padStart(4, "0")}${i === 1234 ? " Needle" : ""}`));
     a = await openApp(browser, { hub });
     page = a.page;
+    // A step that fails should fail in seconds, not hold every later step for Playwright's 30 s.
+    page.setDefaultTimeout(10_000);
     page.on("dialog", (d) => void d.accept());
   }, 120_000);
   afterAll(async () => {
@@ -99,9 +101,17 @@ describe.each(["v1", "current"] as const)("the app against a hub serving %s", (a
     expect(await page.locator("header .server").textContent()).toContain(`API ${api}`);
   });
 
+  it("creates a project", async () => {
+    await page.getByRole("button", { name: "New project" }).click();
+    await page.getByLabel("New project title").fill("Made in the app");
+    await page.getByRole("button", { name: "Create" }).click();
+    await expect.poll(() => page.getByTestId("project-count").textContent()).toBe(`${N_PROJECTS + 2} of ${N_PROJECTS + 2}`);
+    expect(hub.hub.store.projectsOf(hub.credentials.account_id).some((p) => p.title === "Made in the app")).toBe(true);
+  });
+
   it("finds one project among 2,000 and edits its title in place", async () => {
     await page.getByLabel("Filter projects").fill("needle");
-    await expect.poll(() => page.getByTestId("project-count").textContent()).toBe(`1 of ${N_PROJECTS + 1}`);
+    await expect.poll(() => page.getByTestId("project-count").textContent()).toBe(`1 of ${N_PROJECTS + 2}`);
     await page.getByRole("option", { name: /Project 1234 Needle/ }).click();
     await page.getByRole("button", { name: "Edit title" }).click();
     await page.getByLabel("Title", { exact: true }).fill("Found the needle");
@@ -128,6 +138,29 @@ describe.each(["v1", "current"] as const)("the app against a hub serving %s", (a
     const pid = (await a.app.services["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
     expect(readFileSync(join(hubDir()(pid), "README.txt"), "utf8")).toMatch(/Saved from the desktop app\.\n$/);
     if (screenshots) await shoot(page, "files");
+  });
+
+  it("makes a new folder and a new file, and opens several files at once", async () => {
+    const pid = (await a.app.services["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
+    await page.getByRole("button", { name: "New folder" }).click();
+    await page.getByLabel("New folder name").fill("notes");
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.getByRole("button", { name: "notes", exact: true }).waitFor(); // the breadcrumb: we are in it
+    await page.getByRole("button", { name: "New file" }).click();
+    await page.getByLabel("New file name").fill("todo.md");
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.getByRole("textbox", { name: "Editor: notes/todo.md" }).click();
+    await page.keyboard.type("# To do\n");
+    await page.keyboard.press("Control+s");
+    await expect.poll(() => { try { return readFileSync(join(hubDir()(pid), "notes/todo.md"), "utf8"); } catch { return null; } }).toBe("# To do\n");
+    // back home: select two files, open both in one go
+    await page.getByRole("button", { name: "~" }).click();
+    await page.getByRole("option", { name: "welcome.ipynb" }).click({ modifiers: ["Control"] });
+    await page.getByRole("option", { name: "README.txt" }).click({ modifiers: ["Control"] });
+    await page.getByRole("button", { name: "Open selected (2)" }).click();
+    await page.getByRole("tab", { name: /welcome\.ipynb/ }).waitFor();
+    expect(await page.getByRole("tab").count()).toBeGreaterThanOrEqual(3);
+    await page.getByRole("tab", { name: /README\.txt/ }).click();
   });
 
   it("hits a save conflict and resolves it both ways", async () => {
@@ -223,7 +256,7 @@ describe.each(["v1", "current"] as const)("the app against a hub serving %s", (a
     hub = await startTestHub({ api, dataDir, port });
     a.hub = hub;
     await banner.waitFor({ state: "detached", timeout: 30_000 });
-    await expect.poll(() => page.getByTestId("project-count").textContent(), { timeout: 20_000 }).toMatch(new RegExp(`^\\d+ of ${N_PROJECTS + 1}$`));
+    await expect.poll(() => page.getByTestId("project-count").textContent(), { timeout: 20_000 }).toMatch(new RegExp(`^\\d+ of ${N_PROJECTS + 2}$`));
   });
 
   it("shows the Connect screen with its servers", async () => {
