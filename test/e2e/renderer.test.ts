@@ -14,6 +14,7 @@ import { request } from "undici";
 import { launchChromium } from "../support/browser.js";
 import { openApp, type AppPage } from "../support/app-page.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
+import { waitForExit } from "../support/process.js";
 
 const SHOTS = join(import.meta.dirname, "..", "screenshots");
 const N_PROJECTS = 2000;
@@ -216,7 +217,7 @@ describe.each(["v1", "current"] as const)("the app against a hub serving %s", (a
     await page.getByRole("button", { name: "Cancel" }).click();
     await expect.poll(() => page.getByRole("alert").first().textContent()).toMatch(/cancelled/);
     const serverPid = Number(readFileSync(pidFile, "utf8"));
-    await expect.poll(() => { try { process.kill(serverPid, 0); return true; } catch { return false; } }, { timeout: 10_000 }).toBe(false);
+    expect(await waitForExit(serverPid, 10_000)).toBe(true);
   });
 
   it("copies a folder to another project and shows it finish", async () => {

@@ -15,6 +15,7 @@ import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
 import type { Channel } from "../../shared/ipc/channels.js";
 import type { ChannelInput, ChannelOutput } from "../../shared/ipc/contract.js";
 import type { IpcResult } from "../../shared/ipc/api.js";
+import { waitForExit } from "../support/process.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 
 const APP = { url: "app://cocalc-desktop/index.html", isMainFrame: true };
@@ -130,16 +131,7 @@ describe("features", () => {
     expect(await call("exec.cancel", { request_id })).toEqual({ cancelled: true });
     expect(await running).toMatchObject({ ok: false, error: { kind: "cancelled" } });
     const serverPid = Number(readFileSync(pidFile, "utf8"));
-    let alive = true;
-    for (let i = 0; i < 60 && alive; i++) {
-      try {
-        process.kill(serverPid, 0);
-        await new Promise((r) => setTimeout(r, 50));
-      } catch {
-        alive = false;
-      }
-    }
-    expect(alive).toBe(false);
+    expect(await waitForExit(serverPid)).toBe(true);
     expect(await call("exec.cancel", { request_id })).toEqual({ cancelled: false });
   });
 

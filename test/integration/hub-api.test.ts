@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync,
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newProject, secondAccount, startTestHub, type TestHub } from "../support/hub.js";
+import { waitForExit } from "../support/process.js";
 
 let hub: TestHub;
 let pid: string;
@@ -111,16 +112,7 @@ describe("project_exec", () => {
     const r = await exec({ command: "sleep 300 & echo $! > child.pid; wait", bash: true, timeout: 1 });
     expect(r.json.error).toMatch(/^Error executing command 'sleep 300 & echo \$! > child.pid; wait' with args '' -- killed command 'bash \/tmp\/cocalc-.*\/a\.sh'$/);
     const child = Number(readFileSync(join(dir, "child.pid"), "utf8"));
-    let alive = true;
-    for (let i = 0; i < 50 && alive; i++) {
-      try {
-        process.kill(child, 0);
-        await new Promise((res) => setTimeout(res, 50));
-      } catch {
-        alive = false;
-      }
-    }
-    expect(alive).toBe(false);
+    expect(await waitForExit(child)).toBe(true);
   });
 
   it("runs concurrent commands side by side", async () => {

@@ -1,0 +1,19 @@
+/** Waiting on processes the hub started, by their pid. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True once the process is gone, false if it is still there after `ms`. */
+export async function waitForExit(pid: number, ms = 3000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (isAlive(pid)) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
