@@ -8,7 +8,9 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const electronDir = dirname(require.resolve("electron/package.json"));
 const pathFile = join(electronDir, "path.txt");
-const binary = existsSync(pathFile) ? join(electronDir, "dist", readFileSync(pathFile, "utf8")) : null;
+// COCALC_ELECTRON_DIST points at another Electron dist folder (the test of this message uses an empty one).
+const dist = process.env.COCALC_ELECTRON_DIST ?? join(electronDir, "dist");
+const binary = existsSync(pathFile) ? join(dist, readFileSync(pathFile, "utf8")) : null;
 if (!binary || !existsSync(binary)) {
   console.error(
     "Electron's binary is not installed (it is downloaded on first use, and this machine cannot reach the download): " +
