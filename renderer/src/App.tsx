@@ -14,6 +14,7 @@ import { Kiosk } from "./views/Kiosk.js";
 import { Palette, type PaletteItem } from "./Palette.js";
 
 export type ViewName = "connect" | "projects" | "files" | "console" | "copy" | "kiosk";
+const RESTORE_KEY = "cocalc:restore-view";
 const PROJECT_VIEWS: { name: ViewName; label: string; key: string }[] = [
   { name: "files", label: "Files", key: "3" },
   { name: "console", label: "Console", key: "4" },
@@ -155,6 +156,47 @@ export function App({ api }: { api: CocalcApi }) {
     return items;
   }, [palette, fileNames, project, projects, openProject]);
 
+  // The page's Content-Security-Policy allows frames (the kiosk view) from the active server only,
+  // and is fixed when the page loads: when the active server changes, load the page again.
+  const origin = useMemo(() => {
+    try {
+      return active ? new URL(active.url).origin : null;
+    } catch {
+      return null;
+    }
+  }, [active]);
+  const loadedOrigin = useRef<string | null | undefined>(undefined);
+  if (loaded && loadedOrigin.current === undefined) loadedOrigin.current = origin;
+  const frameAllowed = loaded && loadedOrigin.current === origin;
+  const originRef = useRef(origin);
+  originRef.current = origin;
+  /** After connecting to another server, load the page again so its CSP allows that server's frames. */
+  const connected = useCallback(() => {
+    if (loadedOrigin.current !== undefined && loadedOrigin.current !== originRef.current) {
+      sessionStorage.setItem(RESTORE_KEY, JSON.stringify({ view: "projects" }));
+      window.location.reload();
+    } else setView("projects");
+  }, []);
+  /** Load the page again (its CSP then names the active server) and come back to the kiosk view. */
+  const reloadForKiosk = useCallback(() => {
+    if (project) sessionStorage.setItem(RESTORE_KEY, JSON.stringify({ view: "kiosk", project }));
+    window.location.reload();
+  }, [project]);
+
+  // After such a reload, return to where the person was.
+  useEffect(() => {
+    const raw = sessionStorage.getItem(RESTORE_KEY);
+    if (!raw) return;
+    sessionStorage.removeItem(RESTORE_KEY);
+    try {
+      const r = JSON.parse(raw) as { view: ViewName; project?: ProjectSummary };
+      if (r.project) setProject(r.project);
+      setView(r.view);
+    } catch {
+      /* nothing to restore */
+    }
+  }, []);
+
   const ctx = useMemo(() => ({ api, report, epoch }), [api, report, epoch]);
 
   return (
@@ -208,7 +250,7 @@ export function App({ api }: { api: CocalcApi }) {
             </div>
           )}
           {!loaded ? null : view === "connect" || !active ? (
-            <Connect profiles={profiles} activeId={activeId} onChanged={loadProfiles} onConnected={() => setView("projects")} />
+            <Connect profiles={profiles} activeId={activeId} onChanged={loadProfiles} onConnected={connected} />
           ) : view === "projects" || !project ? (
             <Projects caps={caps} projects={projects} setProjects={setProjects} selected={project} onSelect={setProject} onOpen={openProject} />
           ) : view === "files" ? (
@@ -218,7 +260,7 @@ export function App({ api }: { api: CocalcApi }) {
           ) : view === "copy" ? (
             <Copy key={project.project_id} project={project} projects={projects ?? []} caps={caps} />
           ) : (
-            <Kiosk key={project.project_id} project={project} />
+            <Kiosk key={project.project_id} project={project} frameAllowed={frameAllowed} onReload={reloadForKiosk} />
           )}
         </main>
       </div>

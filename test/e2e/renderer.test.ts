@@ -236,6 +236,20 @@ describe.each(["v1", "current"] as const)("the app against a hub serving %s", (a
     if (screenshots) await shoot(page, "copy");
   });
 
+  it("shows a notebook alone in the kiosk view and talks to it over postMessage", async () => {
+    await page.getByRole("button", { name: "Kiosk view", exact: true }).click();
+    await page.getByLabel("File to show").fill("welcome.ipynb");
+    await page.getByRole("button", { name: "Show" }).click();
+    const frame = page.frameLocator("iframe[title='Kiosk view of welcome.ipynb']");
+    await expect.poll(() => frame.locator("section.markdown h1").textContent(), { timeout: 10_000 }).toBe("Welcome to CoCalc Desktop");
+    // the frame answers the page's status request (sent on load) from the server's origin
+    await expect.poll(() => page.getByRole("list", { name: "Messages from the kiosk view" }).textContent(), { timeout: 10_000 }).toMatch(/done/);
+    if (screenshots) await shoot(page, "kiosk");
+    await page.getByRole("button", { name: "Close all" }).click();
+    await expect.poll(() => page.getByRole("list", { name: "Messages from the kiosk view" }).textContent()).toMatch(/done: all files are closed/);
+    await expect.poll(() => frame.locator("#content").innerHTML()).toBe("");
+  });
+
   it("opens a project from the command palette (Ctrl+K)", async () => {
     await page.keyboard.press("Control+k");
     await page.getByLabel("Command", { exact: true }).fill("open project found the needle");

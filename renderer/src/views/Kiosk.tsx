@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from "react";
 import type { ProjectSummary } from "../../../shared/ipc/contract.js";
 import { Busy, ErrorNote, useApp, useCall } from "../lib.js";
 
-export function Kiosk({ project }: { project: ProjectSummary }) {
+export function Kiosk({ project, frameAllowed, onReload }: { project: ProjectSummary; frameAllowed: boolean; onReload: () => void }) {
   const { api } = useApp();
   const call = useCall();
   const [path, setPath] = useState("");
@@ -30,6 +30,11 @@ export function Kiosk({ project }: { project: ProjectSummary }) {
   }, [frame]);
 
   const send = (m: Record<string, unknown>) => frame && iframe.current?.contentWindow?.postMessage(m, frame.origin);
+
+  // The page allows frames from the server that was active when it loaded; after a switch it must load again.
+  useEffect(() => {
+    if (!frameAllowed) onReload();
+  }, [frameAllowed, onReload]);
 
   return (
     <div className="kiosk" style={{ display: "flex", flexDirection: "column", gap: 8, flex: 1 }}>
