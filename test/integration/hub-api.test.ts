@@ -118,7 +118,7 @@ describe("project_exec", () => {
   it("runs concurrent commands side by side", async () => {
     // Each prints when it started and ended; all must have started before any ended.
     const rs = await Promise.all(
-      Array.from({ length: 8 }, () => exec({ command: "date +%s%N; sleep 0.5; date +%s%N", bash: true })),
+      Array.from({ length: 8 }, () => exec({ command: "date +%s%N; sleep 1.5; date +%s%N", bash: true })),
     );
     const spans = rs.map((r) => String(r.json.stdout).trim().split("\n").map(Number));
     expect(Math.max(...spans.map((s) => s[0]!))).toBeLessThan(Math.min(...spans.map((s) => s[1]!)));

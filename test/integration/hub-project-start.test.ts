@@ -32,7 +32,7 @@ describe("starting projects", () => {
     const first = await hub.v1("project_exec", { project_id: pid, command: "true" });
     expect(first.json).toMatchObject({ event: "error", error: "timeout" });
     expect(hub.hub.runtime.state(pid)).toBe("starting");
-    await new Promise((r) => setTimeout(r, 1600));
+    await new Promise((r) => setTimeout(r, 2000));
     expect((await hub.v1("project_exec", { project_id: pid, command: "true" })).json.event).toBe("project_exec_output");
   });
 
