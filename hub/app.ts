@@ -8,7 +8,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { STATUS_CODES } from "node:http";
-import { z } from "zod";
+import { HubCredentials } from "../shared/hub-credentials.js";
 import { Copier } from "./copier.js";
 import { DEFAULT_SETTINGS, type Hub, type HubSettings } from "./context.js";
 import { Db } from "./db.js";
@@ -33,14 +33,7 @@ export interface HubOptions {
 
 export type ApiMode = "v1" | "current" | "both";
 
-export const Credentials = z.object({
-  url: z.string(),
-  api_key: z.string(),
-  account_id: z.string(),
-  email_address: z.string(),
-  password: z.string(),
-});
-export type Credentials = z.infer<typeof Credentials>;
+type Credentials = HubCredentials;
 
 export interface RunningHub {
   url: string;
@@ -58,6 +51,7 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
   mkdirSync(join(o.dataDir, "projects"), { recursive: true });
   const db = new Db(join(o.dataDir, "hub.sqlite"));
   const store = new Store(db);
+  store.purgeExpired();
   const runtime = new ProjectRuntime({
     dataDir: o.dataDir,
     startMs: o.projectStartMs ?? 300,
@@ -123,7 +117,7 @@ function bootstrap(dataDir: string, store: Store, runtime: ProjectRuntime, url: 
   const file = join(dataDir, "credentials.json");
   let creds: Credentials | undefined;
   if (existsSync(file)) {
-    const parsed = Credentials.safeParse(JSON.parse(readFileSync(file, "utf8")));
+    const parsed = HubCredentials.safeParse(JSON.parse(readFileSync(file, "utf8")));
     if (parsed.success && store.accountForKey(parsed.data.api_key)) creds = { ...parsed.data, url };
   }
   if (!creds) {

@@ -252,6 +252,13 @@ export class Store {
     return this.db.get<{ account_id: string }>("SELECT account_id FROM sessions WHERE token_hash = ? AND expire > ?", [hashKey(token), Date.now()])?.account_id;
   }
 
+  /** Drop expired auth tokens and page sessions (a kiosk page load makes one; they would pile up). */
+  purgeExpired(): void {
+    const now = Date.now();
+    this.db.run("DELETE FROM auth_tokens WHERE expire <= ?", [now]);
+    this.db.run("DELETE FROM sessions WHERE expire <= ?", [now]);
+  }
+
   // ------------------------------------------------------------ copies
   insertCopy(op: CopyOp): void {
     this.db.run(

@@ -3,7 +3,7 @@
  * channel, in plain Node: profiles and keys, and the features on the active
  * server's Backend. The router validates inputs and outputs around these.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { Uuid } from "../../shared/api/common.js";
 import { ApiError, isApiError } from "../../shared/errors.js";
@@ -126,13 +126,17 @@ export class AppServices implements Handlers {
     await c?.close();
   }
 
-  private view(p: StoredProfile): Profile {
-    return { id: p.id, name: p.name, url: p.url, account_id: p.account_id, generation: p.generation, embedded: p.embedded, has_key: true, ca_pem: p.ca_pem };
+  private view(p: StoredProfile, has_key: boolean): Profile {
+    return { id: p.id, name: p.name, url: p.url, account_id: p.account_id, generation: p.generation, embedded: p.embedded, has_key, ca_pem: p.ca_pem };
+  }
+
+  private async viewWithKey(p: StoredProfile): Promise<Profile> {
+    return this.view(p, (await this.o.secrets.get(p.key_ref).catch(() => null)) !== null);
   }
 
   private async views(): Promise<Profile[]> {
     const keys = new Set(await this.o.secrets.list().catch(() => [] as string[]));
-    return this.o.profiles.list().map((p) => ({ ...this.view(p), has_key: keys.has(p.key_ref) }));
+    return this.o.profiles.list().map((p) => this.view(p, keys.has(p.key_ref)));
   }
 
   private changed(): void {
@@ -155,7 +159,7 @@ export class AppServices implements Handlers {
     await this.o.secrets.set(p.key_ref, input.api_key);
     this.o.log.info(`added server profile '${p.name}' (${p.url})`);
     this.changed();
-    return this.view(p);
+    return this.view(p, true);
   };
 
   "profiles.rename": Handlers["profiles.rename"] = async ({ id, name }) => {
@@ -163,7 +167,7 @@ export class AppServices implements Handlers {
       throw new ApiError("invalid-input", `There is no server profile '${id}'.`);
     });
     this.changed();
-    return this.view(p);
+    return this.viewWithKey(p);
   };
 
   "profiles.remove": Handlers["profiles.remove"] = async ({ id }) => {
@@ -182,7 +186,7 @@ export class AppServices implements Handlers {
     });
     await this.disconnect();
     this.changed();
-    return this.view(p);
+    return this.viewWithKey(p);
   };
 
   "profiles.test": Handlers["profiles.test"] = async ({ id }) => {
@@ -384,9 +388,5 @@ export class AppServices implements Handlers {
     if (!this.o.profiles.activeId()) await this.o.profiles.setActive(p.id);
     if (this.current?.profileId === p.id) await this.disconnect();
     this.changed();
-  }
-
-  newRequestId(): string {
-    return randomUUID();
   }
 }

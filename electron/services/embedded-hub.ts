@@ -6,16 +6,7 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { z } from "zod";
-
-export const HubCredentials = z.object({
-  url: z.string().url(),
-  api_key: z.string().min(8),
-  account_id: z.string(),
-  email_address: z.string(),
-  password: z.string(),
-});
-export type HubCredentials = z.infer<typeof HubCredentials>;
+import { HubCredentials } from "../../shared/hub-credentials.js";
 
 export interface HubChild {
   stdout: Readable | null;

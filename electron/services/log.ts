@@ -66,5 +66,3 @@ export function fileLogger(file: string, redactor: Redactor, o: { console?: bool
   };
 }
 
-/** A logger that keeps nothing (for a renderer preview without a log file). */
-export const nullLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, file: null };

@@ -4,7 +4,7 @@
  * texts. A query is a get if any value is null, otherwise a set.
  */
 import { createHash } from "node:crypto";
-import { isGetQuery } from "../../shared/api/v1.js";
+import { isGetQuery } from "../../shared/api/common.js";
 import { canRead, isUuid, requireWrite, type Hub } from "../context.js";
 import type { Account, Project, ProjectUser } from "../store.js";
 import { HandlerError } from "./errors.js";

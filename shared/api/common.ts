@@ -20,3 +20,11 @@ export function errorValueText(error: ServerErrorValue | undefined): string {
   const parts = [e.code, e.syscall, e.path].filter((p) => typeof p === "string");
   return parts.length > 0 ? parts.join(" ") : JSON.stringify(error);
 }
+
+/** A query is a get when any value in it is null (the rule of both API generations). */
+export function isGetQuery(query: Record<string, unknown>): boolean {
+  const hasNull = (v: unknown): boolean =>
+    v === null ||
+    (Array.isArray(v) ? v.some(hasNull) : typeof v === "object" && v !== null && Object.values(v).some(hasNull));
+  return Object.values(query).some(hasNull);
+}

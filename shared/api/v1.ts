@@ -10,7 +10,7 @@
  * Replies are loose: servers add fields, and unknown ones are kept.
  */
 import { z } from "zod";
-import { ServerErrorValue, Uuid } from "./common.js";
+import { isGetQuery, ServerErrorValue, Uuid } from "./common.js";
 
 const Id = Uuid.optional();
 
@@ -264,20 +264,12 @@ export const v1Events = {
 } as const;
 
 export type V1Event = keyof typeof v1Events;
-export const V1EventName = z.enum(Object.keys(v1Events) as [V1Event, ...V1Event[]]);
 export type V1Request<E extends V1Event> = z.input<(typeof v1Events)[E]["request"]>;
 export type V1Reply<E extends V1Event> = z.infer<(typeof v1Events)[E]["replies"][number]>;
 
 /** Events without an `id` field: sending one is a 400 on the real server. */
 export const v1EventsWithoutId: ReadonlySet<V1Event> = new Set(["copy_path_status", "copy_path_delete"]);
 
-/** A query is a get when any value in it is null (at any depth of the first level records). */
-export function isGetQuery(query: Record<string, unknown>): boolean {
-  const hasNull = (v: unknown): boolean =>
-    v === null ||
-    (Array.isArray(v) ? v.some(hasNull) : typeof v === "object" && v !== null && Object.values(v).some(hasNull));
-  return Object.values(query).some(hasNull);
-}
 
 export type ProjectExecRequest = z.infer<typeof ProjectExecRequest>;
 export type ProjectExecOutput = z.infer<typeof ProjectExecOutput>;

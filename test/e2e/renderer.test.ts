@@ -88,7 +88,6 @@ describe.each(["v1", "current"] as const)("the app against a hub serving %s", (a
     await page.getByLabel("API key").fill("sk_whateverwhateverwhatever");
     await page.getByRole("button", { name: "Add with key" }).click();
     await expect.poll(async () => (await page.getByRole("alert").allTextContents()).join(" ")).toMatch(/Nothing answers at http:\/\/127\.0\.0\.1:9 \(connection refused\)/);
-    await page.getByRole("button", { name: "Retry now" }).waitFor({ state: "detached", timeout: 1 }).catch(() => undefined);
     await page.getByRole("button", { name: /^Remove / }).first().click();
   });
 

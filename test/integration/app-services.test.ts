@@ -67,6 +67,15 @@ describe("features", () => {
     expect((await call("profiles.list", {})).profiles[0]).toMatchObject({ account_id: hub.credentials.account_id, generation });
   });
 
+  it("a profile whose key is gone says so", async () => {
+    const ref = app.profiles.get(profileId)!.key_ref;
+    expect((await call("profiles.rename", { id: profileId, name: "Local hub" })).has_key).toBe(true);
+    await app.secrets.delete(ref);
+    expect((await call("profiles.rename", { id: profileId, name: "Local hub" })).has_key).toBe(false);
+    expect((await call("profiles.list", {})).profiles.find((p) => p.id === profileId)!.has_key).toBe(false);
+    await app.secrets.set(ref, hub.credentials.api_key);
+  });
+
   it("a wrong key is an auth error that says what to do", async () => {
     const bad = await call("profiles.add", { name: "Bad key", url: hub.url, api_key: "sk_wrongwrongwrongwrongwron" });
     const r = await raw("profiles.test", { id: bad.id });

@@ -1,5 +1,6 @@
 /** The local hub's v1 API: each endpoint's options, error statuses, access rules, path escapes. */
-import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newProject, secondAccount, startTestHub, type TestHub } from "../support/hub.js";
@@ -370,8 +371,9 @@ describe("copy_path_between_projects", () => {
 });
 
 describe("auth token lifetime", () => {
-  it("a token signs in until it expires, and not after", async () => {
-    const short = await startTestHub({ settings: { authTokenTtlMs: 300 } });
+  it("a token signs in until it expires, and not after; expired ones are purged when the hub starts", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "hub-ttl-"));
+    let short = await startTestHub({ dataDir, settings: { authTokenTtlMs: 300 } });
     try {
       const t = String((await short.v1("user_auth", { account_id: short.credentials.account_id, password: "" })).json.auth_token);
       const kiosk = async () => {
@@ -383,6 +385,11 @@ describe("auth token lifetime", () => {
       expect((await kiosk()).session).not.toBe("");
       await new Promise((r) => setTimeout(r, 400));
       expect((await kiosk()).session).toBe("");
+      const rows = () => short.hub.store.db.get<{ n: number }>("SELECT count(*) AS n FROM auth_tokens")!.n;
+      expect(rows()).toBe(1);
+      await short.stop();
+      short = await startTestHub({ dataDir, settings: { authTokenTtlMs: 300 } });
+      expect(rows()).toBe(0);
     } finally {
       await short.stop();
     }

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { request } from "undici";
-import { Credentials } from "../../hub/app.js";
+import { HubCredentials as Credentials } from "../../shared/hub-credentials.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const dataDir = mkdtempSync(join(tmpdir(), "hub-cli-"));

@@ -60,6 +60,19 @@ const v1Like: Handler = (req, res) => {
 beforeAll(async () => {
   server = await startFaultServer(v1Like);
 });
+
+/** Run `fn` while every read answers `content`, as it is; other events as before. */
+async function withReadReply<T>(content: string, fn: () => Promise<T>): Promise<T> {
+  server.setHandler((req, res) => {
+    if (req.url.endsWith("read_text_file_from_project")) return json(res, 200, { event: "text_file_read_from_project", id: "i", content });
+    return v1Like(req, res);
+  });
+  try {
+    return await fn();
+  } finally {
+    server.setHandler(v1Like);
+  }
+}
 afterAll(() => server.close());
 beforeEach(async () => {
   await transport?.close();
@@ -81,24 +94,14 @@ describe("file text that comes back as byte values", () => {
 
   it("a file that really contains digits and commas, from a server without the bug, is kept as it is", async () => {
     files["n.csv"] = Buffer.from("1,2,3");
-    server.setHandler((req, res) => {
-      if (req.url.endsWith("read_text_file_from_project")) return json(res, 200, { event: "text_file_read_from_project", id: "i", content: "1,2,3" });
-      return v1Like(req, res);
-    });
-    const [r] = await backend.readTextFiles([{ project_id: PID, path: "n.csv" }]);
-    server.setHandler(v1Like);
+    const [r] = await withReadReply("1,2,3", () => backend.readTextFiles([{ project_id: PID, path: "n.csv" }]));
     expect(r).toMatchObject({ content: "1,2,3" });
     expect(commands).toEqual(["sha256sum -z -- n.csv"]);
   });
 
   it("content that matches neither the bytes nor the text is refused, never handed on", async () => {
     files["x.txt"] = Buffer.from("abc");
-    server.setHandler((req, res) => {
-      if (req.url.endsWith("read_text_file_from_project")) return json(res, 200, { event: "text_file_read_from_project", id: "i", content: "120,121" });
-      return v1Like(req, res);
-    });
-    const [r] = await backend.readTextFiles([{ project_id: PID, path: "x.txt" }]);
-    server.setHandler(v1Like);
+    const [r] = await withReadReply("120,121", () => backend.readTextFiles([{ project_id: PID, path: "x.txt" }]));
     expect("error" in r! && r.error.kind).toBe("bad-content");
   });
 

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ApiError } from "../../shared/errors.js";
 import { HttpTransport } from "../../electron/services/http/transport.js";
 import { V1Client } from "../../electron/services/api/v1-client.js";
+import { CurrentClient } from "../../electron/services/api/current-client.js";
 import { html, json, selfSignedCert, startFaultServer, type FaultServer, type Handler } from "../support/fault-server.js";
 import { startConnectProxy } from "../support/connect-proxy.js";
 
@@ -72,6 +73,20 @@ describe("what the client sends", () => {
     expect(e.kind).toBe("invalid-params");
     expect(e.message).toMatch(/bogus/);
     expect(server.seen.length).toBe(0);
+  });
+
+  it("the current generation's client also refuses a malformed request before any traffic", async () => {
+    fresh();
+    const c = new CurrentClient(server.url, "k", transport);
+    const e = await failure(c.project("not-a-uuid", "system.exec", [{ command: "true" }]));
+    expect(e.kind).toBe("invalid-params");
+    expect(e.message).toMatch(/project_id/);
+    expect(server.seen.length).toBe(0);
+    // and a well-formed one goes out with the bridge timeout the caller asked for
+    server.setHandler((_r, res) => json(res, 200, { type: "blocking", stdout: "", stderr: "", exit_code: 0 }));
+    await c.project(PID, "system.exec", [{ command: "true" }], { bridgeTimeoutMs: 7000 });
+    expect(JSON.parse(server.seen[0]!.body)).toEqual({ project_id: PID, name: "system.exec", args: [{ command: "true" }], timeout: 7000 });
+    expect(server.seen[0]!.headers.cookie).toBeUndefined();
   });
 
   it("sends a write over 100 KB form-encoded, whole", async () => {

@@ -4,7 +4,7 @@ import { backoffDelay } from "../../electron/services/api/retry.js";
 import { classifyErrorText, textOfBody } from "../../electron/services/api/classify.js";
 import { encodeBody } from "../../electron/services/api/v1-client.js";
 import { judgeByteList, looksLikeByteList, parseSha256sumZ, sha256Hex } from "../../electron/services/backend/file-content.js";
-import { isGetQuery } from "../../shared/api/v1.js";
+import { isGetQuery } from "../../shared/api/common.js";
 import { ApiError } from "../../shared/errors.js";
 
 describe("proxyUrlFromPac", () => {

@@ -7,7 +7,7 @@
  */
 import type { z } from "zod";
 import { ApiError } from "../../../shared/errors.js";
-import { CurrentErrorBody, conatResults, v2Results, type ConatName, type ConatResult, type V2Result, type V2Route } from "../../../shared/api/current.js";
+import { ConatHubRequest, ConatProjectRequest, CurrentErrorBody, conatResults, v2Results, type ConatName, type ConatResult, type V2Result, type V2Route } from "../../../shared/api/current.js";
 import type { HttpTransport, RawReply } from "../http/transport.js";
 import { nonJsonError, parseJson, parseReply, serverError } from "./classify.js";
 import { backoffDelay, DEFAULT_RETRY, shouldRetry, sleep, type RetryPolicy } from "./retry.js";
@@ -38,14 +38,16 @@ export class CurrentClient {
     this.authorization = `Basic ${Buffer.from(`${apiKey}:`).toString("base64")}`;
   }
 
-  hub<N extends ConatName>(name: N, args: unknown[], o: CurrentCallOptions = {}): Promise<ConatResult<N>> {
+  async hub<N extends ConatName>(name: N, args: unknown[], o: CurrentCallOptions = {}): Promise<ConatResult<N>> {
     const bridge = o.bridgeTimeoutMs ?? BRIDGE_DEFAULT_TIMEOUT_MS;
-    return this.post(`/api/conat/hub`, { name, args, timeout: bridge }, bridge, `${name}`, [conatResults[name]], o) as Promise<ConatResult<N>>;
+    const body = checked(ConatHubRequest, { name, args, timeout: bridge }, name);
+    return (await this.post(`/api/conat/hub`, body, bridge, `${name}`, [conatResults[name]], o)) as ConatResult<N>;
   }
 
-  project<N extends ConatName>(project_id: string, name: N, args: unknown[], o: CurrentCallOptions = {}): Promise<ConatResult<N>> {
+  async project<N extends ConatName>(project_id: string, name: N, args: unknown[], o: CurrentCallOptions = {}): Promise<ConatResult<N>> {
     const bridge = o.bridgeTimeoutMs ?? BRIDGE_DEFAULT_TIMEOUT_MS;
-    return this.post(`/api/conat/project`, { project_id, name, args, timeout: bridge }, bridge, `${name}`, [conatResults[name]], o) as Promise<ConatResult<N>>;
+    const body = checked(ConatProjectRequest, { project_id, name, args, timeout: bridge }, name);
+    return (await this.post(`/api/conat/project`, body, bridge, `${name}`, [conatResults[name]], o)) as ConatResult<N>;
   }
 
   v2<R extends V2Route>(route: R, body: Record<string, unknown>, o: CurrentCallOptions = {}): Promise<V2Result<R>> {
@@ -74,6 +76,14 @@ export class CurrentClient {
       }
     }
   }
+}
+
+/** A bridge request the server would choke on (a malformed id, say) is refused before it is sent. */
+function checked<T>(schema: z.ZodType<T>, body: unknown, name: string): T {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  const why = r.error.issues.map((i) => `${i.path.join(".") || "request"}: ${i.message}`).join("; ");
+  throw new ApiError("invalid-params", `The app built an invalid request for ${name} (${why}).`);
 }
 
 /** What a current-generation reply means: the validated result, or the ApiError it amounts to. */

@@ -35,17 +35,3 @@ export function shouldRetry(e: unknown, attempt: number, policy: RetryPolicy, si
   return e instanceof ApiError && e.retryable && attempt < policy.attempts && !signal?.aborted;
 }
 
-/**
- * Run `fn` again after retryable failures. Only for calls that are safe to
- * repeat: a command or a write must never run twice because a reply was lost.
- */
-export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy, signal?: AbortSignal): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (!shouldRetry(e, attempt, policy, signal)) throw e;
-      await sleep(backoffDelay(policy, attempt), signal);
-    }
-  }
-}

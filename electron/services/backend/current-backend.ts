@@ -4,6 +4,7 @@
  * copy, legacy upgrades) is said in `capabilities` and answered with
  * "not available", never a raw 404.
  */
+import { isGetQuery } from "../../../shared/api/common.js";
 import type { ExecReply } from "../../../shared/api/current.js";
 import { capabilitiesOf } from "../../../shared/domain.js";
 import type {
@@ -40,8 +41,7 @@ export class CurrentBackend implements Backend {
   }
 
   async query(query: Record<string, unknown>, op: Op = {}) {
-    const hasNull = JSON.stringify(query).includes("null");
-    return this.c.hub("db.userQuery", [{ query }], { ...op, idempotent: hasNull });
+    return this.c.hub("db.userQuery", [{ query }], { ...op, idempotent: isGetQuery(query) });
   }
 
   async createProject(input: { title?: string; description?: string }, op: Op = {}) {
