@@ -10,7 +10,7 @@ import { ApiError } from "../../shared/errors.js";
 import { CHANNELS, type Channel } from "../../shared/ipc/channels.js";
 import { contract } from "../../shared/ipc/contract.js";
 import type { IpcResult } from "../../shared/ipc/api.js";
-import type { Handlers } from "../services/app-services.js";
+import type { Handlers } from "./handlers.js";
 import type { Logger, Redactor } from "../services/log.js";
 import { originOf } from "../security/policies.js";
 

@@ -7,8 +7,8 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { Uuid } from "../../shared/api/common.js";
 import { ApiError, isApiError } from "../../shared/errors.js";
-import type { Channel } from "../../shared/ipc/channels.js";
-import type { ChannelOutput, Contract, Profile, ProjectSummary } from "../../shared/ipc/contract.js";
+import type { Profile, ProjectSummary } from "../../shared/ipc/contract.js";
+import type { CoreHandlers } from "../ipc/handlers.js";
 import type { Backend } from "./backend/backend.js";
 import { ProjectRunner } from "./backend/project-start.js";
 import { listingCommand, parseListing } from "./files/listing.js";
@@ -17,9 +17,7 @@ import type { Logger, Redactor } from "./log.js";
 import type { ProfileStore, StoredProfile } from "./profiles.js";
 import type { SecretStore } from "./secrets/secret-store.js";
 
-export type Handlers = {
-  [C in Channel]: (input: z.output<Contract[C]["input"]>) => Promise<ChannelOutput<C>>;
-};
+export type { Handlers } from "../ipc/handlers.js";
 
 /** Makes the Backend of a profile; detection of the API generation happens behind it. */
 export type BackendFactory = (profile: StoredProfile, apiKey: string) => Promise<{ backend: Backend; close: () => Promise<void> }>;
@@ -58,7 +56,7 @@ function summary(r: z.infer<typeof ProjectRow>): ProjectSummary {
   return { project_id: r.project_id, title: r.title ?? "", description: r.description ?? "", last_edited: toIso(r.last_edited), deleted: !!r.deleted };
 }
 
-export class AppServices implements Handlers {
+export class AppServices implements CoreHandlers {
   private current: { profileId: string; backend: Backend; runner: ProjectRunner; close: () => Promise<void> } | undefined;
   private readonly running = new Map<string, AbortController>();
 
@@ -153,7 +151,7 @@ export class AppServices implements Handlers {
 
   "profiles.list" = async () => ({ profiles: await this.views(), active: this.o.profiles.activeId(), problem: this.o.profiles.report.keptAside });
 
-  "profiles.add": Handlers["profiles.add"] = async (input) => {
+  "profiles.add": CoreHandlers["profiles.add"] = async (input) => {
     const p = await this.o.profiles.add({ name: input.name, url: input.url, account_id: null, generation: null, embedded: false, ca_pem: input.ca_pem ?? null });
     this.o.redactor.addSecret(input.api_key);
     await this.o.secrets.set(p.key_ref, input.api_key);
@@ -162,7 +160,7 @@ export class AppServices implements Handlers {
     return this.view(p, true);
   };
 
-  "profiles.rename": Handlers["profiles.rename"] = async ({ id, name }) => {
+  "profiles.rename": CoreHandlers["profiles.rename"] = async ({ id, name }) => {
     const p = await this.o.profiles.update(id, { name }).catch(() => {
       throw new ApiError("invalid-input", `There is no server profile '${id}'.`);
     });
@@ -170,7 +168,7 @@ export class AppServices implements Handlers {
     return this.viewWithKey(p);
   };
 
-  "profiles.remove": Handlers["profiles.remove"] = async ({ id }) => {
+  "profiles.remove": CoreHandlers["profiles.remove"] = async ({ id }) => {
     const gone = await this.o.profiles.remove(id);
     if (!gone) throw new ApiError("invalid-input", `There is no server profile '${id}'.`);
     await this.o.secrets.delete(gone.key_ref);
@@ -180,7 +178,7 @@ export class AppServices implements Handlers {
     return { ok: true as const };
   };
 
-  "profiles.switch": Handlers["profiles.switch"] = async ({ id }) => {
+  "profiles.switch": CoreHandlers["profiles.switch"] = async ({ id }) => {
     const p = await this.o.profiles.setActive(id).catch(() => {
       throw new ApiError("invalid-input", `There is no server profile '${id}'.`);
     });
@@ -189,7 +187,7 @@ export class AppServices implements Handlers {
     return this.viewWithKey(p);
   };
 
-  "profiles.test": Handlers["profiles.test"] = async ({ id }) => {
+  "profiles.test": CoreHandlers["profiles.test"] = async ({ id }) => {
     const prev = this.o.profiles.activeId();
     const profile = this.o.profiles.get(id);
     if (!profile) throw new ApiError("invalid-input", `There is no server profile '${id}'.`);
@@ -213,7 +211,7 @@ export class AppServices implements Handlers {
     }
   };
 
-  "profiles.signIn": Handlers["profiles.signIn"] = async ({ name, url }) => {
+  "profiles.signIn": CoreHandlers["profiles.signIn"] = async ({ name, url }) => {
     if (!this.o.signIn) {
       throw new ApiError("not-available", "Signing in to get a key needs the desktop app's sign-in window.", { hint: "Paste an API key from the server's account settings instead." });
     }
@@ -221,7 +219,7 @@ export class AppServices implements Handlers {
     return this["profiles.add"]({ name, url, api_key: key });
   };
 
-  "server.ping": Handlers["server.ping"] = async () => {
+  "server.ping": CoreHandlers["server.ping"] = async () => {
     const { backend } = await this.backend();
     const t0 = performance.now();
     const { now } = await backend.ping();
@@ -229,7 +227,7 @@ export class AppServices implements Handlers {
   };
 
   // ------------------------------------------------------------ projects
-  "projects.list": Handlers["projects.list"] = async () => {
+  "projects.list": CoreHandlers["projects.list"] = async () => {
     const { backend } = await this.backend();
     const r = await backend.query({ projects_all: [{ project_id: null, title: null, description: null, last_edited: null, deleted: null }] });
     const rows = z.array(z.unknown()).catch([]).parse(r.projects_all);
@@ -242,7 +240,7 @@ export class AppServices implements Handlers {
     return { projects };
   };
 
-  "projects.get": Handlers["projects.get"] = async ({ project_id }) => {
+  "projects.get": CoreHandlers["projects.get"] = async ({ project_id }) => {
     const { backend } = await this.backend();
     const r = await backend.query({ projects: { project_id, title: null, description: null, last_edited: null, deleted: null, users: null, state: null, created: null } });
     const p = ProjectRow.safeParse(r.projects);
@@ -256,7 +254,7 @@ export class AppServices implements Handlers {
     };
   };
 
-  "projects.update": Handlers["projects.update"] = async ({ project_id, title, description }) => {
+  "projects.update": CoreHandlers["projects.update"] = async ({ project_id, title, description }) => {
     const { backend } = await this.backend();
     const set: Record<string, unknown> = { project_id };
     if (title !== undefined) set.title = title;
@@ -266,17 +264,17 @@ export class AppServices implements Handlers {
     return { ok: true as const };
   };
 
-  "projects.create": Handlers["projects.create"] = async (input) => (await this.backend()).backend.createProject(input);
+  "projects.create": CoreHandlers["projects.create"] = async (input) => (await this.backend()).backend.createProject(input);
 
-  "projects.action": Handlers["projects.action"] = async ({ project_id, action }) => {
+  "projects.action": CoreHandlers["projects.action"] = async ({ project_id, action }) => {
     await (await this.backend()).backend.projectAction(project_id, action);
     return { ok: true as const };
   };
 
-  "upgrades.available": Handlers["upgrades.available"] = async () => (await this.backend()).backend.availableUpgrades();
+  "upgrades.available": CoreHandlers["upgrades.available"] = async () => (await this.backend()).backend.availableUpgrades();
 
   // ------------------------------------------------------------ files
-  "files.list": Handlers["files.list"] = async ({ project_id, path }) => {
+  "files.list": CoreHandlers["files.list"] = async ({ project_id, path }) => {
     const dir = normalizeProjectPath(path);
     const { runner } = await this.backend();
     const { command, args } = listingCommand(dir);
@@ -289,7 +287,7 @@ export class AppServices implements Handlers {
     return { path: dir, entries };
   };
 
-  "files.read": Handlers["files.read"] = async ({ files }) => {
+  "files.read": CoreHandlers["files.read"] = async ({ files }) => {
     const { backend } = await this.backend();
     const refs = files.map((f) => ({ project_id: f.project_id, path: normalizeProjectPath(f.path) }));
     return { files: await backend.readTextFiles(refs) };
@@ -299,7 +297,7 @@ export class AppServices implements Handlers {
    * Save with a conflict check: when the file on the server is no longer what
    * was opened (base_sha256), nothing is written and both versions go back.
    */
-  "files.write": Handlers["files.write"] = async ({ project_id, path, content, base_sha256 }) => {
+  "files.write": CoreHandlers["files.write"] = async ({ project_id, path, content, base_sha256 }) => {
     const p = normalizeProjectPath(path);
     if (p === "") throw new ApiError("invalid-input", "Give a file name to save to.");
     const { backend } = await this.backend();
@@ -315,7 +313,7 @@ export class AppServices implements Handlers {
     return { status: "saved" as const, sha256: sha256(content) };
   };
 
-  "files.mkdir": Handlers["files.mkdir"] = async ({ project_id, path }) => {
+  "files.mkdir": CoreHandlers["files.mkdir"] = async ({ project_id, path }) => {
     const p = normalizeProjectPath(path);
     const { runner } = await this.backend();
     const r = await runner.exec({ project_id, command: "mkdir", args: ["-p", "--", p], timeout: 30 });
@@ -324,7 +322,7 @@ export class AppServices implements Handlers {
   };
 
   // ------------------------------------------------------------ exec
-  "exec.run": Handlers["exec.run"] = async ({ request_id, ...input }) => {
+  "exec.run": CoreHandlers["exec.run"] = async ({ request_id, ...input }) => {
     if (this.running.has(request_id)) throw new ApiError("invalid-input", "A command with this request id is already running.");
     const { runner } = await this.backend();
     const ac = new AbortController();
@@ -342,26 +340,26 @@ export class AppServices implements Handlers {
     }
   };
 
-  "exec.cancel": Handlers["exec.cancel"] = async ({ request_id }) => {
+  "exec.cancel": CoreHandlers["exec.cancel"] = async ({ request_id }) => {
     const ac = this.running.get(request_id);
     ac?.abort();
     return { cancelled: !!ac };
   };
 
   // ------------------------------------------------------------ copies
-  "copy.start": Handlers["copy.start"] = async (input) => {
+  "copy.start": CoreHandlers["copy.start"] = async (input) => {
     const { backend } = await this.backend();
     return backend.copyPath({ ...input, src_path: normalizeProjectPath(input.src_path), ...(input.target_path === undefined ? {} : { target_path: normalizeProjectPath(input.target_path) }) });
   };
-  "copy.status": Handlers["copy.status"] = async ({ copy_id }) => (await this.backend()).backend.copyStatus(copy_id);
-  "copy.list": Handlers["copy.list"] = async (filter) => ({ copies: await (await this.backend()).backend.copyStatusList(filter) });
-  "copy.delete": Handlers["copy.delete"] = async ({ copy_id }) => {
+  "copy.status": CoreHandlers["copy.status"] = async ({ copy_id }) => (await this.backend()).backend.copyStatus(copy_id);
+  "copy.list": CoreHandlers["copy.list"] = async (filter) => ({ copies: await (await this.backend()).backend.copyStatusList(filter) });
+  "copy.delete": CoreHandlers["copy.delete"] = async ({ copy_id }) => {
     await (await this.backend()).backend.copyDelete(copy_id);
     return { ok: true as const };
   };
 
   // ------------------------------------------------------------ kiosk
-  "kiosk.open": Handlers["kiosk.open"] = async ({ project_id, path, password }) => {
+  "kiosk.open": CoreHandlers["kiosk.open"] = async ({ project_id, path, password }) => {
     const { backend, profile } = await this.backend();
     if (!profile.account_id) throw new ApiError("not-configured", "This server's account is not known yet.", { hint: "Test the connection in Connect first." });
     this.o.redactor.addSecret(password);

@@ -17,6 +17,7 @@ import { CurrentBackend } from "./backend/current-backend.js";
 import { detectGeneration } from "./backend/detect.js";
 import { startEmbeddedHub, type EmbeddedHub, type HubChild } from "./embedded-hub.js";
 import { Router } from "../ipc/router.js";
+import { joinHandlers } from "../ipc/handlers.js";
 
 export interface ComposeOptions {
   dataDir: string;
@@ -82,7 +83,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
   };
 
   const services = new AppServices({ profiles, secrets, makeBackend, log, redactor, version: o.version, platform: o.platform, signIn: o.signIn, emit: o.emit });
-  const router = new Router(services, { trustedOrigins: o.trustedOrigins, log, redactor });
+  const router = new Router(joinHandlers(services), { trustedOrigins: o.trustedOrigins, log, redactor });
 
   let hub: EmbeddedHub | null = null;
   const wantsHub = profiles.list().length === 0 || profiles.list().some((p) => p.embedded);
