@@ -10,6 +10,7 @@ import { BridgeTimeout, withBridgeTimeout } from "../current/routes.js";
 import { listFolder } from "../listing.js";
 import type { Account } from "../store.js";
 import { handlers, toHandlerError } from "../v1/handlers.js";
+import { HandlerError } from "../v1/errors.js";
 import { principalOf, KeyHeaderError } from "./auth.js";
 import type { AiExec } from "./exec.js";
 import { requireCapability, requireProjectCapability, ScopeError, type AiCapability, type AiPrincipal } from "./keys.js";
@@ -21,8 +22,6 @@ const NO_SIGNAL = new AbortController().signal;
 /** conat's default request timeout, ms */
 export const BRIDGE_TIMEOUT_MS = 15_000;
 
-/** An error the hub's RPC handler raised (as opposed to the bridge's own checks): it gets callHub's suffix. */
-class HubSideError extends Error {}
 
 const text = (e: unknown): string => {
   const v = toHandlerError(e).value;
@@ -50,7 +49,7 @@ interface HubRpc {
 
 export function hubBridge(hub: Hub, exec: AiExec) {
   const collaborator = (a: Account, pid: unknown): string => {
-    if (typeof pid !== "string" || !canRead(hub, a, pid)) throw new HubSideError("user must be a collaborator on project");
+    if (typeof pid !== "string" || !canRead(hub, a, pid)) throw new HandlerError("user must be a collaborator on project");
     return pid;
   };
   const rpcs: Record<string, HubRpc> = {
