@@ -99,6 +99,19 @@ describe("hub CLI --api ai", () => {
     }
   }, 60_000);
 
+  it("the same data folder started without --api ai keeps the admin and password, with a classic key again", async () => {
+    const h = await runHub(["--data", dataDir]);
+    if (!("creds" in h)) throw new Error(`the hub did not start: ${h.stderr}`);
+    try {
+      expect(h.creds).toMatchObject({ account_id: first.account_id, password: first.password });
+      expect(h.creds.api).toBeUndefined();
+      expect(h.creds.api_key).toMatch(/^sk_/);
+      expect(await post(h.creds.url, "/api/v1/ping", {}, h.creds.api_key)).toMatchObject({ event: "pong" });
+    } finally {
+      await h.stop();
+    }
+  }, 60_000);
+
   it.each([
     [["--api", "ai", "--key-capabilities", "project:delete"], /invalid API key capability 'project:delete'/],
     [["--api", "ai", "--key-projects", "nope"], /invalid allowed project id 'nope'/],
