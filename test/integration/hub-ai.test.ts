@@ -244,6 +244,15 @@ describe("POST /api/conat/hub (§2.1)", () => {
     }
   });
 
+  it("passes the request's timeout through: past it, a 408 with callHub's suffix", async () => {
+    const t0 = Date.now();
+    const r = await callHub("projects.exec", [{ project_id: PA, execOpts: { command: "sleep", args: ["3"], timeout: 10 } }], bearer(K), { timeout: 500 });
+    expect(Date.now() - t0).toBeLessThan(2500);
+    expect(errorOf(r)).toBe(
+      `timeout - Error: operation has timed out subject:hub.account.${admin}.api - callHub: subject='hub.account.${admin}.api', name='projects.exec', code='408' `,
+    );
+  });
+
   it("a hub-side error carries callHub's suffix", async () => {
     const key = hub.mintAiKey({ capabilities: ["project:exec", "project:read"], projects: [PB] });
     expect(errorOf(await callHub("projects.exec", [{ project_id: PB, execOpts: { command: "true" } }], bearer(key)))).toBe(
