@@ -411,6 +411,9 @@ describe("/api/v2 routes (§2.2)", () => {
     expect(hub.hub.store.project(r.project_id)).toMatchObject({ title: "via v2", description: "d" });
     expect(errorOf(await v2("projects/create", {}, bearer(WRONG)))).toBe("must be signed in with a valid account API key");
     expect(errorOf(await v2("projects/create", {}))).toBe("user must be signed in");
+    // routes that read the key themselves name an unknown scheme; the others just see nobody
+    expect(errorOf(await v2("projects/create", {}, `Token ${K}`))).toBe("Unknown authorization type 'Token'");
+    expect(errorOf(await v2("exec", { project_id: PA, command: "true" }, `Token ${K}`))).toBe("must be signed in");
     expect(errorOf(await v2("exec", { project_id: r.project_id, command: "true" }, bearer(K)))).toBe(
       `API key lacks required capability 'project:exec' for project ${r.project_id}`,
     );
