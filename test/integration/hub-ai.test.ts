@@ -368,6 +368,12 @@ describe("/api/v2 routes (§2.2)", () => {
     expect((await v2("accounts/profile", {})).json).toEqual({ profile: {} });
   });
 
+  it("accounts/profile with an account_id: that account's public profile, no key needed", async () => {
+    expect((await v2("accounts/profile", { account_id: other.account_id })).json).toEqual({
+      profile: { account_id: other.account_id, first_name: "Second", last_name: "User" },
+    });
+  });
+
   it("accounts/get-names → {names}", async () => {
     expect((await v2("accounts/get-names", { account_ids: [other.account_id] }, bearer(K))).json).toEqual({
       names: { [other.account_id]: { first_name: "Second", last_name: "User" } },
