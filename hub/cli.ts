@@ -21,6 +21,9 @@ const { values } = parseArgs({
     "form-limit": { type: "string" },
     "exit-with-stdin": { type: "boolean", default: false },
     api: { type: "string", default: "both" },
+    "copy-mode": { type: "string", default: "single-user" },
+    "exec-kill-on-disconnect": { type: "boolean", default: false },
+    "create-account": { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -45,6 +48,11 @@ if (api !== "v1" && api !== "current" && api !== "both") {
   console.error("--api must be 'v1', 'current' (API v2 and the conat bridges) or 'both'");
   process.exit(2);
 }
+const copyMode = values["copy-mode"];
+if (copyMode !== "single-user" && copyMode !== "kucalc") {
+  console.error("--copy-mode must be 'single-user' (as a self-hosted server copies) or 'kucalc' (cocalc.com's queue: ids, status, scheduling)");
+  process.exit(2);
+}
 const dataDir = values.data ?? mkdtempSync(join(tmpdir(), "cocalc-hub-"));
 const running = await startHub({
   dataDir,
@@ -56,6 +64,9 @@ const running = await startHub({
     kioskAuth,
     iframeCommHosts: values["iframe-comm-hosts"].split(",").map((s) => s.trim()).filter(Boolean),
     iframeStrict: values["iframe-strict"],
+    copyMode,
+    execKillOnDisconnect: values["exec-kill-on-disconnect"],
+    createAccount: values["create-account"],
     ...(values["json-limit"] ? { jsonLimit: int("json-limit", values["json-limit"]) } : {}),
     ...(values["form-limit"] ? { formLimit: int("form-limit", values["form-limit"]) } : {}),
   },

@@ -25,7 +25,24 @@ export interface HubSettings {
   iframeCommHosts: string[];
   /** exactly the real server's iframe origin rules: no loopback or app origins by default */
   iframeStrict: boolean;
+  /**
+   * Kill a command when its HTTP call is dropped. Real servers do not (facts §9):
+   * the command runs on to its own timeout. Only for tests that need the old, kinder hub.
+   */
+  execKillOnDisconnect: boolean;
+  /**
+   * "single-user": copies as a single-user server makes them (facts §7–9): v1 without
+   * wait_until_done answers copy_path_id "" at once and never reports the result, its
+   * `timeout` is read as milliseconds, `scheduled` is ignored, nothing is recorded;
+   * v2 copies synchronously and answers copy_id "".
+   * "kucalc": the queue of cocalc.com: ids, status, scheduling, delete.
+   */
+  copyMode: CopyMode;
+  /** serve v1 create_account (gone from real servers since 2024-10: 400 "unknown message event type") */
+  createAccount: boolean;
 }
+
+export type CopyMode = "single-user" | "kucalc";
 
 export const DEFAULT_SETTINGS: HubSettings = {
   jsonLimit: 100 * 1024,
@@ -36,6 +53,9 @@ export const DEFAULT_SETTINGS: HubSettings = {
   kioskAuth: "legacy",
   iframeCommHosts: [],
   iframeStrict: false,
+  execKillOnDisconnect: false,
+  copyMode: "single-user",
+  createAccount: false,
 };
 
 export interface Hub {

@@ -76,11 +76,16 @@ export async function handleV1(hub: Hub, req: Request, res: Response): Promise<v
     const body = isForm ? coerceFormBody(v1Events[event].request, raw) : raw;
     const params = checkParams(event, body);
     if (!v1EventsWithoutId.has(event) && typeof params.id === "string") id = params.id;
+    // Gone from real servers since 2024-10 (facts §2, §7): the message is defined, its handler is not.
+    if (event === "create_account" && !hub.settings.createAccount) throw new TransportError("unknown message event type 'create_account'");
     const ac = new AbortController();
-    // A client that goes away takes its command with it.
-    res.on("close", () => {
-      if (!res.writableFinished) ac.abort();
-    });
+    // A real server lets a command run on when its caller goes away (facts §9);
+    // killing it with the call is the kinder hub's, kept behind a setting.
+    if (hub.settings.execKillOnDisconnect) {
+      res.on("close", () => {
+        if (!res.writableFinished) ac.abort();
+      });
+    }
     let reply: Record<string, unknown>;
     try {
       reply = await (handlers[event] as (h: Hub, a: Account, p: unknown, s: AbortSignal) => Promise<Record<string, unknown>>)(hub, account, params, ac.signal);
