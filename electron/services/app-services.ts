@@ -11,6 +11,7 @@ import type { Profile, ProjectSummary } from "../../shared/ipc/contract.js";
 import type { CoreHandlers } from "../ipc/handlers.js";
 import type { Backend } from "./backend/backend.js";
 import { ProjectRunner } from "./backend/project-start.js";
+import { CancellableRuns } from "./exec/cancellable.js";
 import { listingCommand, parseListing } from "./files/listing.js";
 import { normalizeProjectPath } from "./files/project-path.js";
 import type { Logger, Redactor } from "./log.js";
@@ -58,7 +59,7 @@ function summary(r: z.infer<typeof ProjectRow>): ProjectSummary {
 
 export class AppServices implements CoreHandlers {
   private current: { profileId: string; backend: Backend; runner: ProjectRunner; close: () => Promise<void> } | undefined;
-  private readonly running = new Map<string, AbortController>();
+  private readonly runs = new CancellableRuns();
 
   private readonly o: AppServicesOptions;
 
@@ -120,7 +121,8 @@ export class AppServices implements CoreHandlers {
   async disconnect(): Promise<void> {
     const c = this.current;
     this.current = undefined;
-    for (const ac of this.running.values()) ac.abort();
+    // Not awaited: a stop that cannot reach the server any more says so to the command's caller.
+    void this.runs.cancelAll();
     await c?.close();
   }
 
@@ -323,27 +325,18 @@ export class AppServices implements CoreHandlers {
 
   // ------------------------------------------------------------ exec
   "exec.run": CoreHandlers["exec.run"] = async ({ request_id, ...input }) => {
-    if (this.running.has(request_id)) throw new ApiError("invalid-input", "A command with this request id is already running.");
-    const { runner } = await this.backend();
-    const ac = new AbortController();
-    this.running.set(request_id, ac);
+    if (this.runs.has(request_id)) throw new ApiError("invalid-input", "A command with this request id is already running.");
+    const { backend, runner } = await this.backend();
     const t0 = performance.now();
-    try {
-      const path = input.path === undefined ? undefined : normalizeProjectPath(input.path);
-      const r = await runner.exec({ ...input, ...(path === undefined ? {} : { path }) }, { signal: ac.signal });
-      return { ...r, duration_ms: Math.round(performance.now() - t0) };
-    } catch (e) {
-      if (isApiError(e, "cancelled")) throw new ApiError("cancelled", "The command was cancelled; it was stopped on the server.");
-      throw e;
-    } finally {
-      this.running.delete(request_id);
-    }
+    const path = input.path === undefined ? undefined : normalizeProjectPath(input.path);
+    const r = await this.runs.run(backend, runner, { ...input, ...(path === undefined ? {} : { path }) }, request_id);
+    return { ...r, duration_ms: Math.round(performance.now() - t0) };
   };
 
+  /** Resolves once it is known whether the command stopped on the server; exec.run then fails with the same words. */
   "exec.cancel": CoreHandlers["exec.cancel"] = async ({ request_id }) => {
-    const ac = this.running.get(request_id);
-    ac?.abort();
-    return { cancelled: !!ac };
+    const o = await this.runs.cancel(request_id);
+    return o ? { cancelled: true, stopped: o.stopped, message: o.error.message } : { cancelled: false };
   };
 
   // ------------------------------------------------------------ copies

@@ -184,7 +184,17 @@ export const contract = {
     }),
     output: ExecResult.extend({ duration_ms: z.number() }),
   },
-  "exec.cancel": { input: z.strictObject({ request_id: RequestId }), output: z.object({ cancelled: z.boolean() }) },
+  "exec.cancel": {
+    input: z.strictObject({ request_id: RequestId }),
+    output: z.object({
+      /** false: no command with this id was running */
+      cancelled: z.boolean(),
+      /** true only when a check on the server found none of the command's processes left */
+      stopped: z.boolean().optional(),
+      /** what became of it, in words */
+      message: z.string().optional(),
+    }),
+  },
 
   "copy.start": { input: CopyInput, output: CopyStarted },
   "copy.status": { input: z.strictObject({ copy_id: Uuid }), output: CopyStatus },
