@@ -32,6 +32,8 @@ export const CHANNELS = [
   "copy.list",
   "copy.delete",
   "kiosk.open",
+  // learned capabilities (issue 9)
+  "server.capabilities",
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 

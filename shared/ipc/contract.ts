@@ -11,7 +11,7 @@ import {
   Capabilities,
   CopyInput,
   CopyListFilter,
-  CopyStarted,
+  CopyOutcome,
   CopyStatus,
   ExecResult,
   FileReadResult,
@@ -196,7 +196,8 @@ export const contract = {
     }),
   },
 
-  "copy.start": { input: CopyInput, output: CopyStarted },
+  /** resolves when the copy is confirmed done (or queued, where the server schedules); fails with the reason otherwise */
+  "copy.start": { input: CopyInput, output: CopyOutcome },
   "copy.status": { input: z.strictObject({ copy_id: Uuid }), output: CopyStatus },
   "copy.list": { input: CopyListFilter, output: z.object({ copies: z.array(CopyStatus) }) },
   "copy.delete": { input: z.strictObject({ copy_id: Uuid }), output: Ok },
@@ -213,6 +214,9 @@ export const contract = {
       impersonate_url: z.string(),
     }),
   },
+
+  /** what this server offers, learned by harmless probes and remembered per profile (a project lets scheduling be probed) */
+  "server.capabilities": { input: z.strictObject({ project_id: Uuid.optional() }), output: Capabilities },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 // Every channel name has a schema and every schema a name (compile-time check both ways).

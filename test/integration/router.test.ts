@@ -47,6 +47,7 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "copy.list": { src_project_id: P, pending: true, limit: 10 },
   "copy.delete": { copy_id: P },
   "kiosk.open": { project_id: P, path: "a.ipynb" },
+  "server.capabilities": { project_id: P },
 };
 
 function rng(seed: number) {
