@@ -51,7 +51,7 @@ export function checkParams(event: V1Event, body: Record<string, unknown>): Reco
   const parsed = v1Events[event].request.safeParse(body);
   // A malformed id is the handler's to refuse, with the real server's own text
   // ("Write access denied -- invalid project_id -- …"), not a parameter error.
-  if (!parsed.success && parsed.error.issues.every(isIdFormatIssue)) return body;
+  if (!parsed.success && (parsed.error.issues as Issue[]).every(isIdFormatIssue)) return body;
   if (!parsed.success) {
     const why = parsed.error.issues.map((i) => `${i.path.join(".") || event}: ${i.message}`).join("; ");
     throw invalid(`${why}`);
@@ -59,7 +59,15 @@ export function checkParams(event: V1Event, body: Record<string, unknown>): Reco
   return parsed.data as Record<string, unknown>;
 }
 
-function isIdFormatIssue(i: { code: string; format?: string }): boolean {
+interface Issue {
+  code: string;
+  format?: string;
+  errors?: Issue[][];
+}
+
+/** A malformed uuid, also inside one branch of a union (copy_path_status by id or by filter). */
+function isIdFormatIssue(i: Issue): boolean {
+  if (i.code === "invalid_union") return (i.errors ?? []).some((branch) => branch.length > 0 && branch.every(isIdFormatIssue));
   return i.code === "invalid_format" && i.format === "guid";
 }
 
