@@ -62,6 +62,8 @@ function summary(r: z.infer<typeof ProjectRow>): ProjectSummary {
 export class AppServices implements CoreHandlers {
   private current: { profileId: string; backend: Backend; runner: ProjectRunner; close: () => Promise<void> } | undefined;
   private readonly runs = new CancellableRuns();
+  /** copies being waited for, by request id */
+  private readonly copies = new Map<string, AbortController>();
 
   private readonly o: AppServicesOptions;
 
@@ -126,6 +128,7 @@ export class AppServices implements CoreHandlers {
     this.current = undefined;
     // Not awaited: a stop that cannot reach the server any more says so to the command's caller.
     void this.runs.cancelAll();
+    for (const ac of this.copies.values()) ac.abort();
     await c?.close();
   }
 
@@ -371,14 +374,34 @@ export class AppServices implements CoreHandlers {
   };
 
   // ------------------------------------------------------------ copies
-  "copy.start": CoreHandlers["copy.start"] = async (input) => {
+  "copy.start": CoreHandlers["copy.start"] = async ({ request_id, ...input }) => {
+    if (request_id !== undefined && this.copies.has(request_id)) throw new ApiError("invalid-input", "A copy with this request id is already running.");
+    // the connection first: making it drops whatever waited on the previous one
     const { backend, runner, profile } = await this.backend();
-    const src_path = normalizeProjectPath(input.src_path);
-    const canSchedule = input.scheduled !== undefined && (await this.learn(profile.id, backend, { project_id: input.src_project_id })).copySchedule;
-    if (src_path === "") throw new ApiError("invalid-input", "Give the file or folder to copy.", { hint: "A copy of a whole project's home is not offered; choose a folder inside it." });
-    const target = { ...input, src_path, ...(input.target_path === undefined ? {} : { target_path: normalizeProjectPath(input.target_path) }) };
-    return copyConfirmed(backend, (i, op) => runner.exec(i, op), target, { canSchedule });
+    const ac = new AbortController();
+    if (request_id !== undefined) this.copies.set(request_id, ac);
+    try {
+      const src_path = normalizeProjectPath(input.src_path);
+      if (src_path === "") throw new ApiError("invalid-input", "Give the file or folder to copy.", { hint: "A copy of a whole project's home is not offered; choose a folder inside it." });
+      const target = { ...input, src_path, ...(input.target_path === undefined ? {} : { target_path: normalizeProjectPath(input.target_path) }) };
+      const canSchedule = input.scheduled !== undefined && (await this.learn(profile.id, backend, { project_id: input.src_project_id })).copySchedule;
+      return await copyConfirmed(backend, (i, op) => runner.exec(i, op), target, { canSchedule, signal: ac.signal });
+    } catch (e) {
+      if (ac.signal.aborted) {
+        throw new ApiError("cancelled", "Stopped waiting for the copy; the server may still finish it.", { hint: "Look at the target later to see what arrived." });
+      }
+      throw e;
+    } finally {
+      if (request_id !== undefined) this.copies.delete(request_id);
+    }
   };
+
+  "copy.cancel": CoreHandlers["copy.cancel"] = async ({ request_id }) => {
+    const ac = this.copies.get(request_id);
+    ac?.abort();
+    return { cancelled: !!ac };
+  };
+
   "copy.status": CoreHandlers["copy.status"] = async ({ copy_id }) => (await this.backend()).backend.copyStatus(copy_id);
   "copy.list": CoreHandlers["copy.list"] = async (filter) => ({ copies: await (await this.backend()).backend.copyStatusList(filter) });
   "copy.delete": CoreHandlers["copy.delete"] = async ({ copy_id }) => {

@@ -34,6 +34,7 @@ export const CHANNELS = [
   "kiosk.open",
   // learned capabilities (issue 9)
   "server.capabilities",
+  "copy.cancel",
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 

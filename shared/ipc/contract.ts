@@ -197,7 +197,7 @@ export const contract = {
   },
 
   /** resolves when the copy is confirmed done (or queued, where the server schedules); fails with the reason otherwise */
-  "copy.start": { input: CopyInput, output: CopyOutcome },
+  "copy.start": { input: CopyInput.extend({ request_id: RequestId.optional() }), output: CopyOutcome },
   "copy.status": { input: z.strictObject({ copy_id: Uuid }), output: CopyStatus },
   "copy.list": { input: CopyListFilter, output: z.object({ copies: z.array(CopyStatus) }) },
   "copy.delete": { input: z.strictObject({ copy_id: Uuid }), output: Ok },
@@ -217,6 +217,8 @@ export const contract = {
 
   /** what this server offers, learned by harmless probes and remembered per profile (a project lets scheduling be probed) */
   "server.capabilities": { input: z.strictObject({ project_id: Uuid.optional() }), output: Capabilities },
+  /** stop waiting for a copy started with this request_id; the server may still finish it */
+  "copy.cancel": { input: z.strictObject({ request_id: RequestId }), output: z.object({ cancelled: z.boolean() }) },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 // Every channel name has a schema and every schema a name (compile-time check both ways).

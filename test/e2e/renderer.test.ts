@@ -214,7 +214,7 @@ describe.each(["v1", "current"] as const)("the app against a hub serving %s", (a
     const pidFile = join(hubDir()(pid), "long.pid");
     await expect.poll(() => { try { return readFileSync(pidFile, "utf8").trim().length > 0; } catch { return false; } }, { timeout: 20_000 }).toBe(true);
     const serverPid = Number(readFileSync(pidFile, "utf8"));
-    await page.getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("button", { name: "Cancel the command" }).click();
     const note = page.getByRole("status", { name: "Command cancelled" });
     await note.waitFor({ timeout: 30_000 });
     // by the time the app says "stopped", nothing of it runs on the server (the hub no longer kills a dropped call)
@@ -222,7 +222,7 @@ describe.each(["v1", "current"] as const)("the app against a hub serving %s", (a
     expect(await note.textContent()).toMatch(/cancelled and stopped on the server; none of its processes are left/);
     // shown as a cancel, not as a red error
     expect(await page.getByRole("alert").count()).toBe(0);
-  });
+  }, 60_000);
 
   it("copies a folder to another project: 'copying…' until the copy is confirmed, then done", async () => {
     const projects = (await a.app.services["projects.list"]({})).projects;
@@ -244,7 +244,7 @@ describe.each(["v1", "current"] as const)("the app against a hub serving %s", (a
     expect(readdirSync(join(hubDir()(target.project_id), "from-example")).length).toBe(3001);
     expect(readFileSync(join(hubDir()(target.project_id), "from-example/inner/x.txt"), "utf8")).toBe("copied\n");
     if (screenshots) await shoot(page, "copy");
-  });
+  }, 120_000);
 
   it("a copy whose source is missing shows the failure in words", async () => {
     await page.getByLabel("Source path").fill("no-such-folder");

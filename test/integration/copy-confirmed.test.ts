@@ -145,6 +145,25 @@ describe("a source that vanishes while the copy is under way", () => {
   }, 60_000);
 });
 
+describe("stopping the wait for a copy", () => {
+  it("says the server may still finish it, and the copy is not claimed done", async () => {
+    const s = await session("v1", {}, 3000);
+    try {
+      const src = s.project("source");
+      writeFileSync(join(s.hub.hub.runtime.folder(src), "a.txt"), "a");
+      const request_id = "0b0f3a57-2b6c-4a57-9d8e-2c1d1f0e9a11";
+      const copy = s.raw("copy.start", { request_id, src_project_id: src, src_path: "a.txt", target_project_id: src, target_path: "b.txt" });
+      const end = Date.now() + 20_000;
+      while (s.hub.hub.runtime.state(src) !== "starting" && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(await s.call("copy.cancel", { request_id })).toEqual({ cancelled: true });
+      expect(await copy).toMatchObject({ ok: false, error: { kind: "cancelled", message: "Stopped waiting for the copy; the server may still finish it." } });
+      expect(await s.call("copy.cancel", { request_id })).toEqual({ cancelled: false });
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
+});
+
 describe("capabilities learned from the server", () => {
   it("a server that schedules copies and creates accounts (cocalc.com's v1) is found to; scheduling then works and is remembered", async () => {
     const s = await session("v1", { copyMode: "kucalc", createAccount: true });

@@ -48,6 +48,7 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "copy.delete": { copy_id: P },
   "kiosk.open": { project_id: P, path: "a.ipynb" },
   "server.capabilities": { project_id: P },
+  "copy.cancel": { request_id: R },
 };
 
 function rng(seed: number) {

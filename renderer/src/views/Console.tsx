@@ -139,7 +139,7 @@ export function Console({ project }: { project: ProjectSummary }) {
           </label>
           <span className="grow" />
           {running ? (
-            <button type="button" className="danger" disabled={stopping} onClick={() => void cancel()}>
+            <button type="button" className="danger" aria-label="Cancel the command" disabled={stopping} onClick={() => void cancel()}>
               {stopping ? "Stopping…" : "Cancel"}
             </button>
           ) : (

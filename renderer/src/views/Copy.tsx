@@ -14,11 +14,16 @@ type Tracked = CopyStatus & {
   label: string;
   /** started here and not answered yet: the main process is copying and confirming */
   local?: "copying" | "done";
-  /** how it was confirmed */
+  /** how it was confirmed, or what the failure means */
   note?: string;
+  /** the request id to stop waiting for it with */
+  request_id?: string;
+  /** the person stopped waiting: what became of it is unknown */
+  stoppedWaiting?: boolean;
 };
 
 function state(c: Tracked): { text: string; cls: string } {
+  if (c.stoppedWaiting) return { text: "stopped waiting (the server may still finish it)", cls: "" };
   if (c.error) return { text: `failed: ${c.error}`, cls: "bad" };
   if (c.local === "copying") return { text: "copying…", cls: "" };
   if (c.finished || c.local === "done") return { text: "done", cls: "ok" };
@@ -102,13 +107,15 @@ export function Copy({ project, projects, caps: generationCaps }: { project: Pro
     const excludes = exclude.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
     const when = scheduled && caps.copySchedule ? new Date(scheduled).toISOString() : undefined;
     const label = `${src} → ${titles.get(target) ?? "?"}:${targetPath || src}`;
-    const localId = `local-${crypto.randomUUID()}`;
+    const request_id = crypto.randomUUID();
+    const localId = `local-${request_id}`;
     const now = new Date().toISOString();
-    setOps((cur) => [{ copy_id: localId, label, local: "copying", time: now, started: now, target_path: targetPath || src, scheduled: when ?? null }, ...cur]);
+    setOps((cur) => [{ copy_id: localId, request_id, label, local: "copying", time: now, started: now, target_path: targetPath || src, scheduled: when ?? null }, ...cur]);
     const update = (patch: Partial<Tracked>) => setOps((cur) => cur.map((c) => (c.copy_id === localId ? { ...c, ...patch } : c)));
     call.setError(null);
     try {
       const r = await api.copy.start({
+        request_id,
         src_project_id: project.project_id,
         src_path: src,
         target_project_id: target,
@@ -126,8 +133,11 @@ export function Copy({ project, projects, caps: generationCaps }: { project: Pro
       }
     } catch (e) {
       const err = toApiError(e);
-      update({ local: undefined, error: err.message, note: err.hint });
-      report(err);
+      if (err.kind === "cancelled") update({ local: undefined, stoppedWaiting: true, note: err.hint });
+      else {
+        update({ local: undefined, error: err.message, note: err.hint });
+        report(err);
+      }
     }
   }, [api, report, call, project.project_id, src, target, targetPath, overwrite, del, backup, exclude, scheduled, caps.copySchedule, titles]);
 
@@ -224,6 +234,9 @@ export function Copy({ project, projects, caps: generationCaps }: { project: Pro
                     <td>{formatWhen(o.started)}</td>
                     <td>{formatWhen(o.finished)}</td>
                     <td>
+                      {o.local === "copying" && o.request_id && (
+                        <button onClick={() => void api.copy.cancel({ request_id: o.request_id! })}>Stop waiting</button>
+                      )}
                       {caps.copyDelete && o.scheduled && !o.started && (
                         <button
                           className="danger"
