@@ -26,6 +26,9 @@ const { values } = parseArgs({
     "ai-copy-path": { type: "string", default: "hangs" },
     "key-capabilities": { type: "string" },
     "key-projects": { type: "string", default: "all" },
+    "copy-mode": { type: "string", default: "single-user" },
+    "exec-kill-on-disconnect": { type: "boolean", default: false },
+    "create-account": { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -55,6 +58,11 @@ if (typeof ai === "string") {
   console.error(ai);
   process.exit(2);
 }
+const copyMode = values["copy-mode"];
+if (copyMode !== "single-user" && copyMode !== "kucalc") {
+  console.error("--copy-mode must be 'single-user' (as a self-hosted server copies) or 'kucalc' (cocalc.com's queue: ids, status, scheduling)");
+  process.exit(2);
+}
 const dataDir = values.data ?? mkdtempSync(join(tmpdir(), "cocalc-hub-"));
 const running = await startHub({
   dataDir,
@@ -69,6 +77,9 @@ const running = await startHub({
     iframeStrict: values["iframe-strict"],
     aiProduct: ai.product,
     aiCopyPath: ai.copyPath,
+    copyMode,
+    execKillOnDisconnect: values["exec-kill-on-disconnect"],
+    createAccount: values["create-account"],
     ...(values["json-limit"] ? { jsonLimit: int("json-limit", values["json-limit"]) } : {}),
     ...(values["form-limit"] ? { formLimit: int("form-limit", values["form-limit"]) } : {}),
   },

@@ -29,7 +29,24 @@ export interface HubSettings {
   aiProduct: "hosted" | "launchpad" | "plus";
   /** with `--api ai`: /api/v2/projects/copy-path "hangs" into a timeout as inferred of the real one, or "works" */
   aiCopyPath: "hangs" | "works";
+  /**
+   * Kill a command when its HTTP call is dropped. Real servers do not (facts §9):
+   * the command runs on to its own timeout. Only for tests that need the old, kinder hub.
+   */
+  execKillOnDisconnect: boolean;
+  /**
+   * "single-user": copies as a single-user server makes them (facts §7–9): v1 without
+   * wait_until_done answers copy_path_id "" at once and never reports the result, its
+   * `timeout` is read as milliseconds, `scheduled` is ignored, nothing is recorded;
+   * v2 copies synchronously and answers copy_id "".
+   * "kucalc": the queue of cocalc.com: ids, status, scheduling, delete.
+   */
+  copyMode: CopyMode;
+  /** serve v1 create_account (gone from real servers since 2024-10: 400 "unknown message event type") */
+  createAccount: boolean;
 }
+
+export type CopyMode = "single-user" | "kucalc";
 
 export const DEFAULT_SETTINGS: HubSettings = {
   jsonLimit: 100 * 1024,
@@ -42,6 +59,9 @@ export const DEFAULT_SETTINGS: HubSettings = {
   iframeStrict: false,
   aiProduct: "hosted",
   aiCopyPath: "hangs",
+  execKillOnDisconnect: false,
+  copyMode: "single-user",
+  createAccount: false,
 };
 
 export interface Hub {

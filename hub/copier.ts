@@ -1,6 +1,8 @@
 /**
- * Copies between projects with real rsync, recorded in copy_paths the way the
- * real server's queue is: started/finished/error, scheduled ones run when due.
+ * Copies between projects with real rsync. In "kucalc" mode they are recorded
+ * in copy_paths the way cocalc.com's queue is: started/finished/error,
+ * scheduled ones run when due. In "single-user" mode (the realistic default)
+ * they run at once and leave no record (`runNow`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
@@ -21,6 +23,9 @@ export function rsyncArgs(op: Pick<CopyOp, "overwrite_newer" | "delete_missing" 
   args.push("--", srcIsDir ? `${src.replace(/\/+$/, "")}/` : src, srcIsDir ? `${dst.replace(/\/+$/, "")}/` : dst);
   return args;
 }
+
+/** What a copy needs to run, recorded or not. */
+export type CopySpec = Pick<CopyOp, "source_project_id" | "source_path" | "target_project_id" | "target_path" | "overwrite_newer" | "delete_missing" | "backup" | "timeout" | "exclude">;
 
 export class Copier {
   private readonly running = new Set<ChildProcess>();
@@ -57,12 +62,29 @@ export class Copier {
     if (!this.closed) this.store.setCopyState(op.copy_path_id, { finished: new Date().toISOString(), error });
   }
 
+  /**
+   * A single-user server's copy: nothing recorded; resolves when rsync
+   * finished, rejects with its error. `killAfterMs` is the request's `timeout`
+   * as the real server misreads it (milliseconds, facts §9).
+   */
+  runNow(op: CopySpec, killAfterMs?: number): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("the hub is stopping"));
+    const p = this.rsync(op, killAfterMs);
+    const tracked = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+    return p;
+  }
+
   private runDue(): void {
     if (this.closed) return;
     for (const op of this.store.dueCopies(new Date().toISOString())) void this.run(op);
   }
 
-  private async rsync(op: CopyOp): Promise<void> {
+  private async rsync(op: CopySpec, killAfterMs?: number): Promise<void> {
     const srcRoot = await this.runtime.ensureRunning(op.source_project_id);
     const dstRoot = await this.runtime.ensureRunning(op.target_project_id);
     const src = resolveInProject(srcRoot, op.source_path);
@@ -70,8 +92,17 @@ export class Copier {
     const srcIsDir = statSync(src).isDirectory(); // ENOENT here is the copy's error, as on the real server
     mkdirSync(srcIsDir ? dst : dirname(dst), { recursive: true });
     await new Promise<void>((resolve, reject) => {
-      const child = spawn("rsync", rsyncArgs(op, src, dst, srcIsDir), { stdio: ["ignore", "ignore", "pipe"] });
+      const args = rsyncArgs(op, src, dst, srcIsDir);
+      const child = spawn("rsync", args, { stdio: ["ignore", "ignore", "pipe"] });
       this.running.add(child);
+      let killed = false;
+      const timer =
+        killAfterMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              killed = true;
+              child.kill("SIGKILL");
+            }, killAfterMs);
       let stderr = "";
       child.stderr.on("data", (b: Buffer) => {
         if (stderr.length < 10_000) stderr += b.toString("utf8");
@@ -82,7 +113,9 @@ export class Copier {
       });
       child.on("close", (code) => {
         this.running.delete(child);
-        if (code === 0) resolve();
+        clearTimeout(timer);
+        if (killed) reject(new Error(`Error executing command 'rsync' with args '${args.join(" ")}' -- killed command 'rsync ${args.join(" ")}'`));
+        else if (code === 0) resolve();
         else reject(new Error(`rsync exited with code ${code}: ${stderr.trim()}`));
       });
     });

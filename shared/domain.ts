@@ -52,7 +52,10 @@ export const CopyInput = z.strictObject({
   overwrite_newer: z.boolean().optional(),
   delete_missing: z.boolean().optional(),
   backup: z.boolean().optional(),
-  /** seconds without progress before rsync gives up */
+  /**
+   * seconds without progress before rsync gives up. copy.start never sends it:
+   * a v1 server reads it as milliseconds and kills rsync at once (facts §9).
+   */
   timeout: z.number().nonnegative().optional(),
   exclude: z.array(z.string()).optional(),
   /** ISO date: run no earlier than this */
@@ -64,6 +67,20 @@ export type CopyInput = z.infer<typeof CopyInput>;
 /** `copy_id: null` means the copy already ran and finished. */
 export const CopyStarted = z.object({ copy_id: z.string().nullable() });
 export type CopyStarted = z.infer<typeof CopyStarted>;
+
+/**
+ * A copy as the app reports it: "done" only once confirmed, by the server's own
+ * status of the copy id or by the app's check of the target; "scheduled" where
+ * the server queued it for later (copy_id to follow).
+ */
+export const CopyOutcome = z.object({
+  status: z.enum(["done", "scheduled"]),
+  copy_id: z.string().nullable(),
+  confirmed_by: z.enum(["server", "target-check"]).nullable(),
+  /** items of the source found in the target, where the app checked */
+  files_checked: z.number().int().nullable(),
+});
+export type CopyOutcome = z.infer<typeof CopyOutcome>;
 
 export const CopyStatus = z.object({
   copy_id: z.string(),
@@ -109,8 +126,31 @@ export const Capabilities = z.object({
 });
 export type Capabilities = z.infer<typeof Capabilities>;
 
-/** What each API generation offers: the backends declare it, the UI hides or explains what is missing. */
+/**
+ * What a server was found to offer beyond its generation's fixed set: a v1
+ * single-user server ignores `scheduled` and has no create_account, while
+ * cocalc.com's v1 had both, so these are learned from the server (a harmless
+ * probe) and remembered per profile. Absent = not learned yet = not offered.
+ */
+export const LearnedCapabilities = z.object({
+  copySchedule: z.boolean().optional(),
+  createAccount: z.boolean().optional(),
+});
+export type LearnedCapabilities = z.infer<typeof LearnedCapabilities>;
+
+/**
+ * What each API generation offers: the backends declare it, the UI hides or
+ * explains what is missing. What varies between servers of one generation is
+ * false here until learned (`withLearned`).
+ */
 export function capabilitiesOf(generation: Generation): Capabilities {
   const v1 = generation === "v1";
-  return { generation, copyStatusList: v1, copyDelete: v1, copySchedule: v1, upgrades: v1, createAccount: v1, jupyter: true };
+  return { generation, copyStatusList: v1, copyDelete: v1, copySchedule: false, upgrades: v1, createAccount: false, jupyter: true };
+}
+
+/** A generation's capabilities with what was learned from this server; only v1 servers can have the learned ones. */
+export function withLearned(generation: Generation, learned: LearnedCapabilities | undefined): Capabilities {
+  const base = capabilitiesOf(generation);
+  if (generation !== "v1") return base;
+  return { ...base, copySchedule: learned?.copySchedule === true, createAccount: learned?.createAccount === true };
 }

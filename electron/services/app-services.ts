@@ -6,11 +6,14 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { Uuid } from "../../shared/api/common.js";
+import { withLearned, type Capabilities, type LearnedCapabilities } from "../../shared/domain.js";
 import { ApiError, isApiError } from "../../shared/errors.js";
 import type { Profile, ProjectSummary } from "../../shared/ipc/contract.js";
 import type { CoreHandlers } from "../ipc/handlers.js";
 import type { Backend } from "./backend/backend.js";
 import { ProjectRunner } from "./backend/project-start.js";
+import { CancellableRuns } from "./exec/cancellable.js";
+import { copyConfirmed } from "./copy/confirmed-copy.js";
 import { listingCommand, parseListing } from "./files/listing.js";
 import { normalizeProjectPath } from "./files/project-path.js";
 import type { Logger, Redactor } from "./log.js";
@@ -58,7 +61,9 @@ function summary(r: z.infer<typeof ProjectRow>): ProjectSummary {
 
 export class AppServices implements CoreHandlers {
   private current: { profileId: string; backend: Backend; runner: ProjectRunner; close: () => Promise<void> } | undefined;
-  private readonly running = new Map<string, AbortController>();
+  private readonly runs = new CancellableRuns();
+  /** copies being waited for, by request id */
+  private readonly copies = new Map<string, AbortController>();
 
   private readonly o: AppServicesOptions;
 
@@ -82,7 +87,8 @@ export class AppServices implements CoreHandlers {
       const made = await this.o.makeBackend(profile, key);
       const generation = made.backend.capabilities.generation;
       if (profile.generation !== generation) {
-        await this.o.profiles.update(profile.id, { generation });
+        // what was learned of the old generation says nothing of the new one
+        await this.o.profiles.update(profile.id, { generation, learned: undefined });
         this.changed();
       }
       const backend = this.redetectOnNotFound(made.backend, profile.id);
@@ -120,7 +126,9 @@ export class AppServices implements CoreHandlers {
   async disconnect(): Promise<void> {
     const c = this.current;
     this.current = undefined;
-    for (const ac of this.running.values()) ac.abort();
+    // Not awaited: a stop that cannot reach the server any more says so to the command's caller.
+    void this.runs.cancelAll();
+    for (const ac of this.copies.values()) ac.abort();
     await c?.close();
   }
 
@@ -202,10 +210,13 @@ export class AppServices implements CoreHandlers {
       const latency_ms = Math.round((performance.now() - t0) * 10) / 10;
       const me = (await backend.query({ accounts: { account_id: null, email_address: null } })).accounts as { account_id?: string; email_address?: string } | undefined;
       const account_id = Uuid.safeParse(me?.account_id).success ? me!.account_id! : null;
-      await this.o.profiles.update(id, { account_id, generation: backend.capabilities.generation });
+      const generation = backend.capabilities.generation;
+      const learned = profile.generation === generation ? profile.learned : undefined;
+      await this.o.profiles.update(id, { account_id, generation, learned });
+      const capabilities = await this.learn(id, backend, {});
       if (prev === id) await this.disconnect();
       this.changed();
-      return { generation: backend.capabilities.generation, account_id, email_address: typeof me?.email_address === "string" ? me.email_address : null, latency_ms, capabilities: backend.capabilities };
+      return { generation, account_id, email_address: typeof me?.email_address === "string" ? me.email_address : null, latency_ms, capabilities };
     } finally {
       await close();
     }
@@ -217,6 +228,31 @@ export class AppServices implements CoreHandlers {
     }
     const key = await this.o.signIn(url);
     return this["profiles.add"]({ name, url, api_key: key });
+  };
+
+  /**
+   * The profile's capabilities: its generation's, with what this server was
+   * found to do. What is not known yet is probed (harmlessly) and remembered;
+   * scheduling needs a project to probe with.
+   */
+  private async learn(profileId: string, backend: Backend, o: { project_id?: string }): Promise<Capabilities> {
+    const profile = this.o.profiles.get(profileId);
+    const generation = backend.capabilities.generation;
+    let learned: LearnedCapabilities = { ...(profile?.learned ?? {}) };
+    const want = {
+      ...(learned.createAccount === undefined ? { createAccount: true } : {}),
+      ...(learned.copySchedule === undefined && o.project_id ? { copySchedule: { project_id: o.project_id } } : {}),
+    };
+    if (backend.probeCapabilities && Object.keys(want).length > 0) {
+      learned = { ...learned, ...(await backend.probeCapabilities(want)) };
+      if (profile) await this.o.profiles.update(profileId, { learned });
+    }
+    return withLearned(generation, learned);
+  }
+
+  "server.capabilities": CoreHandlers["server.capabilities"] = async ({ project_id }) => {
+    const { backend, profile } = await this.backend();
+    return this.learn(profile.id, backend, { project_id });
   };
 
   "server.ping": CoreHandlers["server.ping"] = async () => {
@@ -323,34 +359,49 @@ export class AppServices implements CoreHandlers {
 
   // ------------------------------------------------------------ exec
   "exec.run": CoreHandlers["exec.run"] = async ({ request_id, ...input }) => {
-    if (this.running.has(request_id)) throw new ApiError("invalid-input", "A command with this request id is already running.");
-    const { runner } = await this.backend();
-    const ac = new AbortController();
-    this.running.set(request_id, ac);
+    if (this.runs.has(request_id)) throw new ApiError("invalid-input", "A command with this request id is already running.");
+    const { backend, runner } = await this.backend();
     const t0 = performance.now();
+    const path = input.path === undefined ? undefined : normalizeProjectPath(input.path);
+    const r = await this.runs.run(backend, runner, { ...input, ...(path === undefined ? {} : { path }) }, request_id);
+    return { ...r, duration_ms: Math.round(performance.now() - t0) };
+  };
+
+  /** Resolves once it is known whether the command stopped on the server; exec.run then fails with the same words. */
+  "exec.cancel": CoreHandlers["exec.cancel"] = async ({ request_id }) => {
+    const o = await this.runs.cancel(request_id);
+    return o ? { cancelled: true, stopped: o.stopped, message: o.error.message } : { cancelled: false };
+  };
+
+  // ------------------------------------------------------------ copies
+  "copy.start": CoreHandlers["copy.start"] = async ({ request_id, ...input }) => {
+    if (request_id !== undefined && this.copies.has(request_id)) throw new ApiError("invalid-input", "A copy with this request id is already running.");
+    // the connection first: making it drops whatever waited on the previous one
+    const { backend, runner, profile } = await this.backend();
+    const ac = new AbortController();
+    if (request_id !== undefined) this.copies.set(request_id, ac);
     try {
-      const path = input.path === undefined ? undefined : normalizeProjectPath(input.path);
-      const r = await runner.exec({ ...input, ...(path === undefined ? {} : { path }) }, { signal: ac.signal });
-      return { ...r, duration_ms: Math.round(performance.now() - t0) };
+      const src_path = normalizeProjectPath(input.src_path);
+      if (src_path === "") throw new ApiError("invalid-input", "Give the file or folder to copy.", { hint: "A copy of a whole project's home is not offered; choose a folder inside it." });
+      const target = { ...input, src_path, ...(input.target_path === undefined ? {} : { target_path: normalizeProjectPath(input.target_path) }) };
+      const canSchedule = input.scheduled !== undefined && (await this.learn(profile.id, backend, { project_id: input.src_project_id })).copySchedule;
+      return await copyConfirmed(backend, (i, op) => runner.exec(i, op), target, { canSchedule, signal: ac.signal });
     } catch (e) {
-      if (isApiError(e, "cancelled")) throw new ApiError("cancelled", "The command was cancelled; it was stopped on the server.");
+      if (ac.signal.aborted) {
+        throw new ApiError("cancelled", "Stopped waiting for the copy; the server may still finish it.", { hint: "Look at the target later to see what arrived." });
+      }
       throw e;
     } finally {
-      this.running.delete(request_id);
+      if (request_id !== undefined) this.copies.delete(request_id);
     }
   };
 
-  "exec.cancel": CoreHandlers["exec.cancel"] = async ({ request_id }) => {
-    const ac = this.running.get(request_id);
+  "copy.cancel": CoreHandlers["copy.cancel"] = async ({ request_id }) => {
+    const ac = this.copies.get(request_id);
     ac?.abort();
     return { cancelled: !!ac };
   };
 
-  // ------------------------------------------------------------ copies
-  "copy.start": CoreHandlers["copy.start"] = async (input) => {
-    const { backend } = await this.backend();
-    return backend.copyPath({ ...input, src_path: normalizeProjectPath(input.src_path), ...(input.target_path === undefined ? {} : { target_path: normalizeProjectPath(input.target_path) }) });
-  };
   "copy.status": CoreHandlers["copy.status"] = async ({ copy_id }) => (await this.backend()).backend.copyStatus(copy_id);
   "copy.list": CoreHandlers["copy.list"] = async (filter) => ({ copies: await (await this.backend()).backend.copyStatusList(filter) });
   "copy.delete": CoreHandlers["copy.delete"] = async ({ copy_id }) => {

@@ -10,7 +10,7 @@ import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { Uuid } from "../../shared/api/common.js";
-import { Generation } from "../../shared/domain.js";
+import { Generation, LearnedCapabilities } from "../../shared/domain.js";
 
 export const StoredProfile = z.object({
   id: z.string().regex(/^[a-z0-9-]{1,64}$/),
@@ -20,6 +20,8 @@ export const StoredProfile = z.object({
   generation: Generation.nullable().default(null),
   embedded: z.boolean().default(false),
   ca_pem: z.string().nullable().default(null),
+  /** capabilities learned from this server by probing (reset when its generation changes) */
+  learned: LearnedCapabilities.optional(),
   /** the SecretStore account under which the key is kept */
   key_ref: z.string(),
 });

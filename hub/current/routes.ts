@@ -159,9 +159,12 @@ export function currentRouter(hub: Hub): Router {
     if (!Array.isArray(body.args)) return void res.json({ error: "TypeError: Spread syntax requires ...iterable[Symbol.iterator] to be a function" });
     const timeoutMs = typeof body.timeout === "number" && body.timeout > 0 ? body.timeout : 15_000;
     const ac = new AbortController();
-    res.on("close", () => {
-      if (!res.writableFinished) ac.abort();
-    });
+    // As on real servers, a dropped call leaves its command running unless the kinder hub is asked for.
+    if (hub.settings.execKillOnDisconnect) {
+      res.on("close", () => {
+        if (!res.writableFinished) ac.abort();
+      });
+    }
     const arg0 = body.args[0];
     if (body.args.length > 0 && (typeof arg0 !== "object" || arg0 === null)) {
       return void res.json({ error: `TypeError: Cannot create property 'account_id' on ${typeof arg0} '${String(arg0)}'` });
@@ -234,7 +237,8 @@ export function currentRouter(hub: Hub): Router {
     },
     "projects/copy-path": async (a, b, signal) => {
       if (typeof b.path !== "string") throw new HandlerError("path must be specified");
-      const wait = b.wait_until_done !== false;
+      // A single-user server copies before it answers, whatever wait_until_done says (facts §8).
+      const wait = hub.settings.copyMode === "single-user" || b.wait_until_done !== false;
       const r = await handlers.copy_path_between_projects(
         hub,
         a,
@@ -278,9 +282,12 @@ export function currentRouter(hub: Hub): Router {
     const who = v2Account(req);
     if (typeof who === "string") return void res.json({ error: route === "projects/create" && who === "must be signed in" ? "user must be signed in" : who });
     const ac = new AbortController();
-    res.on("close", () => {
-      if (!res.writableFinished) ac.abort();
-    });
+    // As on real servers, a dropped call leaves its command running unless the kinder hub is asked for.
+    if (hub.settings.execKillOnDisconnect) {
+      res.on("close", () => {
+        if (!res.writableFinished) ac.abort();
+      });
+    }
     try {
       // v2 exec and project calls ride the hub→project socket, which gives up after about 60 s.
       res.json(await withBridgeTimeout(fn(who, obj(req.body), ac.signal), 60_000));

@@ -155,6 +155,29 @@ export const handlers: { [E in V1Event]: V1Handler<E> } = {
     // check both paths now, so a bad one is an error of this call rather than of a queued copy
     resolveInProject(hub.runtime.folder(p.src_project_id), p.src_path);
     resolveInProject(hub.runtime.folder(p.target_project_id), p.target_path ?? p.src_path);
+    const note = "Query copy_path_status with the copy_path_id to learn if the copy operation was successful.";
+    if (hub.settings.copyMode === "single-user") {
+      // A single-user server runs rsync itself, ignores `scheduled`, reads `timeout`
+      // as milliseconds, and reports nothing unless asked to wait (facts §7, §9).
+      const spec = {
+        source_project_id: p.src_project_id,
+        source_path: p.src_path,
+        target_project_id: p.target_project_id,
+        target_path: p.target_path ?? p.src_path,
+        overwrite_newer: p.overwrite_newer ?? false,
+        delete_missing: p.delete_missing ?? false,
+        backup: p.backup ?? false,
+        timeout: p.timeout ?? null,
+        exclude: p.exclude ?? null,
+      };
+      const done = hub.copier.runNow(spec, p.timeout);
+      if (!p.wait_until_done) {
+        done.catch(() => undefined);
+        return { event: "copy_path_between_projects_response", copy_path_id: "", note };
+      }
+      await done;
+      return { event: "copy_path_between_projects_response", copy_path_id: "", note };
+    }
     const op: CopyOp = {
       copy_path_id: randomUUID(),
       time: new Date().toISOString(),
@@ -174,7 +197,6 @@ export const handlers: { [E in V1Event]: V1Handler<E> } = {
       error: null,
     };
     hub.store.insertCopy(op);
-    const note = "Query copy_path_status with the copy_path_id to learn if the copy operation was successful.";
     if (op.scheduled) return { event: "copy_path_between_projects_response", copy_path_id: op.copy_path_id, note };
     const done = hub.copier.run(op);
     if (!p.wait_until_done) return { event: "copy_path_between_projects_response", copy_path_id: op.copy_path_id, note };
@@ -186,6 +208,8 @@ export const handlers: { [E in V1Event]: V1Handler<E> } = {
 
   copy_path_status: async (hub, account, p) => {
     if ("copy_path_id" in p && p.copy_path_id !== undefined) {
+      // The real server hands the id to PostgreSQL unchecked (facts §7: "" fails there).
+      if (!isUuid(p.copy_path_id)) throw new HandlerError(`invalid input syntax for type uuid: "${p.copy_path_id}"`);
       const op = hub.store.copy(p.copy_path_id);
       if (!op) throw new HandlerError(`Can't find copy operation with ID=${p.copy_path_id}`);
       if (!canRead(hub, account, op.source_project_id)) throw new HandlerError(`ACCESS BLOCKED -- No read access to source project -- ${op.source_project_id}`);

@@ -51,7 +51,7 @@ export function checkParams(event: V1Event, body: Record<string, unknown>): Reco
   const parsed = v1Events[event].request.safeParse(body);
   // A malformed id is the handler's to refuse, with the real server's own text
   // ("Write access denied -- invalid project_id -- …"), not a parameter error.
-  if (!parsed.success && parsed.error.issues.every(isIdFormatIssue)) return body;
+  if (!parsed.success && (parsed.error.issues as Issue[]).every(isIdFormatIssue)) return body;
   if (!parsed.success) {
     const why = parsed.error.issues.map((i) => `${i.path.join(".") || event}: ${i.message}`).join("; ");
     throw invalid(`${why}`);
@@ -59,7 +59,15 @@ export function checkParams(event: V1Event, body: Record<string, unknown>): Reco
   return parsed.data as Record<string, unknown>;
 }
 
-function isIdFormatIssue(i: { code: string; format?: string }): boolean {
+interface Issue {
+  code: string;
+  format?: string;
+  errors?: Issue[][];
+}
+
+/** A malformed uuid, also inside one branch of a union (copy_path_status by id or by filter). */
+function isIdFormatIssue(i: Issue): boolean {
+  if (i.code === "invalid_union") return (i.errors ?? []).some((branch) => branch.length > 0 && branch.every(isIdFormatIssue));
   return i.code === "invalid_format" && i.format === "guid";
 }
 
@@ -76,11 +84,16 @@ export async function handleV1(hub: Hub, req: Request, res: Response): Promise<v
     const body = isForm ? coerceFormBody(v1Events[event].request, raw) : raw;
     const params = checkParams(event, body);
     if (!v1EventsWithoutId.has(event) && typeof params.id === "string") id = params.id;
+    // Gone from real servers since 2024-10 (facts §2, §7): the message is defined, its handler is not.
+    if (event === "create_account" && !hub.settings.createAccount) throw new TransportError("unknown message event type 'create_account'");
     const ac = new AbortController();
-    // A client that goes away takes its command with it.
-    res.on("close", () => {
-      if (!res.writableFinished) ac.abort();
-    });
+    // A real server lets a command run on when its caller goes away (facts §9);
+    // killing it with the call is the kinder hub's, kept behind a setting.
+    if (hub.settings.execKillOnDisconnect) {
+      res.on("close", () => {
+        if (!res.writableFinished) ac.abort();
+      });
+    }
     let reply: Record<string, unknown>;
     try {
       reply = await (handlers[event] as (h: Hub, a: Account, p: unknown, s: AbortSignal) => Promise<Record<string, unknown>>)(hub, account, params, ac.signal);

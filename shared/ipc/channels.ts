@@ -32,6 +32,9 @@ export const CHANNELS = [
   "copy.list",
   "copy.delete",
   "kiosk.open",
+  // learned capabilities (issue 9)
+  "server.capabilities",
+  "copy.cancel",
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 

@@ -11,7 +11,7 @@ import {
   Capabilities,
   CopyInput,
   CopyListFilter,
-  CopyStarted,
+  CopyOutcome,
   CopyStatus,
   ExecResult,
   FileReadResult,
@@ -184,9 +184,20 @@ export const contract = {
     }),
     output: ExecResult.extend({ duration_ms: z.number() }),
   },
-  "exec.cancel": { input: z.strictObject({ request_id: RequestId }), output: z.object({ cancelled: z.boolean() }) },
+  "exec.cancel": {
+    input: z.strictObject({ request_id: RequestId }),
+    output: z.object({
+      /** false: no command with this id was running */
+      cancelled: z.boolean(),
+      /** true only when a check on the server found none of the command's processes left */
+      stopped: z.boolean().optional(),
+      /** what became of it, in words */
+      message: z.string().optional(),
+    }),
+  },
 
-  "copy.start": { input: CopyInput, output: CopyStarted },
+  /** resolves when the copy is confirmed done (or queued, where the server schedules); fails with the reason otherwise */
+  "copy.start": { input: CopyInput.extend({ request_id: RequestId.optional() }), output: CopyOutcome },
   "copy.status": { input: z.strictObject({ copy_id: Uuid }), output: CopyStatus },
   "copy.list": { input: CopyListFilter, output: z.object({ copies: z.array(CopyStatus) }) },
   "copy.delete": { input: z.strictObject({ copy_id: Uuid }), output: Ok },
@@ -203,6 +214,11 @@ export const contract = {
       impersonate_url: z.string(),
     }),
   },
+
+  /** what this server offers, learned by harmless probes and remembered per profile (a project lets scheduling be probed) */
+  "server.capabilities": { input: z.strictObject({ project_id: Uuid.optional() }), output: Capabilities },
+  /** stop waiting for a copy started with this request_id; the server may still finish it */
+  "copy.cancel": { input: z.strictObject({ request_id: RequestId }), output: z.object({ cancelled: z.boolean() }) },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 // Every channel name has a schema and every schema a name (compile-time check both ways).

@@ -5,7 +5,7 @@
  * assertions. The v1 run also writes the screenshots of each main screen,
  * light and dark, into test/screenshots/.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -14,7 +14,7 @@ import { request } from "undici";
 import { launchChromium } from "../support/browser.js";
 import { openApp, type AppPage } from "../support/app-page.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
-import { waitForExit } from "../support/process.js";
+import { isRunning } from "../support/process.js";
 
 const SHOTS = join(import.meta.dirname, "..", "screenshots");
 const N_PROJECTS = 2000;
@@ -206,33 +206,50 @@ describe.each(["v1", "current"] as const)("the app against a hub serving %s", (a
     if (screenshots) await shoot(page, "console");
   });
 
-  it("cancels a long command, which stops on the server", async () => {
+  it("cancels a long command: it is stopped on the server before the app says so", async () => {
     const pid = (await a.app.services["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
-    await page.getByLabel("Script", { exact: true }).fill("echo $$ > long.pid; sleep 120");
+    await page.getByLabel("Script", { exact: true }).fill("echo $$ > long.pid; sleep 120; touch after-cancel");
     await page.getByLabel("Timeout in seconds").fill("300");
     await page.getByRole("button", { name: /^Run/ }).click();
     const pidFile = join(hubDir()(pid), "long.pid");
-    await expect.poll(() => { try { return readFileSync(pidFile, "utf8").trim().length > 0; } catch { return false; } }, { timeout: 10_000 }).toBe(true);
-    await page.getByRole("button", { name: "Cancel" }).click();
-    await expect.poll(() => page.getByRole("alert").first().textContent()).toMatch(/cancelled/);
+    await expect.poll(() => { try { return readFileSync(pidFile, "utf8").trim().length > 0; } catch { return false; } }, { timeout: 20_000 }).toBe(true);
     const serverPid = Number(readFileSync(pidFile, "utf8"));
-    expect(await waitForExit(serverPid, 10_000)).toBe(true);
-  });
+    await page.getByRole("button", { name: "Cancel the command" }).click();
+    const note = page.getByRole("status", { name: "Command cancelled" });
+    await note.waitFor({ timeout: 30_000 });
+    // by the time the app says "stopped", nothing of it runs on the server (the hub no longer kills a dropped call)
+    expect(isRunning(serverPid)).toBe(false);
+    expect(await note.textContent()).toMatch(/cancelled and stopped on the server; none of its processes are left/);
+    // shown as a cancel, not as a red error
+    expect(await page.getByRole("alert").count()).toBe(0);
+  }, 60_000);
 
-  it("copies a folder to another project and shows it finish", async () => {
+  it("copies a folder to another project: 'copying…' until the copy is confirmed, then done", async () => {
     const projects = (await a.app.services["projects.list"]({})).projects;
     const src = projects.find((p) => p.title === "Example project")!.project_id;
     const target = projects.find((p) => p.title === "Project 0007")!;
     mkdirSync(join(hubDir()(src), "data/inner"), { recursive: true });
     writeFileSync(join(hubDir()(src), "data/inner/x.txt"), "copied\n");
+    for (let i = 0; i < 3000; i++) writeFileSync(join(hubDir()(src), "data", `f${i}.txt`), `${i}\n`);
     await page.getByRole("button", { name: "Copy", exact: true }).click();
+    // this server copies at once: it is not offered a time to run at
+    await expect.poll(() => page.getByLabel("Scheduling").textContent(), { timeout: 20_000 }).toMatch(/runs copies right away/);
+    expect(await page.getByLabel("Scheduled time").count()).toBe(0);
     await page.getByLabel("Source path").fill("data");
     await page.getByLabel("Target project").selectOption(target.project_id);
     await page.getByLabel("Target path").fill("from-example");
     await page.getByRole("button", { name: "Copy", exact: true }).last().click();
-    await expect.poll(() => page.getByLabel("Copy status").first().textContent(), { timeout: 15_000 }).toBe("done");
+    await expect.poll(() => page.getByLabel("Copy status").first().textContent()).toBe("copying…");
+    await expect.poll(() => page.getByLabel("Copy status").first().textContent(), { timeout: 60_000 }).toBe("done");
+    expect(readdirSync(join(hubDir()(target.project_id), "from-example")).length).toBe(3001);
     expect(readFileSync(join(hubDir()(target.project_id), "from-example/inner/x.txt"), "utf8")).toBe("copied\n");
     if (screenshots) await shoot(page, "copy");
+  }, 120_000);
+
+  it("a copy whose source is missing shows the failure in words", async () => {
+    await page.getByLabel("Source path").fill("no-such-folder");
+    await page.getByRole("button", { name: "Copy", exact: true }).last().click();
+    await expect.poll(() => page.getByLabel("Copy status").first().textContent(), { timeout: 30_000 }).toMatch(/^failed: The copy failed: 'no-such-folder' is not \(or no longer\) in the source project/);
   });
 
   it("shows a notebook alone in the kiosk view and talks to it over postMessage", async () => {

@@ -15,7 +15,7 @@ import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
 import type { Channel } from "../../shared/ipc/channels.js";
 import type { ChannelInput, ChannelOutput } from "../../shared/ipc/contract.js";
 import type { IpcResult } from "../../shared/ipc/api.js";
-import { waitForExit } from "../support/process.js";
+import { isRunning } from "../support/process.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 
 const APP = { url: "app://cocalc-desktop/index.html", isMainFrame: true };
@@ -125,11 +125,11 @@ describe("features", () => {
     expect(r).toMatchObject({ stdout: "out\n", stderr: "err\n", exit_code: 4 });
   });
 
-  it("cancels a long command, which stops on the server", async () => {
+  it("cancels a long command, which stops on the server, and says so only then", async () => {
     const request_id = randomUUID();
     const running = raw("exec.run", { request_id, project_id: pid, command: "echo $$ > long.pid; sleep 60", bash: true, timeout: 120 });
     const pidFile = join(hub.hub.runtime.folder(pid), "long.pid");
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 600; i++) {
       try {
         if (readFileSync(pidFile, "utf8").trim()) break;
       } catch {
@@ -137,27 +137,23 @@ describe("features", () => {
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(await call("exec.cancel", { request_id })).toEqual({ cancelled: true });
-    expect(await running).toMatchObject({ ok: false, error: { kind: "cancelled" } });
     const serverPid = Number(readFileSync(pidFile, "utf8"));
-    expect(await waitForExit(serverPid)).toBe(true);
+    const c = await call("exec.cancel", { request_id });
+    expect(c).toMatchObject({ cancelled: true, stopped: true });
+    // the hub no longer kills a command whose call was dropped: this is the app's doing, done before it said so
+    expect(isRunning(serverPid)).toBe(false);
+    expect(await running).toMatchObject({ ok: false, error: { kind: "cancelled", message: c.message } });
     expect(await call("exec.cancel", { request_id })).toEqual({ cancelled: false });
   });
 
-  it("copies a folder to another project and sees it finish", async () => {
+  it("copies a folder to another project and reports it done once it is there", async () => {
     const target = (await call("projects.create", { title: "Copy target" })).project_id;
-    const started = await call("copy.start", { src_project_id: pid, src_path: "notes", target_project_id: target, target_path: "copied" });
-    expect(started.copy_id).toMatch(/^[0-9a-f-]{36}$/);
-    let s = await call("copy.status", { copy_id: started.copy_id! });
-    for (let i = 0; i < 100 && !s.finished; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      s = await call("copy.status", { copy_id: started.copy_id! });
-    }
-    expect(s).toMatchObject({ error: null });
-    expect(s.finished).toBeTruthy();
+    const done = await call("copy.start", { src_project_id: pid, src_path: "notes", target_project_id: target, target_path: "copied" });
+    expect(done).toMatchObject({ status: "done", confirmed_by: "target-check" });
     expect(readFileSync(join(hub.hub.runtime.folder(target), "copied/a.txt"), "utf8")).toBe("mine\n");
+    // the single-user server keeps no record of it: the list is empty on v1 and missing on current
     const list = await raw("copy.list", { src_project_id: pid, pending: false });
-    if (generation === "v1") expect(list.ok && list.value.copies.map((c) => c.copy_id)).toContain(started.copy_id);
+    if (generation === "v1") expect(list).toMatchObject({ ok: true, value: { copies: [] } });
     else expect(list).toMatchObject({ ok: false, error: { kind: "not-available", message: expect.stringMatching(/does not offer a list of copy operations/) } });
   });
 

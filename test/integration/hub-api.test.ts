@@ -1,10 +1,10 @@
 /** The local hub's v1 API: each endpoint's options, error statuses, access rules, path escapes. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newProject, secondAccount, startTestHub, type TestHub } from "../support/hub.js";
-import { waitForExit } from "../support/process.js";
+import { isAlive, waitForExit } from "../support/process.js";
 
 let hub: TestHub;
 let pid: string;
@@ -272,11 +272,22 @@ describe("projects, tokens, misc", () => {
     expect(hub.hub.store.clientErrors().map((e) => e.error)).toContain("cannot load library xyz");
   });
 
-  it("create_account is for admins only, and refuses a taken address", async () => {
-    const other = await secondAccount(hub);
-    expect((await hub.v1("create_account", { email_address: "x@example.org", password: "abcdefgh", agreed_to_terms: true }, other.api_key)).json.event).toBe("error");
-    const again = await hub.v1("create_account", { email_address: other.email, password: "abcdefgh", agreed_to_terms: true });
-    expect(again.json).toMatchObject({ event: "account_creation_failed", reason: { email_address: "This e-mail address is already taken." } });
+  it("create_account is gone, as on real servers since 2024-10: 400 'unknown message event type'", async () => {
+    const r = await hub.v1("create_account", { email_address: "x@example.org", password: "abcdefgh", agreed_to_terms: true });
+    expect(r).toMatchObject({ status: 400, json: { error: "unknown message event type 'create_account'" } });
+    expect(hub.hub.store.accountByEmail("x@example.org")).toBeUndefined();
+  });
+
+  it("with --create-account: for admins only, and refuses a taken address", async () => {
+    const kind = await startTestHub({ settings: { createAccount: true } });
+    try {
+      const other = await secondAccount(kind);
+      expect((await kind.v1("create_account", { email_address: "x@example.org", password: "abcdefgh", agreed_to_terms: true }, other.api_key)).json.event).toBe("error");
+      const again = await kind.v1("create_account", { email_address: other.email, password: "abcdefgh", agreed_to_terms: true });
+      expect(again.json).toMatchObject({ event: "account_creation_failed", reason: { email_address: "This e-mail address is already taken." } });
+    } finally {
+      await kind.stop();
+    }
   });
 
   it("jupyter endpoints say the Jupyter API is not enabled", async () => {
@@ -284,15 +295,94 @@ describe("projects, tokens, misc", () => {
   });
 });
 
-describe("copy_path_between_projects", () => {
+describe("realistic defaults: a dropped call and copies as on a single-user server (facts §7–9)", () => {
   let target: string;
+  const tdir = () => hub.hub.runtime.folder(target);
   beforeAll(async () => {
+    target = await newProject(hub, "realistic copy target");
+    mkdirSync(join(dir, "many"), { recursive: true });
+    for (let i = 0; i < 3000; i++) writeFileSync(join(dir, "many", `f${i}.txt`), `file ${i}\n`);
+  });
+  const count = (d: string) => (existsSync(d) ? readdirSync(d).length : 0);
+
+  it("a dropped project_exec leaves the command running to its end; --exec-kill-on-disconnect kills it", async () => {
+    const { request } = await import("undici");
+    const auth = { authorization: `Bearer ${hub.credentials.api_key}`, "content-type": "application/json" };
+    const drop = async (h: TestHub, project_id: string, file: string) => {
+      const ac = new AbortController();
+      const body = JSON.stringify({ project_id, command: `echo $$ > ${file}; sleep 30`, bash: true, timeout: 60 });
+      const call = request(`${h.url}/api/v1/project_exec`, { method: "POST", headers: { ...auth, authorization: `Bearer ${h.credentials.api_key}` }, body, signal: ac.signal }).catch(() => undefined);
+      const f = join(h.hub.runtime.folder(project_id), file);
+      for (let i = 0; i < 300 && !(existsSync(f) && readFileSync(f, "utf8").trim()); i++) await new Promise((r) => setTimeout(r, 50));
+      ac.abort();
+      await call;
+      return Number(readFileSync(f, "utf8"));
+    };
+    const running = await drop(hub, pid, "dropped.pid");
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(isAlive(running)).toBe(true);
+    process.kill(-running, "SIGKILL");
+    const kind = await startTestHub({ settings: { execKillOnDisconnect: true } });
+    try {
+      const killed = await drop(kind, await newProject(kind), "dropped.pid");
+      expect(await waitForExit(killed, 10_000)).toBe(true);
+    } finally {
+      await kind.stop();
+    }
+  });
+
+  it("without wait_until_done: copy_path_id '' at once, the target still incomplete; rsync finishes later, unreported", async () => {
+    const r = await hub.v1("copy_path_between_projects", { src_project_id: pid, src_path: "many", target_project_id: target, target_path: "later" });
+    const atAnswer = count(join(tdir(), "later"));
+    expect(r.json).toMatchObject({ event: "copy_path_between_projects_response", copy_path_id: "" });
+    expect(atAnswer).toBeLessThan(3000);
+    const end = Date.now() + 30_000;
+    while (count(join(tdir(), "later")) < 3000 && Date.now() < end) await new Promise((res) => setTimeout(res, 100));
+    expect(count(join(tdir(), "later"))).toBe(3000);
+    // nothing is recorded: the list is empty, and "" is a database error
+    expect((await hub.v1("copy_path_status", { src_project_id: pid, pending: false })).json).toMatchObject({ event: "copy_path_status_response", data: [] });
+    expect((await hub.v1("copy_path_status", { copy_path_id: "" })).json).toMatchObject({ event: "error", error: expect.stringMatching(/invalid input syntax for type uuid/) });
+  });
+
+  it("timeout is read as milliseconds: rsync is killed at once and nothing is copied", async () => {
+    const r = await hub.v1("copy_path_between_projects", { src_project_id: pid, src_path: "many", target_project_id: target, target_path: "never", timeout: 30 });
+    expect(r.json).toMatchObject({ copy_path_id: "" });
+    await new Promise((res) => setTimeout(res, 2000));
+    expect(count(join(tdir(), "never"))).toBeLessThan(3000);
+    const waited = await hub.v1("copy_path_between_projects", { src_project_id: pid, src_path: "many", target_project_id: target, target_path: "never2", timeout: 30, wait_until_done: true });
+    expect(waited.json).toMatchObject({ event: "error", error: expect.stringMatching(/killed command 'rsync/) });
+  });
+
+  it("scheduled is ignored: the copy runs at once; wait_until_done answers after rsync finished", async () => {
+    const r = await hub.v1("copy_path_between_projects", { src_project_id: pid, src_path: "many/f1.txt", target_project_id: target, target_path: "sched.txt", scheduled: new Date(Date.now() + 3600_000).toISOString() });
+    expect(r.json).toMatchObject({ copy_path_id: "" });
+    const end = Date.now() + 20_000;
+    while (!existsSync(join(tdir(), "sched.txt")) && Date.now() < end) await new Promise((res) => setTimeout(res, 50));
+    expect(readFileSync(join(tdir(), "sched.txt"), "utf8")).toBe("file 1\n");
+    const w = await hub.v1("copy_path_between_projects", { src_project_id: pid, src_path: "many", target_project_id: target, target_path: "waited", wait_until_done: true });
+    expect(w.json).toMatchObject({ copy_path_id: "" });
+    expect(count(join(tdir(), "waited"))).toBe(3000);
+    const failed = await hub.v1("copy_path_between_projects", { src_project_id: pid, src_path: "nope", target_project_id: target, wait_until_done: true });
+    expect(failed.json).toMatchObject({ event: "error", error: expect.stringMatching(/ENOENT/) });
+  });
+});
+
+describe("copy_path_between_projects with --copy-mode kucalc (cocalc.com's queue: ids, status, scheduling, delete)", () => {
+  let target: string;
+  let hub: TestHub;
+  let pid: string;
+  let dir: string;
+  beforeAll(async () => {
+    hub = await startTestHub({ settings: { copyMode: "kucalc" } });
+    pid = await newProject(hub, "kucalc copies");
+    dir = hub.hub.runtime.folder(pid);
     target = await newProject(hub, "copy target");
     mkdirSync(join(dir, "src/sub"), { recursive: true });
     writeFileSync(join(dir, "src/a.txt"), "A");
     writeFileSync(join(dir, "src/skip.log"), "L");
     writeFileSync(join(dir, "src/sub/b.txt"), "B");
   });
+  afterAll(() => hub?.stop());
   const tdir = () => hub.hub.runtime.folder(target);
 
   it("wait_until_done copies the folder with exclude, and answers copy_path_id ''", async () => {

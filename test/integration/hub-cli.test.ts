@@ -84,4 +84,31 @@ describe("hub CLI", () => {
     expect(code).toBe(2);
     expect(err).toMatch(/--port must be a whole number/);
   });
+
+  it("is realistic by default, and kinder only when told: --create-account, --copy-mode kucalc", async () => {
+    const post = (url: string, key: string, event: string, body: unknown) =>
+      request(`${url}/api/v1/${event}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.statusCode, json: (await r.body.json()) as Record<string, unknown> }));
+    const account = { email_address: "new@example.org", password: "abcdefgh", agreed_to_terms: true };
+    const plain = await runHub(["--port", "0", "--data", mkdtempSync(join(tmpdir(), "hub-cli-real-"))]);
+    try {
+      expect(await post(plain.creds.url, plain.creds.api_key, "create_account", account)).toEqual({ status: 400, json: { error: "unknown message event type 'create_account'" } });
+    } finally {
+      await plain.stop();
+    }
+    const kind = await runHub(["--port", "0", "--data", mkdtempSync(join(tmpdir(), "hub-cli-kind-")), "--create-account", "--copy-mode", "kucalc", "--exec-kill-on-disconnect"]);
+    try {
+      expect(await post(kind.creds.url, kind.creds.api_key, "create_account", account)).toMatchObject({ status: 200, json: { event: "account_created" } });
+      // the queue answers a copy id to follow
+      const pid = String((await post(kind.creds.url, kind.creds.api_key, "create_project", { title: "p" })).json.project_id);
+      const copy = await post(kind.creds.url, kind.creds.api_key, "copy_path_between_projects", { src_project_id: pid, src_path: "x", target_project_id: pid, target_path: "y" });
+      expect(copy.json.copy_path_id).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await kind.stop();
+    }
+    const bad = spawn(process.execPath, ["--import", "tsx", "hub/cli.ts", "--copy-mode", "queue"], { cwd: ROOT });
+    let err = "";
+    bad.stderr.on("data", (b: Buffer) => (err += b.toString()));
+    expect(await new Promise<number | null>((r) => bad.on("exit", r))).toBe(2);
+    expect(err).toMatch(/--copy-mode must be 'single-user'/);
+  }, 120_000);
 });

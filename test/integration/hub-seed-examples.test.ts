@@ -20,6 +20,7 @@ const examples = seedDocs().flatMap((d) => seedExamples(d.text));
 const DEVIATIONS: { match: (e: SeedExample) => boolean; why: string; status: number; event?: string }[] = [
   { match: (e) => e.event === "delete_account", why: "not HTTP-enabled since 2019 (§2)", status: 400 },
   { match: (e) => e.event === "ping" && / -u : /.test(`${e.curl} `), why: "v1 always resolves the key first, so a blank key is a 400 (§2)", status: 400 },
+  { match: (e) => e.event === "create_account", why: "no handler since 2024-10-18: 400 'unknown message event type' (§2, observed §7)", status: 400 },
   {
     match: (e) => e.event === "copy_path_between_projects",
     why: "the documented {event:'success'} is unreachable; the real reply is copy_path_between_projects_response (§2)",

@@ -47,6 +47,8 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "copy.list": { src_project_id: P, pending: true, limit: 10 },
   "copy.delete": { copy_id: P },
   "kiosk.open": { project_id: P, path: "a.ipynb" },
+  "server.capabilities": { project_id: P },
+  "copy.cancel": { request_id: R },
 };
 
 function rng(seed: number) {

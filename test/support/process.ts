@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 /** Waiting on processes the hub started, by their pid. */
 export function isAlive(pid: number): boolean {
   try {
@@ -16,4 +17,15 @@ export async function waitForExit(pid: number, ms = 3000): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 50));
   }
   return true;
+}
+
+/** Alive and not a zombie: a killed child the hub has not reaped yet has stopped running (Linux /proc; kill 0 elsewhere). */
+export function isRunning(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return process.platform !== "linux";
+  }
 }

@@ -11,6 +11,7 @@ import type {
   CopyStarted,
   CopyStatus,
   ExecInput,
+  LearnedCapabilities,
   ExecResult,
   FileReadResult,
   FileRef,
@@ -23,6 +24,11 @@ export interface Op {
 
 export interface Backend {
   readonly capabilities: Capabilities;
+  /**
+   * Learn what servers of this generation do differently, by harmless probes
+   * (`project_id`: a project the probe may use). Absent where nothing varies.
+   */
+  probeCapabilities?(want: { copySchedule?: { project_id: string }; createAccount?: boolean }): Promise<LearnedCapabilities>;
 
   /** A round trip to the server; resolves to the server's clock. */
   ping(op?: Op): Promise<{ now: string }>;

@@ -72,9 +72,10 @@ export class CurrentBackend implements Backend {
   }
 
   /**
-   * async_call starts the command and answers its job id and pid at once;
-   * async_get with async_await then waits in slices. Cancelling kills the
-   * command's process group on the server, so it does not run on unseen.
+   * async_call starts the command and answers its job id at once; async_get
+   * with async_await then waits in slices, so no bridge or socket limit cuts
+   * a long command. Dropping the wait does not stop the command: cancelling
+   * is done above the Backend, the same on every generation (exec/cancellable.ts).
    */
   private async execInBackground(project_id: string, opts: Record<string, unknown>, timeout: number, op: Op): Promise<ExecResult> {
     const started = await this.c.project(project_id, "system.exec", [{ ...opts, async_call: true }], { bridgeTimeoutMs: 30_000 });
@@ -82,29 +83,18 @@ export class CurrentBackend implements Backend {
     if (!job) throw new ApiError("unexpected-reply", "The server started the command but gave no job id.");
     const deadline = Date.now() + (timeout + 30) * 1000;
     let r: ExecReply = started;
-    try {
-      while (r.status === "running" || r.status === undefined) {
-        if (Date.now() > deadline) throw new ApiError("timeout", `The command did not finish within ${timeout} s.`, { retryable: false });
-        r = await this.c.project(project_id, "system.exec", [{ async_get: job, async_await: true }], { bridgeTimeoutMs: AWAIT_SLICE_MS, signal: op.signal }).catch((e: unknown) => {
-          // an await slice that ran out is not the command failing: ask again
-          if (isApiError(e, "timeout") && !op.signal?.aborted) return r;
-          throw e;
-        });
-      }
-    } catch (e) {
-      if (op.signal?.aborted && started.pid) await this.killGroup(project_id, started.pid);
-      throw e;
+    while (r.status === "running" || r.status === undefined) {
+      if (Date.now() > deadline) throw new ApiError("timeout", `The command did not finish within ${timeout} s.`, { retryable: false });
+      r = await this.c.project(project_id, "system.exec", [{ async_get: job, async_await: true }], { bridgeTimeoutMs: AWAIT_SLICE_MS, signal: op.signal }).catch((e: unknown) => {
+        // an await slice that ran out is not the command failing: ask again
+        if (isApiError(e, "timeout") && !op.signal?.aborted) return r;
+        throw e;
+      });
     }
     if (r.status === "error" && /killed/.test(r.stderr)) {
       throw new ApiError("timeout", `The command was stopped after its ${timeout} s timeout.`, { retryable: false });
     }
     return result(r);
-  }
-
-  private async killGroup(project_id: string, pid: number): Promise<void> {
-    await this.c
-      .project(project_id, "system.exec", [{ command: "kill", args: ["-KILL", "--", `-${pid}`], err_on_exit: false, timeout: 5 }], { bridgeTimeoutMs: 10_000 })
-      .catch(() => undefined);
   }
 
   async readTextFiles(files: FileRef[], op: Op = {}): Promise<FileReadResult[]> {

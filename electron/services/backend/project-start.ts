@@ -14,6 +14,8 @@ export interface StartOptions extends Op {
   deadlineMs?: number;
   /** called before each new probe, for progress in the UI */
   onWaiting?: (attempt: number, elapsedMs: number) => void;
+  /** called just before the command itself is sent (after any start probes) */
+  onSent?: () => void;
   now?: () => number;
 }
 
@@ -62,6 +64,8 @@ export class ProjectRunner {
       await ensureProjectRunning(this.backend, input.project_id, o);
     }
     try {
+      if (o.signal?.aborted) throw new ApiError("cancelled", "The command was cancelled before it was sent.");
+      o.onSent?.();
       const r = await this.backend.exec(input, { signal: o.signal });
       this.alive.set(input.project_id, this.now());
       return r;

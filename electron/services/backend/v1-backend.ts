@@ -10,6 +10,7 @@ import type {
   CopyStatus,
   ExecInput,
   ExecResult,
+  LearnedCapabilities,
   FileReadResult,
   FileRef,
   Upgrades,
@@ -18,6 +19,7 @@ import { ApiError, isApiError } from "../../../shared/errors.js";
 import { serverError } from "../api/classify.js";
 import type { V1Client } from "../api/v1-client.js";
 import type { Backend, Op } from "./backend.js";
+import { probeCopySchedule, probeCreateAccount } from "./probe-capabilities.js";
 import { judgeByteList, looksLikeByteList, parseSha256sumZ } from "./file-content.js";
 
 /** Entries per array-form read: bounded so one reply stays a sane size. */
@@ -27,6 +29,19 @@ export class V1Backend implements Backend {
   readonly capabilities: Capabilities = capabilitiesOf("v1");
 
   constructor(private readonly client: V1Client) {}
+
+  async probeCapabilities(want: { copySchedule?: { project_id: string }; createAccount?: boolean }): Promise<LearnedCapabilities> {
+    const out: LearnedCapabilities = {};
+    if (want.copySchedule) {
+      const v = await probeCopySchedule(this.client, want.copySchedule.project_id);
+      if (v !== undefined) out.copySchedule = v;
+    }
+    if (want.createAccount) {
+      const v = await probeCreateAccount(this.client);
+      if (v !== undefined) out.createAccount = v;
+    }
+    return out;
+  }
 
   async ping(op: Op = {}): Promise<{ now: string }> {
     const r = await this.client.call("ping", {}, op);

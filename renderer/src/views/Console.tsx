@@ -1,12 +1,13 @@
 /**
  * The exec console: a command (with arguments, one per line) or a bash
  * script, a working folder, a timeout and an output limit; stdout, stderr
- * and the exit code shown apart; a running command can be cancelled (it is
- * stopped on the server); history per project, kept between runs.
+ * and the exit code shown apart; a running command can be cancelled (the
+ * app stops its processes on the server and says whether it could confirm
+ * that); history per project, kept between runs.
  */
 import { useRef, useState } from "react";
 import type { ProjectSummary } from "../../../shared/ipc/contract.js";
-import { ErrorNote, Busy, usePersisted, useApp, useCall } from "../lib.js";
+import { ErrorNote, Busy, usePersisted, useApp, useCall, toApiError } from "../lib.js";
 
 interface HistoryItem {
   command: string;
@@ -33,8 +34,12 @@ export function Console({ project }: { project: ProjectSummary }) {
   const [maxOutput, setMaxOutput] = useState(1_000_000);
   const [running, setRunning] = useState<string | null>(null);
   const [result, setResult] = useState<Result | null>(null);
+  const [stopping, setStopping] = useState(false);
+  /** a cancelled command: what became of it on the server */
+  const [cancelled, setCancelled] = useState<{ message: string; hint: string; stopped: boolean } | null>(null);
   const [history, setHistory] = usePersisted<HistoryItem[]>(`cocalc:history:${project.project_id}`, []);
   const recall = useRef(-1);
+  const cancelling = useRef<Promise<{ stopped?: boolean } | undefined> | null>(null);
 
   const run = async () => {
     if (!command.trim() || running) return;
@@ -44,25 +49,40 @@ export function Console({ project }: { project: ProjectSummary }) {
     recall.current = -1;
     setRunning(request_id);
     setResult(null);
+    setCancelled(null);
+    cancelling.current = null;
     const argList = args.split("\n").filter((a) => a !== "");
-    const r = await call.run(() =>
-      api.exec.run({
-        request_id,
-        project_id: project.project_id,
-        command,
-        bash,
-        ...(bash || argList.length === 0 ? {} : { args: argList }),
-        ...(path ? { path } : {}),
-        timeout,
-        max_output: maxOutput,
-      }),
-    );
+    const r = await call.run(async () => {
+      try {
+        return await api.exec.run({
+          request_id,
+          project_id: project.project_id,
+          command,
+          bash,
+          ...(bash || argList.length === 0 ? {} : { args: argList }),
+          ...(path ? { path } : {}),
+          timeout,
+          max_output: maxOutput,
+        });
+      } catch (e) {
+        const err = toApiError(e);
+        if (err.kind !== "cancelled") throw e;
+        // A cancel is the person's own doing, not a failure: say what became of the command.
+        const c = await cancelling.current;
+        setCancelled({ message: err.message, hint: err.hint, stopped: c?.stopped === true });
+        return undefined;
+      }
+    });
     setRunning(null);
+    setStopping(false);
     if (r) setResult(r);
   };
 
   const cancel = async () => {
-    if (running) await api.exec.cancel({ request_id: running });
+    if (!running || stopping) return;
+    setStopping(true);
+    cancelling.current = api.exec.cancel({ request_id: running }).catch(() => undefined);
+    await cancelling.current;
   };
 
   return (
@@ -119,8 +139,8 @@ export function Console({ project }: { project: ProjectSummary }) {
           </label>
           <span className="grow" />
           {running ? (
-            <button type="button" className="danger" onClick={() => void cancel()}>
-              Cancel
+            <button type="button" className="danger" aria-label="Cancel the command" disabled={stopping} onClick={() => void cancel()}>
+              {stopping ? "Stopping…" : "Cancel"}
             </button>
           ) : (
             <button type="submit" className="primary" disabled={!command.trim()}>
@@ -129,9 +149,15 @@ export function Console({ project }: { project: ProjectSummary }) {
           )}
         </div>
       </form>
-      {running && <Busy label="Running… (a stopped project is started first)" />}
+      {running && <Busy label={stopping ? "Stopping the command on the server…" : "Running… (a stopped project is started first)"} />}
       {call.busy && !running && <Busy label="Working…" />}
       <ErrorNote error={call.error} />
+      {cancelled && (
+        <div className={`banner ${cancelled.stopped ? "ok" : "warn"}`} role="status" aria-label="Command cancelled">
+          <div>{cancelled.message}</div>
+          <div className="hint">{cancelled.hint}</div>
+        </div>
+      )}
       {result && (
         <section className="output card" aria-label="Command output">
           <div className="row">

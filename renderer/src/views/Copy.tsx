@@ -1,25 +1,52 @@
 /**
  * Copy between projects: a source path here, a target project and path, the
- * API's options; the operations with live status (polled with backoff) and
- * delete for scheduled ones, where the server offers them.
+ * API's options. A copy shows "copying…" until the main process confirmed it
+ * (by the server's status, or by checking the target), and its failure in
+ * words; scheduled ones (where the server really schedules) are followed with
+ * live status, polled with backoff, and can be deleted before they run.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Capabilities, CopyStatus } from "../../../shared/domain.js";
 import type { ProjectSummary } from "../../../shared/ipc/contract.js";
-import { Busy, ErrorNote, formatWhen, Section, useApp, useCall } from "../lib.js";
+import { ErrorNote, formatWhen, Section, toApiError, useApp, useCall } from "../lib.js";
 
-type Tracked = CopyStatus & { label: string; done_at_start?: boolean };
+type Tracked = CopyStatus & {
+  label: string;
+  /** started here and not answered yet: the main process is copying and confirming */
+  local?: "copying" | "done";
+  /** how it was confirmed, or what the failure means */
+  note?: string;
+  /** the request id to stop waiting for it with */
+  request_id?: string;
+  /** the person stopped waiting: what became of it is unknown */
+  stoppedWaiting?: boolean;
+};
 
 function state(c: Tracked): { text: string; cls: string } {
+  if (c.stoppedWaiting) return { text: "stopped waiting (the server may still finish it)", cls: "" };
   if (c.error) return { text: `failed: ${c.error}`, cls: "bad" };
-  if (c.finished || c.done_at_start) return { text: "done", cls: "ok" };
+  if (c.local === "copying") return { text: "copying…", cls: "" };
+  if (c.finished || c.local === "done") return { text: "done", cls: "ok" };
   if (c.started) return { text: "copying…", cls: "" };
   if (c.scheduled) return { text: `scheduled for ${formatWhen(c.scheduled)}`, cls: "" };
   return { text: "queued", cls: "" };
 }
 
-export function Copy({ project, projects, caps }: { project: ProjectSummary; projects: ProjectSummary[]; caps: Capabilities }) {
-  const { api, epoch } = useApp();
+export function Copy({ project, projects, caps: generationCaps }: { project: ProjectSummary; projects: ProjectSummary[]; caps: Capabilities }) {
+  const { api, epoch, report } = useApp();
+  // What this server really does (a single-user server ignores scheduling): learned once, remembered per server.
+  const [learned, setLearned] = useState<Capabilities | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.server.capabilities({ project_id: project.project_id }).then(
+      (c) => live && setLearned(c),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, project.project_id, epoch]);
+  const caps = learned ?? generationCaps;
   const call = useCall();
   const [src, setSrc] = useState("");
   const [target, setTarget] = useState(project.project_id);
@@ -40,7 +67,8 @@ export function Copy({ project, projects, caps }: { project: ProjectSummary; pro
     let timer: ReturnType<typeof setTimeout>;
     let stopped = false;
     const tick = async () => {
-      const pending = opsRef.current.filter((o) => !o.finished && !o.error && !o.done_at_start && o.copy_id);
+      // only copies the server keeps by id (scheduled ones); those started here are answered by copy.start
+      const pending = opsRef.current.filter((o) => !o.finished && !o.error && !o.local && o.copy_id);
       let changed = false;
       try {
         if (caps.copyStatusList) {
@@ -77,8 +105,17 @@ export function Copy({ project, projects, caps }: { project: ProjectSummary; pro
 
   const start = useCallback(async () => {
     const excludes = exclude.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
-    const r = await call.run(() =>
-      api.copy.start({
+    const when = scheduled && caps.copySchedule ? new Date(scheduled).toISOString() : undefined;
+    const label = `${src} → ${titles.get(target) ?? "?"}:${targetPath || src}`;
+    const request_id = crypto.randomUUID();
+    const localId = `local-${request_id}`;
+    const now = new Date().toISOString();
+    setOps((cur) => [{ copy_id: localId, request_id, label, local: "copying", time: now, started: now, target_path: targetPath || src, scheduled: when ?? null }, ...cur]);
+    const update = (patch: Partial<Tracked>) => setOps((cur) => cur.map((c) => (c.copy_id === localId ? { ...c, ...patch } : c)));
+    call.setError(null);
+    try {
+      const r = await api.copy.start({
+        request_id,
         src_project_id: project.project_id,
         src_path: src,
         target_project_id: target,
@@ -87,13 +124,22 @@ export function Copy({ project, projects, caps }: { project: ProjectSummary; pro
         delete_missing: del,
         backup,
         ...(excludes.length ? { exclude: excludes } : {}),
-        ...(scheduled && caps.copySchedule ? { scheduled: new Date(scheduled).toISOString() } : {}),
-      }),
-    );
-    if (!r) return;
-    const label = `${src} → ${titles.get(target) ?? "?"}:${targetPath || src}`;
-    setOps((cur) => [{ copy_id: r.copy_id ?? `done-${crypto.randomUUID()}`, label, done_at_start: r.copy_id === null, time: new Date().toISOString(), target_path: targetPath || src, scheduled: scheduled || null }, ...cur]);
-  }, [api, call.run, project.project_id, src, target, targetPath, overwrite, del, backup, exclude, scheduled, caps.copySchedule, titles]);
+        ...(when ? { scheduled: when } : {}),
+      });
+      if (r.status === "scheduled" && r.copy_id) update({ copy_id: r.copy_id, local: undefined, started: null });
+      else {
+        const note = r.confirmed_by === "server" ? "confirmed by the server" : `checked in the target: ${r.files_checked ?? 0} items`;
+        update({ local: "done", finished: new Date().toISOString(), note });
+      }
+    } catch (e) {
+      const err = toApiError(e);
+      if (err.kind === "cancelled") update({ local: undefined, stoppedWaiting: true, note: err.hint });
+      else {
+        update({ local: undefined, error: err.message, note: err.hint });
+        report(err);
+      }
+    }
+  }, [api, report, call, project.project_id, src, target, targetPath, overwrite, del, backup, exclude, scheduled, caps.copySchedule, titles]);
 
   return (
     <>
@@ -147,14 +193,15 @@ export function Copy({ project, projects, caps }: { project: ProjectSummary; pro
                 Run at <input aria-label="Scheduled time" type="datetime-local" value={scheduled} onChange={(e) => setScheduled(e.target.value)} />
               </label>
             ) : (
-              <span className="muted">This server runs copies right away (no scheduling).</span>
+              <span className="muted" aria-label="Scheduling">
+                {learned ? "This server runs copies right away (it does not schedule them)." : "Checking whether this server schedules copies…"}
+              </span>
             )}
             <button type="submit" className="primary" disabled={!src}>
               Copy
             </button>
           </div>
         </form>
-        {call.busy && <Busy label="Starting the copy…" />}
         <ErrorNote error={call.error} />
       </Section>
       <Section title="Copy operations">
@@ -179,13 +226,17 @@ export function Copy({ project, projects, caps }: { project: ProjectSummary; pro
                   <tr key={o.copy_id}>
                     <td className="mono">{o.label}</td>
                     <td>
-                      <span className={`exit ${s.cls}`} aria-label="Copy status">
+                      <span className={`exit ${s.cls}`} aria-label="Copy status" title={o.note}>
                         {s.text}
                       </span>
+                      {o.note && <div className="muted">{o.note}</div>}
                     </td>
                     <td>{formatWhen(o.started)}</td>
                     <td>{formatWhen(o.finished)}</td>
                     <td>
+                      {o.local === "copying" && o.request_id && (
+                        <button onClick={() => void api.copy.cancel({ request_id: o.request_id! })}>Stop waiting</button>
+                      )}
                       {caps.copyDelete && o.scheduled && !o.started && (
                         <button
                           className="danger"
