@@ -48,6 +48,7 @@ export const CHANNELS = [
   "transfer.cancel",
   "transfer.stageChunk",
   "transfer.uploadStaged",
+  "transfer.discardStaged",
   // the shell's own file choosers
   "desktop.chooseFolder",
   "desktop.chooseFiles",

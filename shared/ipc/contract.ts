@@ -275,6 +275,8 @@ export const contract = {
     }),
     output: TransferDone,
   },
+  /** forget a drop that will not be uploaded (cancelled while its bytes were being sent) */
+  "transfer.discardStaged": { input: z.strictObject({ upload_id: RequestId }), output: Ok },
 
   /** the shell's folder chooser; `null` when the person cancelled; "not-available" where there is no Electron */
   "desktop.chooseFolder": { input: z.strictObject({ title: z.string().max(200).optional() }), output: z.object({ path: z.string().nullable() }) },

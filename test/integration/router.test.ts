@@ -61,6 +61,7 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "transfer.cancel": { request_id: R },
   "transfer.stageChunk": { upload_id: R, path: "photos/a.jpg", offset: 0, data: "aGVsbG8=", sha256: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824" },
   "transfer.uploadStaged": { request_id: R, upload_id: P, project_id: P, remote_dir: "", files: [{ path: "photos/a.jpg", size: 5 }] },
+  "transfer.discardStaged": { upload_id: R },
   "desktop.chooseFolder": { title: "Where to?" },
   "desktop.chooseFiles": { title: "What?", folders: true },
 };

@@ -108,6 +108,11 @@ export class TransferService implements HandlersOf<"transfer"> {
     }
   };
 
+  "transfer.discardStaged": HandlersOf<"transfer">["transfer.discardStaged"] = async ({ upload_id }) => {
+    await this.o.staging.discard(upload_id);
+    return { ok: true as const };
+  };
+
   /** Stop every transfer (the app is quitting or switching servers). */
   cancelAll(): void {
     for (const ac of this.running.values()) ac.abort();
