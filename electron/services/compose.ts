@@ -26,6 +26,7 @@ import { SyncService } from "./sync/service.js";
 import { TransferService } from "./desktop/transfer-service.js";
 import { ChooserService, type ChooseLocal } from "./desktop/chooser-service.js";
 import { Staging } from "./desktop/staging.js";
+import { Transfer } from "./transfer/transfer.js";
 
 /** What the sync engine is built from; compose.ts hands it these. */
 export interface SyncEngineDeps {
@@ -55,7 +56,7 @@ export interface ComposeOptions {
   logToConsole?: boolean;
   /** the shell's folder and file choosers (Electron's dialog); absent in the preview and the tests */
   chooseLocal?: ChooseLocal;
-  /** the transfer layer (byte-exact, hash-verified file moves) */
+  /** the transfer layer (byte-exact, hash-verified file moves); the real one by default */
   transfer?: TransferApi;
   /** builds the sync engine */
   makeSyncManager?: (deps: SyncEngineDeps) => SyncManagerApi;
@@ -119,7 +120,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
 
   // Sync pairs and transfers reach servers through their own connections, by profile.
   const held = makeBackendProvider({ profiles, secrets, makeBackend, redactor });
-  const transfer = o.transfer ?? null;
+  const transfer = o.transfer ?? new Transfer();
   const sync = new SyncService({
     manager: o.makeSyncManager?.({ dataDir: o.dataDir, backends: held.provider, transfer, log }) ?? null,
     profiles,

@@ -339,6 +339,7 @@ export function Files({ project, onListing, openRequest }: { project: ProjectSum
             );
           })}
           {entries.length === 0 && !list.busy && <p className="muted">Empty folder.</p>}
+          <p className="muted drop-hint">Drop files or folders here to upload them into ~/{dir}.</p>
         </div>
         <div style={{ display: "flex", flexDirection: "column", gap: 8, minWidth: 0 }}>
           <div className="row" role="tablist" aria-label="Open files">
