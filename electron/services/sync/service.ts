@@ -51,10 +51,10 @@ export class SyncService implements HandlersOf<"sync"> {
   "sync.list": HandlersOf<"sync">["sync.list"] = async () => ({ pairs: this.engine().list() });
 
   "sync.add": HandlersOf<"sync">["sync.add"] = async (input) => {
-    const engine = this.engine();
     const profile = this.o.profiles.get(input.profile_id);
     if (!profile) throw new ApiError("invalid-input", `There is no server profile '${input.profile_id}'.`, { hint: "Choose a server that is set up in Connect." });
     const local_path = await checkLocalPath(input.local_path, { appDataDir: this.o.appDataDir, kind: "folder" });
+    const engine = this.engine();
     const clash = engine.list().find((p) => p.config.local_path === local_path);
     if (clash) {
       throw new ApiError("invalid-input", `'${local_path}' is already kept in sync by the pair '${clash.config.name ?? clash.config.id}'.`, {
