@@ -25,7 +25,7 @@ async function shoot(page: Page, screen: string): Promise<void> {
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.waitForTimeout(50);
-    await page.screenshot({ path: join(SHOTS, `sync-${screen}-${scheme}.png`), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, `sync-${screen}-${scheme}.png`) });
   }
   await page.emulateMedia({ colorScheme: "light" });
 }
@@ -102,6 +102,7 @@ describe("the Sync view against a hub serving v1", () => {
     await view.waitFor();
     await expect.poll(() => view.getByLabel("My version").textContent()).toBe("\\section{One}\nmy edit on the laptop\n");
     expect(await view.getByLabel("Their version").textContent()).toBe("\\section{One}\ntheir edit on the server\n");
+    await view.scrollIntoViewIfNeeded();
     await shoot(page, "conflict");
     await view.getByRole("button", { name: "Keep mine" }).click();
     await expect.poll(() => pair().getByLabel("State").textContent(), { timeout: SYNCED }).not.toMatch(/conflict/);
