@@ -164,7 +164,7 @@ export class SyncEngine {
     // ---- never turn "cannot see it" into "delete it"
     const baseFiles = [...base.values()].filter((e) => e.type === "f").length;
     const live = (T: Tree) => [...T.keys()].some((p) => !this.rules.ignores(p, T.get(p)!.type === "d"));
-    if (baseFiles > 0 && !live(R) && listing.kind !== "missing") {
+    if (baseFiles > 0 && !live(R) && listing.kind !== "missing" && this.cfg.max_delete_pct < 100) {
       this.state.journalEnd(tx);
       return done(`The folder on the server came back empty while ${baseFiles} file(s) were synced before. Nothing was deleted. If you emptied it on purpose, set the delete limit to 100 % and sync again.`);
     }

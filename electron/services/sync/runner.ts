@@ -14,7 +14,7 @@ import { SyncEngine, type EngineHooks } from "./engine.js";
 import { PairLock } from "./lock.js";
 import { PairState } from "./state.js";
 
-export type RunnerConfig = PairConfig & { case_insensitive?: boolean };
+export type RunnerConfig = PairConfig;
 
 const OFFLINE_KINDS = new Set(["network", "timeout", "project-starting", "non-json", "tls"]);
 
