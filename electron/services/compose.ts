@@ -27,6 +27,7 @@ import { TransferService } from "./desktop/transfer-service.js";
 import { ChooserService, type ChooseLocal } from "./desktop/chooser-service.js";
 import { Staging } from "./desktop/staging.js";
 import { Transfer } from "./transfer/transfer.js";
+import { SyncManager } from "./sync/manager.js";
 
 /** What the sync engine is built from; compose.ts hands it these. */
 export interface SyncEngineDeps {
@@ -58,8 +59,8 @@ export interface ComposeOptions {
   chooseLocal?: ChooseLocal;
   /** the transfer layer (byte-exact, hash-verified file moves); the real one by default */
   transfer?: TransferApi;
-  /** builds the sync engine */
-  makeSyncManager?: (deps: SyncEngineDeps) => SyncManagerApi;
+  /** builds the sync engine; the real one (pairs in <dataDir>/sync) by default */
+  makeSyncManager?: (deps: SyncEngineDeps) => SyncManagerApi | Promise<SyncManagerApi>;
 }
 
 export type Emit = (event: AppEvent, payload: unknown) => void;
@@ -121,8 +122,16 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
   // Sync pairs and transfers reach servers through their own connections, by profile.
   const held = makeBackendProvider({ profiles, secrets, makeBackend, redactor });
   const transfer = o.transfer ?? new Transfer();
+  const engineDeps: SyncEngineDeps = { dataDir: o.dataDir, backends: held.provider, transfer, log };
+  let manager: SyncManagerApi | null = null;
+  try {
+    manager = await (o.makeSyncManager ?? ((d: SyncEngineDeps) => SyncManager.open({ dataDir: d.dataDir, backend: d.backends })))(engineDeps);
+  } catch (e) {
+    // The rest of the app works without sync; the Sync view says why it cannot.
+    log.error("the sync engine could not start:", e);
+  }
   const sync = new SyncService({
-    manager: o.makeSyncManager?.({ dataDir: o.dataDir, backends: held.provider, transfer, log }) ?? null,
+    manager,
     profiles,
     appDataDir: o.dataDir,
     log,

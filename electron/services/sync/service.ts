@@ -14,7 +14,7 @@ import type { SyncManagerApi } from "./api.js";
 import { describeVersions } from "./conflict-view.js";
 
 export interface SyncServiceOptions {
-  /** null where this build has no sync engine: every channel then says so */
+  /** null when the engine could not start: every channel then says so */
   manager: SyncManagerApi | null;
   profiles: ProfileStore;
   appDataDir: string;
@@ -36,7 +36,7 @@ export class SyncService implements HandlersOf<"sync"> {
   }
 
   private engine(): SyncManagerApi {
-    if (!this.o.manager) throw new ApiError("not-available", "Folder sync is not part of this build of the app.", { hint: "Use a build that includes the sync engine." });
+    if (!this.o.manager) throw new ApiError("not-available", "Folder sync could not start in this run of the app.", { hint: "Restart the app; if it keeps failing, report it with the log file." });
     return this.o.manager;
   }
 
@@ -55,12 +55,6 @@ export class SyncService implements HandlersOf<"sync"> {
     if (!profile) throw new ApiError("invalid-input", `There is no server profile '${input.profile_id}'.`, { hint: "Choose a server that is set up in Connect." });
     const local_path = await checkLocalPath(input.local_path, { appDataDir: this.o.appDataDir, kind: "folder" });
     const engine = this.engine();
-    const clash = engine.list().find((p) => p.config.local_path === local_path);
-    if (clash) {
-      throw new ApiError("invalid-input", `'${local_path}' is already kept in sync by the pair '${clash.config.name ?? clash.config.id}'.`, {
-        hint: "A folder can belong to one pair only; choose another folder or remove that pair first.",
-      });
-    }
     const config = await engine.add({ ...input, local_path });
     this.o.log.info(`sync pair ${config.id} added: ${local_path} with ${profile.name}, project ${input.project_id}`);
     return config;
