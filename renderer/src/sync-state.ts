@@ -41,7 +41,7 @@ export function pairStateLine(s: PairStatus): StateLine {
         tone: "warn",
         label: "offline",
         text: `Offline, ${plural(s.waiting, "change")} waiting.`,
-        hint: `The server cannot be reached${s.error ? ` (${s.error.message})` : ""}. Your changes are kept here and sync when it answers again; the app keeps trying.`,
+        hint: `The server cannot be reached${s.error ? ` (${s.error.message.replace(/\.$/, "")})` : ""}. Your changes are kept here and sync when it answers again; the app keeps trying.`,
       };
     case "conflicts":
       return {

@@ -7,7 +7,7 @@
  * pair deletes nothing. Screenshots light and dark go to test/screenshots/.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -95,9 +95,11 @@ describe("the Sync view against a hub serving v1", () => {
     writeFileSync(join(local, "thesis.tex"), "\\section{One}\nmy edit on the laptop\n");
     writeFileSync(join(remote, "thesis.tex"), "\\section{One}\ntheir edit on the server\n");
     await pair().getByRole("button", { name: "Sync now" }).click();
-    await expect.poll(() => pair().getByLabel("State").textContent(), { timeout: SYNCED }).toBe("1 conflict");
-    expect(await state()).toMatch(/1 file changed on both sides\. Both versions are kept\./);
-    await pair().getByRole("button", { name: /^Conflicts \(1\)/ }).click();
+    await expect.poll(() => pair().getByLabel("State", { exact: true }).textContent(), { timeout: SYNCED }).toBe("1 conflict");
+    await expect.poll(state, { timeout: SYNCED }).toMatch(/^1 file changed on both sides\. Both versions are kept\.$/);
+    // the pair's details are open since it was added; open them if not
+    const details = pair().getByRole("button", { name: /^Conflicts \(1\)/ });
+    if ((await details.getAttribute("aria-expanded")) !== "true") await details.click();
     const view = page.getByRole("region", { name: "Conflict on thesis.tex" });
     await view.waitFor();
     await expect.poll(() => view.getByLabel("My version").textContent()).toBe("\\section{One}\nmy edit on the laptop\n");
@@ -105,23 +107,26 @@ describe("the Sync view against a hub serving v1", () => {
     await view.scrollIntoViewIfNeeded();
     await shoot(page, "conflict");
     await view.getByRole("button", { name: "Keep mine" }).click();
-    await expect.poll(() => pair().getByLabel("State").textContent(), { timeout: SYNCED }).not.toMatch(/conflict/);
+    await expect.poll(() => pair().getByLabel("State", { exact: true }).textContent(), { timeout: SYNCED }).not.toMatch(/conflict/);
     await pair().getByRole("button", { name: "Sync now" }).click();
     await expect.poll(state, { timeout: SYNCED }).toMatch(/^In sync\./);
     expect(readFileSync(join(local, "thesis.tex"), "utf8")).toBe("\\section{One}\nmy edit on the laptop\n");
     expect(readFileSync(join(remote, "thesis.tex"), "utf8")).toBe("\\section{One}\nmy edit on the laptop\n");
+    // the conflict copy is gone from both sides once resolved
+    expect(readdirSync(local).sort()).toEqual(["debug.log", "figure.png", "notes.md", "thesis.tex"]);
+    expect(readdirSync(remote).sort()).toEqual(["figure.png", "notes.md", "thesis.tex"]);
     // the activity log tells what happened
     await expect.poll(() => page.getByRole("table", { name: "Activity log" }).textContent()).toMatch(/thesis\.tex/);
   }, 120_000);
 
   it("pauses and resumes", async () => {
     await pair().getByRole("button", { name: "Pause" }).click();
-    await expect.poll(() => pair().getByLabel("State").textContent()).toBe("paused");
+    await expect.poll(() => pair().getByLabel("State", { exact: true }).textContent()).toBe("paused");
     expect(await state()).toMatch(/^Paused: nothing is synced until you resume\./);
-    expect(await pair().getByRole("button", { name: "Sync now" }).isDisabled()).toBe(true);
+    await expect.poll(() => pair().getByRole("button", { name: "Sync now" }).isDisabled()).toBe(true);
     await pair().getByRole("button", { name: "Resume" }).click();
     await pair().getByRole("button", { name: "Pause" }).waitFor();
-    await expect.poll(() => pair().getByLabel("State").textContent(), { timeout: SYNCED }).not.toBe("paused");
+    await expect.poll(() => pair().getByLabel("State", { exact: true }).textContent(), { timeout: SYNCED }).not.toBe("paused");
   }, 60_000);
 
   it("goes offline when the server stops, and says how many changes wait", async () => {

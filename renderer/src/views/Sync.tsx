@@ -103,6 +103,8 @@ export function Sync({ profiles, activeId }: { profiles: Profile[]; activeId: st
         {pairs?.map(({ config: c, status: s }) => {
           const line = pairStateLine(s);
           const p = s.progress;
+          // the status (pushed at once) rather than the config (read again after the call returns)
+          const paused = s.state === "paused";
           return (
             <li key={c.id} className="card pair" aria-label={`Pair ${pairName(c)}`} aria-current={selected === c.id ? "true" : undefined}>
               <div className="row">
@@ -111,10 +113,10 @@ export function Sync({ profiles, activeId }: { profiles: Profile[]; activeId: st
                   {line.label}
                 </span>
                 <span className="grow" />
-                <button onClick={() => void doAct(() => api.sync.now({ id: c.id }))} disabled={c.paused || s.state === "syncing"}>
+                <button onClick={() => void doAct(() => api.sync.now({ id: c.id }))} disabled={paused || s.state === "syncing"}>
                   Sync now
                 </button>
-                {c.paused ? (
+                {paused ? (
                   <button onClick={() => void doAct(() => api.sync.resume({ id: c.id }))}>Resume</button>
                 ) : (
                   <button onClick={() => void doAct(() => api.sync.pause({ id: c.id }))}>Pause</button>
@@ -328,9 +330,13 @@ function PairDetails({ pair }: { pair: Pair }) {
             <tbody>
               {[...entries].reverse().slice(0, 500).map((e, i) => (
                 <tr key={i} className={`level-${e.level}`}>
-                  <td className="muted nowrap">{formatWhen(e.time)}</td>
-                  <td>{e.level === "info" ? "" : e.level}</td>
-                  <td>{e.text}</td>
+                  <td className="muted nowrap" style={{ width: "1%" }}>
+                    {formatWhen(e.time)}
+                  </td>
+                  <td>
+                    {e.level === "info" ? "" : <strong>{e.level === "warn" ? "Warning: " : "Error: "}</strong>}
+                    {e.text}
+                  </td>
                 </tr>
               ))}
             </tbody>
