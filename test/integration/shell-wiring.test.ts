@@ -103,7 +103,7 @@ beforeAll(async () => {
   rec.userData = mkdtempSync(join(tmpdir(), "shell-"));
   await import("../../electron/main.js");
   // start() runs after whenReady(); wait until the window exists
-  for (let i = 0; i < 300 && rec.windows.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 900 && rec.windows.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
 }, 60_000);
 
 afterAll(async () => {
