@@ -73,6 +73,11 @@ describe("three-way plan", () => {
       [{}, { "A.txt": f("U"), "a.txt": f("l") }, {}, { caseInsensitive: true }],
       { downloads: [{ path: "A.txt", from: "A.txt", size: 1, sha: "U", x: false, expect: "absent" }], notSynced: [{ path: "a.txt", reason: expect.stringMatching(/only in letter case/) as unknown as string }] },
     ],
+    [
+      "16 a sync stopped after the server's losing version was copied down: the copy is reused, no second conflict copy",
+      [{ "a.txt": f("L", 2), [COPY_R]: f("R") }, { "a.txt": f("R", 1) }, { "a.txt": f("B") }],
+      { downloads: [], remote: [{ op: "mv", from: "a.txt", path: COPY_R, expect: "R", aside: true }, { op: "put", path: "a.txt", sha: "L", x: false, expect: "absent" }] },
+    ],
     ["17/18 an unreadable remote folder hides nothing into a deletion", [{ u: d, "u/x": f("X") }, { u: { ...d, type: "e", extra: "EACCES" } }, { u: d, "u/x": f("X") }], { local: [], remote: [], downloads: [] }],
     ["21 no changes, any size: nothing to do", [{ a: f("1", 5), b: d }, { a: f("1", 9), b: d }, { a: f("1"), b: d }], { local: [], remote: [], downloads: [], base: [] }],
     ["22 a file over the pair's size limit is reported, not synced", [{ big: { ...f("L"), size: 2e9 } }, {}, {}], { remote: [], notSynced: [{ path: "big", reason: expect.stringMatching(/larger than/) as unknown as string }] }],

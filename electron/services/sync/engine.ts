@@ -138,6 +138,7 @@ export class SyncEngine {
       root: this.cfg.remote_path,
       prune: this.rules.prune,
       state: this.remoteState,
+      keep: true,
       since,
       maxHash: this.cfg.max_file_bytes,
       skipTop: this.cfg.remote_path === "" ? AGENT_DIR : undefined,

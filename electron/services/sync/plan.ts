@@ -67,6 +67,14 @@ const REASON: Record<string, string> = {
 
 const depth = (p: string) => p.split("/").length;
 
+/** The start of every conflict name of `p` for that losing side, in its folder. */
+function conflictPrefix(p: string, side: "local" | "remote"): string {
+  const slash = p.lastIndexOf("/");
+  const name = p.slice(slash + 1);
+  const dot = name.lastIndexOf(".");
+  return `${p.slice(0, slash + 1)}${dot > 0 ? name.slice(0, dot) : name} (conflict from ${side} `;
+}
+
 export function foldKey(p: string): string {
   return p.normalize("NFC").toLowerCase();
 }
@@ -137,6 +145,24 @@ export function plan(L: Tree, R: Tree, B: Tree, o: PlanOptions): Plan {
       handled.add(q);
       if (side === "local") out.remote.push({ op: "mv", from, path: q, expect: x.sha });
       else out.local.push({ op: "rename", from, to: q, sha: x.sha });
+    }
+  }
+
+  // A sync stopped after the server's losing version was copied down to its conflict name but before
+  // the server side was done: that copy is reused, so the restart makes no second copy.
+  const resumed = new Map<string, string>();
+  for (const p of paths) {
+    const l = get(L, p);
+    const r = get(R, p);
+    if (l?.type !== "f" || r?.type !== "f" || l.sha === r.sha) continue;
+    const prefix = conflictPrefix(p, "remote");
+    for (const q of paths) {
+      const c = get(L, q);
+      if (q.startsWith(prefix) && c?.type === "f" && c.sha === r.sha && !B.get(q) && !get(R, q) && !handled.has(q)) {
+        resumed.set(p, q);
+        handled.add(q);
+        break;
+      }
     }
   }
 
@@ -229,8 +255,9 @@ export function plan(L: Tree, R: Tree, B: Tree, o: PlanOptions): Plan {
       return;
     }
     if (localWins) {
-      const c = copyName(p, "remote");
-      out.downloads.push({ path: c, from: p, size: r.size, sha: r.sha, x: r.x, expect: "absent" });
+      const again = resumed.get(p);
+      const c = again ?? copyName(p, "remote");
+      if (!again) out.downloads.push({ path: c, from: p, size: r.size, sha: r.sha, x: r.x, expect: "absent" });
       out.remote.push({ op: "mv", from: p, path: c, expect: r.sha, aside: true }, { op: "put", path: p, sha: l.sha, x: l.x, expect: "absent" });
       out.conflicts.push({ path: p, conflict_path: c, kind, kept: "local" });
     } else {

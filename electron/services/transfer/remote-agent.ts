@@ -8,7 +8,7 @@
  * listing), read (byte ranges as base64), commit (unpack a staged bundle,
  * verify sha256, compare-and-swap, rename into place), cleanup.
  */
-export const REMOTE_AGENT = String.raw`import base64, hashlib, json, os, secrets, shutil, stat, struct, sys
+export const REMOTE_AGENT = String.raw`import base64, hashlib, json, os, secrets, shutil, stat, struct, sys, time
 
 MODE = sys.argv[1]
 A = json.loads(sys.argv[2])
@@ -106,6 +106,15 @@ def do_list():
         if not rel_ok(sdir):
             raise Bad("bad state folder")
         os.makedirs(sdir, exist_ok=True)
+        # bundles staged by uploads that never committed (a crash, a lost connection) go after an hour
+        top = os.path.dirname(sdir)
+        for n in os.listdir(top):
+            q = os.path.join(top, n)
+            try:
+                if (n.startswith("stage-") or n.startswith("xfer-")) and time.time() - os.lstat(q).st_mtime > 3600:
+                    shutil.rmtree(q, ignore_errors=True)
+            except OSError:
+                pass
         for n in os.listdir(sdir):
             if n.startswith("page.") or n.startswith("m.tmp"):
                 try:

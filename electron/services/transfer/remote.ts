@@ -71,8 +71,10 @@ export interface ListOptions {
   root: string;
   /** folders with these names are not walked at all */
   prune?: string[];
-  /** keep a manifest under this folder (relative to home): hash cache and delta listings */
+  /** a folder (relative to home) for long listings' pages and, with `keep`, the manifest: hash cache and delta listings */
   state?: string;
+  /** keep the manifest (sync pairs); one-off transfers leave nothing behind */
+  keep?: boolean;
   /** the id of the listing the client holds: the reply is a delta against it when the agent still has it */
   since?: string | null;
   /** only these paths (relative to root), each walked if it is a folder */
@@ -127,7 +129,7 @@ export class RemoteAgent {
       root: o.root,
       prune: o.prune ?? [],
       state: o.state,
-      keep: o.state !== undefined,
+      keep: o.keep ?? false,
       since: o.since ?? null,
       paths: o.paths,
       max_hash: o.maxHash,
