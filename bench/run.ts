@@ -2,11 +2,13 @@
 import { benchPing } from "./ping.js";
 import { benchHub } from "./hub.js";
 import { benchRenderer } from "./renderer.js";
+import { benchSync } from "./sync.js";
 
 const benches: Record<string, () => Promise<void>> = {
   ping: () => benchPing(),
   hub: () => benchHub(),
   renderer: () => benchRenderer(),
+  sync: () => benchSync(),
 };
 
 const only = process.argv.slice(2);

@@ -3,7 +3,7 @@
  * the IPC wiring. Kept thin: every decision lives in plain modules
  * (security/, ipc/router.ts, services/) that run and are tested under Node.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, shell, utilityProcess, type WebContents } from "electron";
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session, shell, utilityProcess, type WebContents } from "electron";
 import { randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -107,6 +107,15 @@ function signIn(server: string): Promise<string> {
   });
 }
 
+/** The system's own folder and file choosers, over the main window. */
+async function chooseLocal(o: { kind: "folder" | "files" | "folders"; title: string }): Promise<string[]> {
+  const properties: Electron.OpenDialogOptions["properties"] =
+    o.kind === "folder" ? ["openDirectory", "createDirectory"] : o.kind === "folders" ? ["openDirectory", "multiSelections"] : ["openFile", "multiSelections"];
+  const options: Electron.OpenDialogOptions = { title: o.title, properties };
+  const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+  return r.canceled ? [] : r.filePaths;
+}
+
 function createMainWindow(): BrowserWindow {
   const win = new BrowserWindow({
     width: 1200,
@@ -180,6 +189,7 @@ async function start(): Promise<void> {
     allowBasicText: app.commandLine.getSwitchValue("password-store") === "basic",
     resolveProxy: (url) => session.defaultSession.resolveProxy(url),
     signIn,
+    chooseLocal,
     spawnHub: () => utilityProcess.fork(HUB_ENTRY, ["--port", "0", "--data", join(userData, "hub")], { stdio: "pipe", serviceName: "CoCalc local hub" }) as unknown as HubChild,
     emit: (event, payload) => mainWindow?.webContents.send(`${IPC_PREFIX}event:${event}`, payload),
   });

@@ -38,7 +38,7 @@ const browser = await chromium.launch({
 });
 const page = await browser.newPage({ viewport: null });
 const bridge = await installBridge(page, app.router);
-app.services.setEmit((event, payload) => void bridge.emit(event, payload));
+app.setEmit((event, payload) => void bridge.emit(event, payload));
 await page.goto(renderer.url);
 console.log(values.headless ? `Running headless (no display): the app is at ${renderer.url} in the controlled browser; stop with Ctrl+C.` : "The app is open in Chromium; close the window or press Ctrl+C to stop.");
 const stop = async () => {

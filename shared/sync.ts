@@ -34,6 +34,11 @@ export const PairInput = z.strictObject({
   interval_s: z.number().int().min(5).max(86_400).default(60),
   /** files larger than this are listed as not synced, with the reason */
   max_file_bytes: z.number().int().positive().max(10 * 1024 ** 3).default(100 * 1024 * 1024),
+  /**
+   * treat the local folder as case-insensitive and Unicode-normalising (macOS, Windows): names that
+   * differ only in letter case or Unicode form are never both written there; the extra one is listed as not synced
+   */
+  case_insensitive: z.boolean().default(false),
 });
 export type PairInput = z.input<typeof PairInput>;
 

@@ -18,6 +18,24 @@ import { detectGeneration } from "./backend/detect.js";
 import { startEmbeddedHub, type EmbeddedHub, type HubChild } from "./embedded-hub.js";
 import { Router } from "../ipc/router.js";
 import { joinHandlers } from "../ipc/handlers.js";
+import type { AppEvent } from "../../shared/ipc/channels.js";
+import { ApiError } from "../../shared/errors.js";
+import type { BackendProvider, SyncManagerApi, TransferApi } from "./sync/api.js";
+import { makeBackendProvider } from "./sync/backend-provider.js";
+import { SyncService } from "./sync/service.js";
+import { TransferService } from "./desktop/transfer-service.js";
+import { ChooserService, type ChooseLocal } from "./desktop/chooser-service.js";
+import { Staging } from "./desktop/staging.js";
+import { Transfer } from "./transfer/transfer.js";
+import { SyncManager } from "./sync/manager.js";
+
+/** What the sync engine is built from; compose.ts hands it these. */
+export interface SyncEngineDeps {
+  dataDir: string;
+  backends: BackendProvider;
+  transfer: TransferApi | null;
+  log: Logger;
+}
 
 export interface ComposeOptions {
   dataDir: string;
@@ -34,9 +52,18 @@ export interface ComposeOptions {
   signIn?: (serverUrl: string) => Promise<string>;
   /** spawns the local hub; without it there is no embedded default */
   spawnHub?: () => HubChild;
-  emit?: (event: "profiles.changed", payload: unknown) => void;
+  /** where pushed events go; the preview and the tests set it later with setEmit */
+  emit?: Emit;
   logToConsole?: boolean;
+  /** the shell's folder and file choosers (Electron's dialog); absent in the preview and the tests */
+  chooseLocal?: ChooseLocal;
+  /** the transfer layer (byte-exact, hash-verified file moves); the real one by default */
+  transfer?: TransferApi;
+  /** builds the sync engine; the real one (pairs in <dataDir>/sync) by default */
+  makeSyncManager?: (deps: SyncEngineDeps) => SyncManagerApi | Promise<SyncManagerApi>;
 }
+
+export type Emit = (event: AppEvent, payload: unknown) => void;
 
 export interface ComposedApp {
   services: AppServices;
@@ -46,6 +73,12 @@ export interface ComposedApp {
   log: Logger;
   redactor: Redactor;
   hub: EmbeddedHub | null;
+  sync: SyncService;
+  transfers: TransferService;
+  /** the Backend of any profile (sync pairs may use another server than the active one) */
+  backends: BackendProvider;
+  /** where pushed events go from now on (the preview and the tests attach their page after composing) */
+  setEmit(emit: Emit | undefined): void;
   stop(): Promise<void>;
 }
 
@@ -82,8 +115,43 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     }
   };
 
-  const services = new AppServices({ profiles, secrets, makeBackend, log, redactor, version: o.version, platform: o.platform, signIn: o.signIn, emit: o.emit });
-  const router = new Router(joinHandlers(services), { trustedOrigins: o.trustedOrigins, log, redactor });
+  let emitTo = o.emit;
+  const emit: Emit = (event, payload) => emitTo?.(event, payload);
+  const services = new AppServices({ profiles, secrets, makeBackend, log, redactor, version: o.version, platform: o.platform, signIn: o.signIn, emit });
+
+  // Sync pairs and transfers reach servers through their own connections, by profile.
+  const held = makeBackendProvider({ profiles, secrets, makeBackend, redactor });
+  const transfer = o.transfer ?? new Transfer();
+  const engineDeps: SyncEngineDeps = { dataDir: o.dataDir, backends: held.provider, transfer, log };
+  let manager: SyncManagerApi | null = null;
+  try {
+    manager = await (o.makeSyncManager ?? ((d: SyncEngineDeps) => SyncManager.open({ dataDir: d.dataDir, backend: d.backends })))(engineDeps);
+  } catch (e) {
+    // The rest of the app works without sync; the Sync view says why it cannot.
+    log.error("the sync engine could not start:", e);
+  }
+  const sync = new SyncService({
+    manager,
+    profiles,
+    appDataDir: o.dataDir,
+    log,
+    emit,
+  });
+  const staging = new Staging(join(o.dataDir, "staging"));
+  await staging.clear();
+  const transfers = new TransferService({
+    transfer,
+    activeBackend: async () => {
+      const id = profiles.activeId();
+      if (!id) throw new ApiError("not-configured", "No server is set up yet.");
+      return held.provider(id);
+    },
+    appDataDir: o.dataDir,
+    staging,
+    log,
+    emit,
+  });
+  const router = new Router(joinHandlers(services, sync, transfers, new ChooserService(o.chooseLocal)), { trustedOrigins: o.trustedOrigins, log, redactor });
 
   let hub: EmbeddedHub | null = null;
   const wantsHub = profiles.list().length === 0 || profiles.list().some((p) => p.embedded);
@@ -107,7 +175,16 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     log,
     redactor,
     hub,
+    sync,
+    transfers,
+    backends: held.provider,
+    setEmit: (e) => {
+      emitTo = e;
+    },
     stop: async () => {
+      transfers.cancelAll();
+      await sync.close();
+      await held.close();
       await services.disconnect();
       await hub?.stop();
     },

@@ -11,9 +11,10 @@ import { Files } from "./views/Files.js";
 import { Console } from "./views/Console.js";
 import { Copy } from "./views/Copy.js";
 import { Kiosk } from "./views/Kiosk.js";
+import { Sync } from "./views/Sync.js";
 import { Palette, type PaletteItem } from "./Palette.js";
 
-export type ViewName = "connect" | "projects" | "files" | "console" | "copy" | "kiosk";
+export type ViewName = "connect" | "projects" | "files" | "console" | "copy" | "kiosk" | "sync";
 const RESTORE_KEY = "cocalc:restore-view";
 const PROJECT_VIEWS: { name: ViewName; label: string; key: string }[] = [
   { name: "files", label: "Files", key: "3" },
@@ -106,7 +107,7 @@ export function App({ api }: { api: CocalcApi }) {
     setView(next);
   }, []);
 
-  // Keyboard: Ctrl/Cmd+K the palette, Ctrl/Cmd+P quick open a file, Alt+1…6 the views.
+  // Keyboard: Ctrl/Cmd+K the palette, Ctrl/Cmd+P quick open a file, Alt+1…6 the views, Alt+7 Sync.
   const viewRef = useRef(view);
   viewRef.current = view;
   useEffect(() => {
@@ -118,10 +119,10 @@ export function App({ api }: { api: CocalcApi }) {
       } else if (mod && e.key.toLowerCase() === "p" && project) {
         e.preventDefault();
         setPalette("files");
-      } else if (e.altKey && /^[1-6]$/.test(e.key)) {
-        const target: ViewName[] = ["connect", "projects", "files", "console", "copy", "kiosk"];
+      } else if (e.altKey && /^[1-7]$/.test(e.key)) {
+        const target: ViewName[] = ["connect", "projects", "files", "console", "copy", "kiosk", "sync"];
         const v = target[Number(e.key) - 1]!;
-        if (v === "connect" || v === "projects" || project) {
+        if (v === "connect" || v === "projects" || v === "sync" || project) {
           e.preventDefault();
           setView(v);
         }
@@ -146,6 +147,7 @@ export function App({ api }: { api: CocalcApi }) {
     const items: PaletteItem[] = [
       { id: "v:connect", label: "Go to Connect", hint: "Alt+1", run: () => setView("connect") },
       { id: "v:projects", label: "Go to Projects", hint: "Alt+2", run: () => setView("projects") },
+      { id: "v:sync", label: "Go to Sync (folders kept in sync)", hint: "Alt+7", run: () => setView("sync") },
     ];
     if (project) {
       for (const v of PROJECT_VIEWS) items.push({ id: `v:${v.name}`, label: `${v.label} of ${project.title || "(untitled)"}`, hint: `Alt+${v.key}`, run: () => setView(v.name) });
@@ -226,6 +228,9 @@ export function App({ api }: { api: CocalcApi }) {
           <button aria-current={view === "projects" ? "page" : undefined} onClick={() => setView("projects")} disabled={!active}>
             Projects
           </button>
+          <button aria-current={view === "sync" ? "page" : undefined} onClick={() => setView("sync")} disabled={!active}>
+            Sync
+          </button>
           {project && (
             <>
               <div className="group" title={project.title}>
@@ -251,6 +256,8 @@ export function App({ api }: { api: CocalcApi }) {
           )}
           {!loaded ? null : view === "connect" || !active ? (
             <Connect profiles={profiles} activeId={activeId} onChanged={loadProfiles} onConnected={connected} />
+          ) : view === "sync" ? (
+            <Sync profiles={profiles} activeId={activeId} />
           ) : view === "projects" || !project ? (
             <Projects caps={caps} projects={projects} setProjects={setProjects} selected={project} onSelect={setProject} onOpen={openProject} />
           ) : view === "files" ? (

@@ -35,9 +35,29 @@ export const CHANNELS = [
   // learned capabilities (issue 9)
   "server.capabilities",
   "copy.cancel",
+  // folder sync (issue 11): one pair = a local folder and a project folder
+  "sync.list",
+  "sync.add",
+  "sync.remove",
+  "sync.pause",
+  "sync.resume",
+  "sync.now",
+  "sync.conflict",
+  "sync.resolve",
+  "sync.activity",
+  // files to and from the desktop
+  "transfer.download",
+  "transfer.upload",
+  "transfer.cancel",
+  "transfer.stageChunk",
+  "transfer.uploadStaged",
+  "transfer.discardStaged",
+  // the shell's own file choosers
+  "desktop.chooseFolder",
+  "desktop.chooseFiles",
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** Messages the main process pushes to the renderer. */
-export const EVENTS = ["profiles.changed"] as const;
+export const EVENTS = ["profiles.changed", "sync.status", "transfer.progress"] as const;
 export type AppEvent = (typeof EVENTS)[number];

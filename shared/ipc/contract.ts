@@ -20,6 +20,7 @@ import {
   ProjectPath,
   Upgrades,
 } from "../domain.js";
+import { ActivityEntry, ConflictChoice, PairConfig, PairId, PairInput, PairStatus, SyncConflict, SyncCounts } from "../sync.js";
 import type { Channel } from "./channels.js";
 
 const Empty = z.strictObject({});
@@ -104,6 +105,29 @@ export const WriteResult = z.discriminatedUnion("status", [
 export type WriteResult = z.infer<typeof WriteResult>;
 
 const RequestId = z.string().uuid();
+
+/** A path on this computer. Whether it is absolute and exists is checked in the main process, where the OS is known. */
+export const LocalPath = z.string().min(1).max(4096).refine((p) => !p.includes("\0"), "a path cannot contain a NUL character");
+/** A file's place inside a dropped bundle: relative, forward slashes, never climbing out. */
+export const StagedPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes("\0") && !p.includes("\\") && !p.startsWith("/") && p.split("/").every((s) => s !== "" && s !== "." && s !== ".."), "must be a relative path with '/' between its parts, without '\\', '.', '..' or empty parts");
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+/** Bytes of a dropped file cross IPC base64-encoded, at most this many per chunk. */
+export const STAGE_CHUNK_BYTES = 1024 * 1024;
+
+/** One side of a sync conflict for the side-by-side view: the text when both sides are text, else size and hash. */
+export const ConflictVersion = z.object({
+  exists: z.boolean(),
+  size: z.number().nonnegative(),
+  sha256: z.string().nullable(),
+  text: z.string().nullable(),
+});
+export type ConflictVersion = z.infer<typeof ConflictVersion>;
+
+const TransferDone = z.object({ files: z.number().int().nonnegative(), bytes: z.number().nonnegative() });
 
 export const contract = {
   "app.info": {
@@ -219,6 +243,62 @@ export const contract = {
   "server.capabilities": { input: z.strictObject({ project_id: Uuid.optional() }), output: Capabilities },
   /** stop waiting for a copy started with this request_id; the server may still finish it */
   "copy.cancel": { input: z.strictObject({ request_id: RequestId }), output: z.object({ cancelled: z.boolean() }) },
+  "sync.list": { input: Empty, output: z.object({ pairs: z.array(z.object({ config: PairConfig, status: PairStatus })) }) },
+  "sync.add": { input: PairInput, output: PairConfig },
+  "sync.remove": { input: z.strictObject({ id: PairId }), output: Ok },
+  "sync.pause": { input: z.strictObject({ id: PairId }), output: Ok },
+  "sync.resume": { input: z.strictObject({ id: PairId }), output: Ok },
+  "sync.now": { input: z.strictObject({ id: PairId }), output: SyncCounts },
+  "sync.conflict": {
+    input: z.strictObject({ id: PairId, path: z.string().min(1).max(4096) }),
+    output: z.object({ conflict: SyncConflict, mine: ConflictVersion, theirs: ConflictVersion }),
+  },
+  "sync.resolve": { input: z.strictObject({ id: PairId, path: z.string().min(1).max(4096), choice: ConflictChoice }), output: Ok },
+  "sync.activity": { input: z.strictObject({ id: PairId }), output: z.object({ entries: z.array(ActivityEntry) }) },
+
+  "transfer.download": {
+    input: z.strictObject({ request_id: RequestId, project_id: Uuid, paths: z.array(ProjectPath).min(1).max(10_000), local_dir: LocalPath }),
+    output: TransferDone,
+  },
+  "transfer.upload": {
+    input: z.strictObject({ request_id: RequestId, project_id: Uuid, local_paths: z.array(LocalPath).min(1).max(10_000), remote_dir: ProjectPath }),
+    output: TransferDone,
+  },
+  "transfer.cancel": { input: z.strictObject({ request_id: RequestId }), output: z.object({ cancelled: z.boolean() }) },
+  /** one chunk of a dropped file (Chromium gives dropped files no path): appended in order, checked by its sha256 */
+  "transfer.stageChunk": {
+    input: z.strictObject({
+      upload_id: RequestId,
+      path: StagedPath,
+      offset: z.number().int().nonnegative(),
+      data: z
+        .string()
+        .max(Math.ceil(STAGE_CHUNK_BYTES / 3) * 4)
+        .regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64"),
+      sha256: Sha256,
+    }),
+    output: z.object({ staged_bytes: z.number().int().nonnegative() }),
+  },
+  /** upload the staged files once every one of them is complete, then forget them */
+  "transfer.uploadStaged": {
+    input: z.strictObject({
+      request_id: RequestId,
+      upload_id: RequestId,
+      project_id: Uuid,
+      remote_dir: ProjectPath,
+      files: z.array(z.strictObject({ path: StagedPath, size: z.number().int().nonnegative() })).min(1).max(10_000),
+    }),
+    output: TransferDone,
+  },
+  /** forget a drop that will not be uploaded (cancelled while its bytes were being sent) */
+  "transfer.discardStaged": { input: z.strictObject({ upload_id: RequestId }), output: Ok },
+
+  /** the shell's folder chooser; `null` when the person cancelled; "not-available" where there is no Electron */
+  "desktop.chooseFolder": { input: z.strictObject({ title: z.string().max(200).optional() }), output: z.object({ path: z.string().nullable() }) },
+  "desktop.chooseFiles": {
+    input: z.strictObject({ title: z.string().max(200).optional(), folders: z.boolean().optional() }),
+    output: z.object({ paths: z.array(z.string()) }),
+  },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 // Every channel name has a schema and every schema a name (compile-time check both ways).

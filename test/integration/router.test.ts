@@ -49,6 +49,23 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "kiosk.open": { project_id: P, path: "a.ipynb" },
   "server.capabilities": { project_id: P },
   "copy.cancel": { request_id: R },
+  "sync.list": {},
+  "sync.add": { local_path: "/home/me/thesis", profile_id: "this-computer", project_id: P, remote_path: "thesis", ignore: ["*.log"], policy: "keep-both", max_delete_pct: 50, interval_s: 60 },
+  "sync.remove": { id: "pair-1" },
+  "sync.pause": { id: "pair-1" },
+  "sync.resume": { id: "pair-1" },
+  "sync.now": { id: "pair-1" },
+  "sync.conflict": { id: "pair-1", path: "chapter1.tex" },
+  "sync.resolve": { id: "pair-1", path: "chapter1.tex", choice: "both" },
+  "sync.activity": { id: "pair-1" },
+  "transfer.download": { request_id: R, project_id: P, paths: ["data"], local_dir: "/home/me/Downloads" },
+  "transfer.upload": { request_id: R, project_id: P, local_paths: ["/home/me/big.bin"], remote_dir: "in" },
+  "transfer.cancel": { request_id: R },
+  "transfer.stageChunk": { upload_id: R, path: "photos/a.jpg", offset: 0, data: "aGVsbG8=", sha256: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824" },
+  "transfer.uploadStaged": { request_id: R, upload_id: P, project_id: P, remote_dir: "", files: [{ path: "photos/a.jpg", size: 5 }] },
+  "transfer.discardStaged": { upload_id: R },
+  "desktop.chooseFolder": { title: "Where to?" },
+  "desktop.chooseFiles": { title: "What?", folders: true },
 };
 
 function rng(seed: number) {

@@ -28,6 +28,8 @@ const rec = vi.hoisted(() => ({
   partitions: [] as string[],
   singleInstance: 0,
   userData: "",
+  dialogs: [] as { parent: unknown; options: Record<string, unknown> }[],
+  dialogAnswer: { canceled: false, filePaths: [] as string[] },
 }));
 
 vi.mock("electron", () => {
@@ -81,6 +83,9 @@ vi.mock("electron", () => {
     },
     net: { fetch: async (u: string) => (rec.fetched.push(u), new Response("<html></html>", { headers: { "content-type": "text/html" } })) },
     session: { defaultSession: session, fromPartition: (p: string) => (rec.partitions.push(p), session) },
+    dialog: {
+      showOpenDialog: async (parent: unknown, options: Record<string, unknown>) => (rec.dialogs.push({ parent, options }), rec.dialogAnswer),
+    },
     shell: { openExternal: async (u: string) => void rec.opened.push(u) },
     safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => "" },
     // utilityProcess.fork runs the real hub, from its sources, with the arguments main.ts gives.
@@ -98,7 +103,7 @@ beforeAll(async () => {
   rec.userData = mkdtempSync(join(tmpdir(), "shell-"));
   await import("../../electron/main.js");
   // start() runs after whenReady(); wait until the window exists
-  for (let i = 0; i < 300 && rec.windows.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 900 && rec.windows.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
 }, 60_000);
 
 afterAll(async () => {
@@ -202,5 +207,18 @@ describe("electron/main.ts wiring", () => {
     expect(answer).toEqual({ cancel: true });
     const added = await pending;
     expect(added).toMatchObject({ ok: true, value: { name: "Signed in", has_key: true } });
+  });
+
+  it("answers the folder and file choosers with the system's own dialog over the main window", async () => {
+    const ipc = (c: string, payload: unknown) => rec.ipc.get(`${IPC_PREFIX}${c}`)!(appFrame, payload) as Promise<{ ok: boolean; value?: unknown; error?: unknown }>;
+    rec.dialogAnswer = { canceled: false, filePaths: ["/home/me/thesis"] };
+    expect(await ipc("desktop.chooseFolder", { title: "Local folder" })).toEqual({ ok: true, value: { path: "/home/me/thesis" } });
+    expect(rec.dialogs.at(-1)).toMatchObject({ options: { title: "Local folder", properties: ["openDirectory", "createDirectory"] } });
+    expect(rec.dialogs.at(-1)!.parent).toBeTruthy();
+    rec.dialogAnswer = { canceled: false, filePaths: ["/a.bin", "/b.txt"] };
+    expect(await ipc("desktop.chooseFiles", {})).toEqual({ ok: true, value: { paths: ["/a.bin", "/b.txt"] } });
+    expect(rec.dialogs.at(-1)!.options.properties).toEqual(["openFile", "multiSelections"]);
+    rec.dialogAnswer = { canceled: true, filePaths: [] };
+    expect(await ipc("desktop.chooseFolder", {})).toEqual({ ok: true, value: { path: null } });
   });
 });

@@ -37,7 +37,7 @@ export async function openApp(browser: Browser, o: { api?: ApiMode; colorScheme?
     if (m.type() === "error") errors.push(m.text());
   });
   const bridge = await installBridge(page, app.router);
-  app.services.setEmit((event, payload) => void bridge.emit(event, payload).catch(() => undefined));
+  app.setEmit((event, payload) => void bridge.emit(event, payload).catch(() => undefined));
   await page.goto(renderer.url);
   const a = app;
   return {

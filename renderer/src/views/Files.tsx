@@ -1,12 +1,18 @@
 /**
  * Files of a project: a folder listing, a text editor with tabs, saving with a
  * conflict check (never overwriting a change made on the server unseen), new
- * files and folders. Opening several files reads them in one call.
+ * files and folders. Opening several files reads them in one call. Files and
+ * folders go to and from this computer (download, upload by chooser or path,
+ * drag and drop onto the listing), byte-exact, with progress and cancel.
  */
 import { useCallback, useEffect, useState } from "react";
 import { ApiError } from "../../../shared/errors.js";
 import type { FileEntry, ProjectSummary } from "../../../shared/ipc/contract.js";
-import { Busy, ErrorNote, sha256Hex, useApp, useCall } from "../lib.js";
+import { isApiError } from "../../../shared/errors.js";
+import { Busy, ErrorNote, sha256Hex, toApiError, useApp, useCall } from "../lib.js";
+import { formatBytes, plural, progressText } from "../format.js";
+import { LocalPathField } from "../LocalPathField.js";
+import { droppedFiles, stageDropped, useTransfer, type DroppedFile } from "../transfers.js";
 import { Editor } from "./Editor.js";
 
 interface OpenFile {
@@ -34,6 +40,12 @@ export function Files({ project, onListing, openRequest }: { project: ProjectSum
   const [active, setActive] = useState<string | null>(null);
   const [making, setMaking] = useState<null | "file" | "folder">(null);
   const [newName, setNewName] = useState("");
+  const [moving, setMoving] = useState<null | "download" | "upload">(null);
+  const [localDir, setLocalDir] = useState("");
+  const [uploadPaths, setUploadPaths] = useState("");
+  const [chooserMissing, setChooserMissing] = useState(false);
+  const [dropping, setDropping] = useState(false);
+  const transfer = useTransfer();
   const pid = project.project_id;
 
   const refresh = useCallback(async () => {
@@ -98,6 +110,52 @@ export function Files({ project, onListing, openRequest }: { project: ProjectSum
     setNewName("");
   };
 
+  const download = async () => {
+    const paths = [...selected];
+    const r = await transfer.run(`Download of ${plural(paths.length, "item")} to ${localDir.trim()}`, ({ request_id }) =>
+      api.transfer.download({ request_id, project_id: pid, paths, local_dir: localDir.trim() }),
+    );
+    if (r) {
+      setMoving(null);
+      setSelected(new Set());
+    }
+  };
+
+  const uploadLocal = async (local_paths: string[]) => {
+    if (local_paths.length === 0) return;
+    const r = await transfer.run(`Upload of ${plural(local_paths.length, "item")} to ~/${dir}`, ({ request_id }) => api.transfer.upload({ request_id, project_id: pid, local_paths, remote_dir: dir }));
+    if (r) {
+      setMoving(null);
+      setUploadPaths("");
+      void refresh();
+    }
+  };
+
+  const choose = async (folders: boolean) => {
+    try {
+      const r = await api.desktop.chooseFiles({ folders, title: folders ? "Folders to upload" : "Files to upload" });
+      await uploadLocal(r.paths);
+    } catch (e) {
+      if (isApiError(e, "not-available")) setChooserMissing(true);
+      else transfer.setError(toApiError(e));
+    }
+  };
+
+  const uploadDropped = async (files: DroppedFile[]) => {
+    if (files.length === 0) return;
+    const upload_id = crypto.randomUUID();
+    const r = await transfer.run(`Upload of ${plural(files.length, "dropped file")} to ~/${dir}`, async ({ request_id, signal, stagingProgress }) => {
+      try {
+        await stageDropped(api, upload_id, files, { signal, onProgress: stagingProgress });
+      } catch (e) {
+        await api.transfer.discardStaged({ upload_id }).catch(() => undefined);
+        throw e;
+      }
+      return api.transfer.uploadStaged({ request_id, upload_id, project_id: pid, remote_dir: dir, files: files.map((f) => ({ path: f.path, size: f.file.size })) });
+    });
+    if (r) void refresh();
+  };
+
   const crumbs = dir ? dir.split("/") : [];
   return (
     <>
@@ -114,8 +172,14 @@ export function Files({ project, onListing, openRequest }: { project: ProjectSum
         <span className="grow" />
         <button onClick={() => setMaking("file")}>New file</button>
         <button onClick={() => setMaking("folder")}>New folder</button>
-        <button disabled={selected.size === 0} onClick={() => void openFiles([...selected])}>
+        <button disabled={selected.size === 0 || [...selected].some((p) => entries.find((e) => join(dir, e.name) === p)?.isdir)} onClick={() => void openFiles([...selected])}>
           Open selected ({selected.size})
+        </button>
+        <button disabled={selected.size === 0} onClick={() => setMoving(moving === "download" ? null : "download")} aria-expanded={moving === "download"}>
+          Download ({selected.size})…
+        </button>
+        <button onClick={() => setMoving(moving === "upload" ? null : "upload")} aria-expanded={moving === "upload"}>
+          Upload…
         </button>
         <button onClick={() => void refresh()}>Refresh</button>
       </div>
@@ -136,11 +200,115 @@ export function Files({ project, onListing, openRequest }: { project: ProjectSum
           </button>
         </form>
       )}
+      {moving === "download" && (
+        <form
+          className="card form-grid"
+          aria-label="Download to this computer"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void download();
+          }}
+        >
+          <span>Download {plural(selected.size, "item")} into</span>
+          <LocalPathField label="Download folder" value={localDir} onChange={setLocalDir} title="Download into this folder" />
+          <span />
+          <div className="row">
+            <button type="submit" className="primary" disabled={!localDir.trim() || !!transfer.running}>
+              Download
+            </button>
+            <button type="button" onClick={() => setMoving(null)}>
+              Close
+            </button>
+            <span className="muted">Folders come with everything in them. Existing files of the same name are replaced.</span>
+          </div>
+        </form>
+      )}
+      {moving === "upload" && (
+        <form
+          className="card form-grid"
+          aria-label="Upload from this computer"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void uploadLocal(uploadPaths.split("\n").map((l) => l.trim()).filter(Boolean));
+          }}
+        >
+          <span>Upload into ~/{dir}</span>
+          <div className="row">
+            {!chooserMissing && (
+              <>
+                <button type="button" onClick={() => void choose(false)} disabled={!!transfer.running}>
+                  Choose files…
+                </button>
+                <button type="button" onClick={() => void choose(true)} disabled={!!transfer.running}>
+                  Choose folders…
+                </button>
+              </>
+            )}
+            <span className="muted">{chooserMissing ? "There is no file chooser here: type full paths below, or" : "or"} drop files and folders onto the list.</span>
+          </div>
+          <span>Full paths, one per line</span>
+          <textarea aria-label="Paths to upload" className="mono" rows={2} placeholder="/home/you/data.csv" value={uploadPaths} onChange={(e) => setUploadPaths(e.target.value)} />
+          <span />
+          <div className="row">
+            <button type="submit" className="primary" disabled={!uploadPaths.trim() || !!transfer.running}>
+              Upload
+            </button>
+            <button type="button" onClick={() => setMoving(null)}>
+              Close
+            </button>
+          </div>
+        </form>
+      )}
+      {transfer.running && (
+        <div className="card transfer" role="status" aria-label="Transfer">
+          <div className="row">
+            <strong>{transfer.running.label}</strong>
+            <span className="grow" />
+            <button onClick={() => void transfer.cancel()}>Cancel</button>
+          </div>
+          {transfer.running.progress ? (
+            <>
+              <progress aria-label="Transfer progress" max={Math.max(transfer.running.progress.bytes_total, 1)} value={transfer.running.progress.bytes_done} />
+              <span className="muted" aria-label="Transfer progress text">
+                {transfer.running.phase === "staging" ? "Reading the dropped files: " : ""}
+                {progressText(transfer.running.progress)}
+                {transfer.running.progress.current ? ` · ${transfer.running.progress.current}` : ""}
+              </span>
+            </>
+          ) : (
+            <Busy label="Starting…" />
+          )}
+        </div>
+      )}
+      {transfer.done && (
+        <div className="banner ok" role="status" aria-label="Transfer result">
+          {transfer.done.label}: {plural(transfer.done.files, "file")}, {formatBytes(transfer.done.bytes)}, each checked by its sha256.
+        </div>
+      )}
+      <ErrorNote error={transfer.error} />
       {(list.busy || io.busy) && <Busy label={io.busy ? "Reading or saving…" : "Listing…"} />}
       <ErrorNote error={list.error} onRetry={() => void refresh()} />
       <ErrorNote error={io.error} />
       <div className="files">
-        <div className="tree" role="listbox" aria-label="Files in this folder" aria-multiselectable="true">
+        <div
+          className={`tree${dropping ? " drop-target" : ""}`}
+          role="listbox"
+          aria-label="Files in this folder"
+          aria-multiselectable="true"
+          onDragOver={(e) => {
+            if (!e.dataTransfer.types.includes("Files")) return;
+            e.preventDefault();
+            e.dataTransfer.dropEffect = "copy";
+            setDropping(true);
+          }}
+          onDragLeave={() => setDropping(false)}
+          onDrop={(e) => {
+            if (!e.dataTransfer.types.includes("Files")) return;
+            e.preventDefault();
+            setDropping(false);
+            void droppedFiles(e.dataTransfer).then(uploadDropped, (err: unknown) => transfer.setError(toApiError(err)));
+          }}
+        >
           {dir && (
             <button className="entry" onClick={() => setDir(crumbs.slice(0, -1).join("/"))}>
               ↑ ..
@@ -156,13 +324,13 @@ export function Files({ project, onListing, openRequest }: { project: ProjectSum
                 aria-selected={selected.has(path) || active === path}
                 title={e.name}
                 onClick={(ev) => {
-                  if (e.isdir) return setDir(path);
                   if (ev.ctrlKey || ev.metaKey || ev.shiftKey) {
                     const next = new Set(selected);
                     if (next.has(path)) next.delete(path);
                     else next.add(path);
                     setSelected(next);
-                  } else void openFiles([path]);
+                  } else if (e.isdir) setDir(path);
+                  else void openFiles([path]);
                 }}
               >
                 <span aria-hidden>{e.isdir ? "▸" : "·"}</span>
@@ -171,6 +339,7 @@ export function Files({ project, onListing, openRequest }: { project: ProjectSum
             );
           })}
           {entries.length === 0 && !list.busy && <p className="muted">Empty folder.</p>}
+          <p className="muted drop-hint">Drop files or folders here to upload them into ~/{dir}.</p>
         </div>
         <div style={{ display: "flex", flexDirection: "column", gap: 8, minWidth: 0 }}>
           <div className="row" role="tablist" aria-label="Open files">

@@ -1,0 +1,115 @@
+/**
+ * Folder sync on 10,000 files of mixed sizes against the local hub (in its
+ * own process, so the engine's memory is measured alone): a first full
+ * download, a sync with no changes, 10 changed files on each side, and a
+ * first full upload. Each time is printed as a ratio to rsync between two
+ * local folders of the same tree in the same run (`rsync -a` for full
+ * copies, `rsync -ac` for the no-change case), with the API calls and the
+ * engine's peak memory per file.
+ */
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { V1Client } from "../electron/services/api/v1-client.js";
+import { V1Backend } from "../electron/services/backend/v1-backend.js";
+import { HttpTransport } from "../electron/services/http/transport.js";
+import { SyncEngine, type SyncOutcome } from "../electron/services/sync/engine.js";
+import { PairState } from "../electron/services/sync/state.js";
+import { startChild } from "./support/child-server.js";
+import { ratio, report } from "./support/stats.js";
+
+/** mostly small files, some medium, a few large: about 40 MB in all */
+function makeTree(dir: string, files: number): number {
+  let bytes = 0;
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (let i = 0; i < files; i++) {
+    const sub = join(dir, `d${i % 100}`, `e${i % 7}`);
+    mkdirSync(sub, { recursive: true });
+    const r = rnd();
+    const size = r < 0.9 ? 100 + Math.floor(rnd() * 4000) : r < 0.99 ? 4096 + Math.floor(rnd() * 60_000) : 65_536 + Math.floor(rnd() * 900_000);
+    const buf = Buffer.alloc(size, i % 251);
+    buf.write(`file ${i}\n`);
+    writeFileSync(join(sub, `f${i}.dat`), buf);
+    bytes += size;
+  }
+  return bytes;
+}
+
+function time(f: () => void): number {
+  const t = process.hrtime.bigint();
+  f();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+async function measured(files: number, f: () => Promise<SyncOutcome>): Promise<{ ms: number; out: SyncOutcome; bytesPerFile: number }> {
+  global.gc?.();
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+  const t = process.hrtime.bigint();
+  const out = await f();
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  return { ms, out, bytesPerFile: (peak - base) / files };
+}
+
+export async function benchSync(files = 10_000): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), "sync-bench-"));
+  const data = join(work, "hub");
+  const hub = await startChild(["--import", "tsx", join(import.meta.dirname, "..", "hub", "cli.ts"), "--port", "0", "--data", data, "--project-start-ms", "0", "--api", "v1"]);
+  const transport = new HttpTransport();
+  try {
+    const src = join(work, "src");
+    const bytes = makeTree(src, files);
+    report("sync tree", `${files} files, ${(bytes / 1e6).toFixed(1)} MB`);
+    const rsyncFull = time(() => execFileSync("rsync", ["-a", `${src}/`, join(work, "rs1")]));
+    const rsyncCheck = time(() => execFileSync("rsync", ["-ac", `${src}/`, join(work, "rs1")]));
+    report("rsync -a (full copy)", `${rsyncFull.toFixed(0)} ms`);
+    report("rsync -ac (no change)", `${rsyncCheck.toFixed(0)} ms`);
+
+    const backend = new V1Backend(new V1Client({ server: String(hub.info.url), apiKey: String(hub.info.api_key), transport }));
+    const { project_id } = await backend.createProject({ title: "bench" });
+    const home = join(data, "projects", project_id);
+    mkdirSync(home, { recursive: true });
+    cpSync(src, join(home, "down"), { recursive: true });
+    const cfg = (id: string, local: string, remote_path: string) => ({ id, local_path: local, project_id, remote_path, ignore: [], policy: "keep-both" as const, max_delete_pct: 50, max_file_bytes: 1e8 });
+
+    // first full download
+    const localDown = join(work, "local-down");
+    mkdirSync(localDown);
+    const st1 = new PairState(join(work, "state1"));
+    const e1 = new SyncEngine(cfg("bench-down", localDown, "down"), st1, backend);
+    const down = await measured(files, () => e1.sync());
+    report("sync first download", `${down.ms.toFixed(0)} ms = ${ratio(down.ms, rsyncFull)} rsync -a, ${down.out.counts.api_calls} API calls (${(down.out.counts.api_calls / files).toFixed(3)} per file), ${down.out.counts.downloaded} files`);
+    report("sync first download peak memory", `${Math.round(down.bytesPerFile)} B per file`);
+
+    // no change
+    const none = await measured(files, () => e1.sync());
+    report("sync no change", `${none.ms.toFixed(0)} ms = ${ratio(none.ms, rsyncCheck)} rsync -ac, ${none.out.counts.api_calls} API call(s)`);
+    report("sync no change peak memory", `${Math.round(none.bytesPerFile)} B per file`);
+
+    // 10 changed files on each side
+    for (let i = 0; i < 10; i++) {
+      writeFileSync(join(localDown, `d${i}`, `e${i % 7}`, `local-${i}.txt`), `local change ${i}\n`);
+      writeFileSync(join(home, "down", `d${50 + i}`, `e${i % 7}`, `remote-${i}.txt`), `remote change ${i}\n`);
+    }
+    const ten = await measured(files, () => e1.sync());
+    report("sync 10+10 changes", `${ten.ms.toFixed(0)} ms, ${ten.out.counts.api_calls} API calls (${ten.out.counts.uploaded} up, ${ten.out.counts.downloaded} down)`);
+    st1.close();
+
+    // first full upload
+    const st2 = new PairState(join(work, "state2"));
+    const e2 = new SyncEngine(cfg("bench-up", src, "up"), st2, backend);
+    const up = await measured(files, () => e2.sync());
+    report("sync first upload", `${up.ms.toFixed(0)} ms = ${ratio(up.ms, rsyncFull)} rsync -a, ${up.out.counts.api_calls} API calls (${(up.out.counts.api_calls / files).toFixed(3)} per file), ${up.out.counts.uploaded} files`);
+    report("sync first upload peak memory", `${Math.round(up.bytesPerFile)} B per file`);
+    st2.close();
+  } finally {
+    await transport.close();
+    hub.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * SyncManagerApi: several pairs, each kept in step by its own runner. Pair
+ * configs live in `<dataDir>/sync/pairs.json`, written atomically; each
+ * pair's database and lock in `<dataDir>/sync/<id>/`. Removing a pair forgets
+ * it and its state and never deletes a file on either side.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { ApiError } from "../../../shared/errors.js";
+import { PairConfig, PairInput, type ActivityEntry, type ConflictChoice, type PairStatus, type SyncCounts } from "../../../shared/sync.js";
+import { writeAtomic } from "../profiles.js";
+import { resolveLocal } from "../transfer/local-fs.js";
+import { isSafeRelPath } from "../transfer/rel-path.js";
+import type { BackendProvider, SyncManagerApi } from "./api.js";
+import { PairRunner } from "./runner.js";
+
+const PairsFile = z.object({ version: z.literal(1), pairs: z.array(PairConfig) });
+
+export interface SyncManagerOptions {
+  dataDir: string;
+  backend: BackendProvider;
+  /** start watching and listing at once (the app); tests may drive syncNow themselves */
+  autoStart?: boolean;
+}
+
+export class SyncManager implements SyncManagerApi {
+  private readonly runners = new Map<string, PairRunner>();
+  private readonly listeners = new Set<(s: PairStatus) => void>();
+  private readonly dir: string;
+
+  private constructor(private readonly o: SyncManagerOptions) {
+    this.dir = join(o.dataDir, "sync");
+  }
+
+  static async open(o: SyncManagerOptions): Promise<SyncManager> {
+    const m = new SyncManager(o);
+    await mkdir(m.dir, { recursive: true });
+    let pairs: PairConfig[] = [];
+    try {
+      const parsed = PairsFile.safeParse(JSON.parse(await readFile(join(m.dir, "pairs.json"), "utf8")));
+      if (parsed.success) pairs = parsed.data.pairs;
+      else await rename(join(m.dir, "pairs.json"), join(m.dir, `pairs.unreadable-${Date.now()}.json`));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") await rename(join(m.dir, "pairs.json"), join(m.dir, `pairs.unreadable-${Date.now()}.json`)).catch(() => undefined);
+    }
+    for (const cfg of pairs) await m.openRunner(cfg);
+    return m;
+  }
+
+  private async openRunner(cfg: PairConfig): Promise<PairRunner> {
+    const r = await PairRunner.open(cfg, join(this.dir, cfg.id), () => this.o.backend(cfg.profile_id), (s) => this.emit(s));
+    this.runners.set(cfg.id, r);
+    if (this.o.autoStart !== false && !cfg.paused) r.start();
+    return r;
+  }
+
+  private emit(s: PairStatus) {
+    for (const l of this.listeners) l(s);
+  }
+
+  private async save(): Promise<void> {
+    const pairs = [...this.runners.values()].map((r) => PairConfig.parse(r.cfg));
+    await writeAtomic(join(this.dir, "pairs.json"), JSON.stringify({ version: 1, pairs }, null, 2));
+  }
+
+  private runner(id: string): PairRunner {
+    const r = this.runners.get(id);
+    if (!r) throw new ApiError("invalid-input", `There is no sync pair ${id}.`, { hint: "Reload the list of pairs." });
+    return r;
+  }
+
+  list(): Array<{ config: PairConfig; status: PairStatus }> {
+    return [...this.runners.values()].map((r) => ({ config: PairConfig.parse(r.cfg), status: r.status }));
+  }
+
+  async add(input: PairInput): Promise<PairConfig> {
+    const parsed = PairInput.safeParse(input);
+    if (!parsed.success) throw new ApiError("invalid-input", `The pair is not valid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    const st = await stat(parsed.data.local_path).catch(() => null);
+    if (!st?.isDirectory()) throw new ApiError("invalid-input", `${parsed.data.local_path} is not a folder.`, { hint: "Choose an existing local folder." });
+    for (const r of this.runners.values()) {
+      const c = r.cfg;
+      if (c.local_path === parsed.data.local_path || (c.project_id === parsed.data.project_id && c.profile_id === parsed.data.profile_id && c.remote_path === parsed.data.remote_path)) {
+        throw new ApiError("invalid-input", `That folder is already synced by the pair "${c.name ?? c.id}".`, { hint: "Remove that pair first, or choose another folder." });
+      }
+    }
+    const cfg: PairConfig = { ...parsed.data, id: randomBytes(8).toString("hex"), paused: false };
+    await this.openRunner(cfg);
+    await this.save();
+    return cfg;
+  }
+
+  async remove(id: string): Promise<void> {
+    const r = this.runner(id);
+    this.runners.delete(id);
+    await r.close();
+    await this.save();
+    await rm(join(this.dir, id), { recursive: true, force: true });
+  }
+
+  async pause(id: string): Promise<void> {
+    this.runner(id).pause();
+    await this.save();
+  }
+
+  async resume(id: string): Promise<void> {
+    const r = this.runner(id);
+    r.resume();
+    await this.save();
+  }
+
+  syncNow(id: string, o: { signal?: AbortSignal } = {}): Promise<SyncCounts> {
+    return this.runner(id).syncNow(o);
+  }
+
+  private async conflictFiles(id: string, path: string) {
+    const r = this.runner(id);
+    const c = r.state.conflicts().find((x) => x.path === path);
+    if (!c) throw new ApiError("invalid-input", `${path} has no open conflict.`, { hint: "Reload the conflicts list." });
+    if (!isSafeRelPath(c.path) || !isSafeRelPath(c.conflict_path)) throw new ApiError("internal", "A conflict names an unsafe path.");
+    const atPath = await resolveLocal(r.cfg.local_path, c.path, false);
+    const atCopy = await resolveLocal(r.cfg.local_path, c.conflict_path, false);
+    // after a sync both sides hold both versions; "mine" is the local side's
+    const mine = c.kept === "local" ? atPath : atCopy;
+    const theirs = c.kept === "local" ? atCopy : atPath;
+    return { r, c, mine, theirs, atPath, atCopy };
+  }
+
+  async conflictVersions(id: string, path: string): Promise<{ mine: Uint8Array | null; theirs: Uint8Array | null }> {
+    const { mine, theirs } = await this.conflictFiles(id, path);
+    const read = async (p: string | null) => (p ? new Uint8Array(await readFile(p).catch(() => Buffer.alloc(0))) : null);
+    return { mine: await read(mine), theirs: await read(theirs) };
+  }
+
+  async resolve(id: string, path: string, choice: ConflictChoice): Promise<void> {
+    const { r, c, atPath, atCopy } = await this.conflictFiles(id, path);
+    if (choice !== "both") {
+      const keepAtPath = (choice === "mine") === (c.kept === "local");
+      // the chosen version ends up at the path; the other is removed here and the sync removes it on the server
+      if (keepAtPath) {
+        if (atCopy) await unlink(atCopy).catch(() => undefined);
+      } else if (atCopy && atPath) await rename(atCopy, atPath);
+    }
+    r.state.removeConflict(path);
+    r.state.log("info", `Conflict on ${path} resolved: ${choice === "both" ? "both versions kept" : choice === "mine" ? "kept the local version" : "took the server's version"}.`);
+    this.emit({ ...r.status, conflicts: r.state.conflicts() });
+    await r.syncNow().catch(() => undefined);
+  }
+
+  activity(id: string): ActivityEntry[] {
+    return this.runner(id).state.activity();
+  }
+
+  onStatus(listener: (s: PairStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    for (const r of this.runners.values()) await r.close();
+    this.runners.clear();
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * A pair's memory, in a real embedded database (SQLite compiled to
+ * WebAssembly) under the pair's state folder: the base (last agreed version
+ * of every path), the local hash cache, the last remote listing and its id,
+ * the journal of a sync in progress, conflicts and the activity log. The base
+ * only changes for operations both sides confirmed.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import sqlite from "node-sqlite3-wasm";
+import type { ActivityEntry, SyncConflict } from "../../../shared/sync.js";
+import type { Entry, EntryType, Tree } from "./entry.js";
+
+const { Database } = sqlite;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS base (path TEXT PRIMARY KEY, type TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, sha TEXT NOT NULL, x INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS remote (path TEXT PRIMARY KEY, type TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, sha TEXT NOT NULL, x INTEGER NOT NULL, extra TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS localcache (path TEXT PRIMARY KEY, size TEXT NOT NULL, mtime_ns TEXT NOT NULL, ctime_ns TEXT NOT NULL, ino TEXT NOT NULL, sha TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS journal (tx TEXT PRIMARY KEY, started TEXT NOT NULL, point TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS conflicts (path TEXT PRIMARY KEY, conflict_path TEXT NOT NULL, kind TEXT NOT NULL, kept TEXT NOT NULL, detected_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS activity (id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, level TEXT NOT NULL, text TEXT NOT NULL);
+`;
+
+type Row = Record<string, unknown>;
+
+export interface CacheRow {
+  size: string;
+  mtime_ns: string;
+  ctime_ns: string;
+  ino: string;
+  sha: string;
+}
+
+const toEntry = (r: Row): Entry => ({
+  type: r.type as EntryType,
+  size: Number(r.size),
+  mtime: Number(r.mtime),
+  sha: String(r.sha),
+  x: Number(r.x) === 1,
+  ...(r.extra ? { extra: String(r.extra) } : {}),
+});
+
+export class PairState {
+  private readonly db: InstanceType<typeof Database>;
+
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+    this.db = new Database(join(dir, "state.sqlite"));
+    this.db.exec("PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=FULL;");
+    this.db.exec(SCHEMA);
+  }
+
+  transaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    this.db.exec("BEGIN");
+    try {
+      const r = fn();
+      this.db.exec("COMMIT");
+      return r;
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      throw e;
+    }
+  }
+
+  // ---- base
+  base(): Tree {
+    return new Map((this.db.all("SELECT * FROM base") as Row[]).map((r) => [String(r.path), toEntry(r)]));
+  }
+  baseCount(): number {
+    return Number((this.db.get("SELECT count(*) AS n FROM base WHERE type = 'f'") as Row).n);
+  }
+  setBase(path: string, e: Entry | null): void {
+    if (!e) this.db.run("DELETE FROM base WHERE path = ?", [path]);
+    else this.db.run("INSERT OR REPLACE INTO base VALUES (?, ?, ?, ?, ?, ?)", [path, e.type, e.size, e.mtime, e.sha, e.x ? 1 : 0]);
+  }
+
+  // ---- the last remote listing
+  remote(): Tree {
+    return new Map((this.db.all("SELECT * FROM remote") as Row[]).map((r) => [String(r.path), toEntry(r)]));
+  }
+  saveRemote(kind: "full" | "delta", id: string, entries: Array<[string, Entry]>, removed: string[]): void {
+    this.transaction(() => {
+      if (kind === "full") this.db.run("DELETE FROM remote");
+      for (const p of removed) this.db.run("DELETE FROM remote WHERE path = ?", [p]);
+      for (const [p, e] of entries) this.db.run("INSERT OR REPLACE INTO remote VALUES (?, ?, ?, ?, ?, ?, ?)", [p, e.type, e.size, e.mtime, e.sha, e.x ? 1 : 0, e.extra ?? ""]);
+      this.setMeta("remote_id", id);
+    });
+  }
+
+  // ---- local hash cache
+  localCache(): Map<string, CacheRow> {
+    return new Map((this.db.all("SELECT * FROM localcache") as Row[]).map((r) => [String(r.path), r as unknown as CacheRow]));
+  }
+  setCache(path: string, c: CacheRow | null): void {
+    if (!c) this.db.run("DELETE FROM localcache WHERE path = ?", [path]);
+    else this.db.run("INSERT OR REPLACE INTO localcache VALUES (?, ?, ?, ?, ?, ?)", [path, c.size, c.mtime_ns, c.ctime_ns, c.ino, c.sha]);
+  }
+
+  // ---- meta
+  meta(key: string): string | null {
+    const r = this.db.get("SELECT value FROM meta WHERE key = ?", [key]) as Row | null;
+    return r ? String(r.value) : null;
+  }
+  setMeta(key: string, value: string | null): void {
+    if (value === null) this.db.run("DELETE FROM meta WHERE key = ?", [key]);
+    else this.db.run("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value]);
+  }
+
+  // ---- journal
+  interrupted(): { tx: string; point: string } | null {
+    const r = this.db.get("SELECT tx, point FROM journal LIMIT 1") as Row | null;
+    return r ? { tx: String(r.tx), point: String(r.point) } : null;
+  }
+  journalBegin(tx: string): void {
+    this.transaction(() => {
+      this.db.run("DELETE FROM journal");
+      this.db.run("INSERT INTO journal VALUES (?, ?, ?)", [tx, new Date().toISOString(), "started"]);
+    });
+  }
+  journalPoint(tx: string, point: string): void {
+    this.db.run("UPDATE journal SET point = ? WHERE tx = ?", [point, tx]);
+  }
+  journalEnd(tx: string): void {
+    this.db.run("DELETE FROM journal WHERE tx = ?", [tx]);
+  }
+
+  // ---- conflicts
+  conflicts(): SyncConflict[] {
+    return (this.db.all("SELECT * FROM conflicts ORDER BY detected_at") as Row[]).map((r) => ({
+      path: String(r.path),
+      conflict_path: String(r.conflict_path),
+      kind: r.kind as SyncConflict["kind"],
+      kept: r.kept as SyncConflict["kept"],
+      detected_at: String(r.detected_at),
+    }));
+  }
+  addConflict(c: SyncConflict): void {
+    this.db.run("INSERT OR REPLACE INTO conflicts VALUES (?, ?, ?, ?, ?)", [c.path, c.conflict_path, c.kind, c.kept, c.detected_at]);
+  }
+  removeConflict(path: string): void {
+    this.db.run("DELETE FROM conflicts WHERE path = ?", [path]);
+  }
+
+  // ---- activity
+  log(level: ActivityEntry["level"], text: string): ActivityEntry {
+    const e = { time: new Date().toISOString(), level, text };
+    this.db.run("INSERT INTO activity (time, level, text) VALUES (?, ?, ?)", [e.time, e.level, e.text]);
+    this.db.run("DELETE FROM activity WHERE id <= (SELECT max(id) - 500 FROM activity)");
+    return e;
+  }
+  activity(): ActivityEntry[] {
+    return (this.db.all("SELECT time, level, text FROM activity ORDER BY id DESC LIMIT 200") as Row[]).map((r) => ({
+      time: String(r.time),
+      level: r.level as ActivityEntry["level"],
+      text: String(r.text),
+    }));
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The Sync view end to end in Chromium, its API bridged to the real
+ * main-process router and sync engine, against a real local hub and real
+ * folders: add a pair and sync, a conflict resolved in the conflicts view,
+ * pause and resume, offline (the hub stopped) with the changes waiting, and
+ * catching up when the hub is back on the same data and port; removing the
+ * pair deletes nothing. Screenshots light and dark go to test/screenshots/.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../support/browser.js";
+import { openApp, type AppPage } from "../support/app-page.js";
+import { newProject, startTestHub, type TestHub } from "../support/hub.js";
+
+const SHOTS = join(import.meta.dirname, "..", "screenshots");
+const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
+const shaOf = (file: string) => (existsSync(file) ? sha(readFileSync(file)) : null);
+const SYNCED = 60_000;
+
+async function shoot(page: Page, screen: string): Promise<void> {
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(50);
+    await page.screenshot({ path: join(SHOTS, `sync-${screen}-${scheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+  mkdirSync(SHOTS, { recursive: true });
+});
+afterAll(() => browser?.close());
+
+describe("the Sync view against a hub serving v1", () => {
+  let hub: TestHub;
+  let a: AppPage;
+  let page: Page;
+  let port: number;
+  let remote: string;
+  const hubData = mkdtempSync(join(tmpdir(), "sync-e2e-hub-"));
+  const local = mkdtempSync(join(tmpdir(), "sync-e2e-local-"));
+  const pair = () => page.getByRole("listitem", { name: "Pair thesis" });
+  const state = () => pair().getByRole("status", { name: "Sync state" }).textContent();
+
+  beforeAll(async () => {
+    hub = await startTestHub({ api: "v1", dataDir: hubData });
+    port = Number(new URL(hub.url).port);
+    const pid = await newProject(hub, "Sync project");
+    remote = join(hub.hub.runtime.createFolder(pid), "thesis");
+    mkdirSync(remote, { recursive: true });
+    writeFileSync(join(remote, "notes.md"), "# from the server\n");
+    writeFileSync(join(local, "thesis.tex"), "\\section{One}\nfirst draft\n");
+    writeFileSync(join(local, "figure.png"), randomBytes(300_000));
+    writeFileSync(join(local, "debug.log"), "ignored\n");
+    a = await openApp(browser, { hub });
+    page = a.page;
+    page.setDefaultTimeout(15_000);
+    const p = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
+    await a.app.services["profiles.switch"]({ id: p.id });
+    await page.reload();
+    await page.getByRole("heading", { name: "Projects" }).waitFor();
+  }, 120_000);
+  afterAll(async () => {
+    await a?.close();
+    await hub?.stop();
+  });
+
+  it("adds a pair from the view (Alt+7), syncs it, and both sides hold the same files", async () => {
+    await page.keyboard.press("Alt+7");
+    await page.getByRole("heading", { name: "Sync" }).waitFor();
+    await page.getByRole("button", { name: "Add a pair" }).click();
+    await page.getByLabel("Local folder").fill(local);
+    await page.getByLabel("Project", { exact: true }).selectOption({ label: "Sync project" });
+    await page.getByLabel("Remote folder").fill("thesis");
+    await page.getByLabel("Ignore rules").fill("*.log");
+    await page.getByLabel("Pair name").fill("thesis");
+    await page.getByRole("button", { name: "Add and sync" }).click();
+    await pair().waitFor();
+    await pair().getByRole("button", { name: "Sync now" }).click();
+    await expect.poll(state, { timeout: SYNCED }).toMatch(/^In sync\./);
+    expect(shaOf(join(remote, "thesis.tex"))).toBe(shaOf(join(local, "thesis.tex")));
+    expect(shaOf(join(remote, "figure.png"))).toBe(shaOf(join(local, "figure.png")));
+    expect(shaOf(join(local, "notes.md"))).toBe(shaOf(join(remote, "notes.md")));
+    expect(existsSync(join(remote, "debug.log"))).toBe(false);
+    await shoot(page, "pairs");
+  }, 120_000);
+
+  it("shows a conflict side by side and resolves it with 'keep mine' on both sides", async () => {
+    writeFileSync(join(local, "thesis.tex"), "\\section{One}\nmy edit on the laptop\n");
+    writeFileSync(join(remote, "thesis.tex"), "\\section{One}\ntheir edit on the server\n");
+    await pair().getByRole("button", { name: "Sync now" }).click();
+    await expect.poll(() => pair().getByLabel("State", { exact: true }).textContent(), { timeout: SYNCED }).toBe("1 conflict");
+    await expect.poll(state, { timeout: SYNCED }).toMatch(/^1 file changed on both sides\. Both versions are kept\.$/);
+    // the pair's details are open since it was added; open them if not
+    const details = pair().getByRole("button", { name: /^Conflicts \(1\)/ });
+    if ((await details.getAttribute("aria-expanded")) !== "true") await details.click();
+    const view = page.getByRole("region", { name: "Conflict on thesis.tex" });
+    await view.waitFor();
+    await expect.poll(() => view.getByLabel("My version").textContent()).toBe("\\section{One}\nmy edit on the laptop\n");
+    expect(await view.getByLabel("Their version").textContent()).toBe("\\section{One}\ntheir edit on the server\n");
+    await view.scrollIntoViewIfNeeded();
+    await shoot(page, "conflict");
+    await view.getByRole("button", { name: "Keep mine" }).click();
+    await expect.poll(() => pair().getByLabel("State", { exact: true }).textContent(), { timeout: SYNCED }).not.toMatch(/conflict/);
+    await pair().getByRole("button", { name: "Sync now" }).click();
+    await expect.poll(state, { timeout: SYNCED }).toMatch(/^In sync\./);
+    expect(readFileSync(join(local, "thesis.tex"), "utf8")).toBe("\\section{One}\nmy edit on the laptop\n");
+    expect(readFileSync(join(remote, "thesis.tex"), "utf8")).toBe("\\section{One}\nmy edit on the laptop\n");
+    // the conflict copy is gone from both sides once resolved
+    expect(readdirSync(local).sort()).toEqual(["debug.log", "figure.png", "notes.md", "thesis.tex"]);
+    expect(readdirSync(remote).sort()).toEqual(["figure.png", "notes.md", "thesis.tex"]);
+    // the activity log tells what happened
+    await expect.poll(() => page.getByRole("table", { name: "Activity log" }).textContent()).toMatch(/thesis\.tex/);
+  }, 120_000);
+
+  it("pauses and resumes", async () => {
+    await pair().getByRole("button", { name: "Pause" }).click();
+    await expect.poll(() => pair().getByLabel("State", { exact: true }).textContent()).toBe("paused");
+    expect(await state()).toMatch(/^Paused: nothing is synced until you resume\./);
+    await expect.poll(() => pair().getByRole("button", { name: "Sync now" }).isDisabled()).toBe(true);
+    await pair().getByRole("button", { name: "Resume" }).click();
+    await pair().getByRole("button", { name: "Pause" }).waitFor();
+    await expect.poll(() => pair().getByLabel("State", { exact: true }).textContent(), { timeout: SYNCED }).not.toBe("paused");
+  }, 60_000);
+
+  it("goes offline when the server stops, and says how many changes wait", async () => {
+    await hub.stop();
+    writeFileSync(join(local, "offline-1.txt"), "written while offline\n");
+    writeFileSync(join(local, "offline-2.bin"), randomBytes(50_000));
+    await pair()
+      .getByRole("button", { name: "Sync now" })
+      .click()
+      .catch(() => undefined);
+    await expect.poll(state, { timeout: SYNCED }).toMatch(/^Offline, [1-9]\d* changes? waiting\./);
+    await shoot(page, "offline");
+  }, 120_000);
+
+  it("catches up when the server is back on the same data and port", async () => {
+    hub = await startTestHub({ api: "v1", dataDir: hubData, port });
+    a.hub = hub;
+    await expect.poll(state, { timeout: 90_000 }).toMatch(/^In sync\./);
+    expect(readFileSync(join(remote, "offline-1.txt"), "utf8")).toBe("written while offline\n");
+    expect(shaOf(join(remote, "offline-2.bin"))).toBe(shaOf(join(local, "offline-2.bin")));
+  }, 120_000);
+
+  it("removes the pair, saying it deletes nothing, and deletes nothing", async () => {
+    await pair().getByRole("button", { name: "Remove…" }).click();
+    const confirm = page.getByRole("alertdialog", { name: "Remove the pair" });
+    expect(await confirm.textContent()).toMatch(/never deletes a file/);
+    await confirm.getByRole("button", { name: "Remove the pair (keep all files)" }).click();
+    await pair().waitFor({ state: "detached" });
+    for (const f of ["thesis.tex", "figure.png", "notes.md", "offline-1.txt", "offline-2.bin"]) {
+      expect(existsSync(join(local, f)), f).toBe(true);
+      expect(existsSync(join(remote, f)), f).toBe(true);
+    }
+  }, 60_000);
+});

@@ -1,0 +1,75 @@
+/** A folder pair on a real hub for the sync tests: a local temp folder, a remote folder in a project, the engine in-process. */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, utimesSync, lstatSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import type { Backend } from "../../electron/services/backend/backend.js";
+import { SyncEngine, type EngineConfig, type SyncOutcome } from "../../electron/services/sync/engine.js";
+import { PairState } from "../../electron/services/sync/state.js";
+import type { SyncHub } from "./sync-hub.js";
+
+let counter = 0;
+
+export interface TestPair {
+  local: string;
+  remote: string;
+  cfg: EngineConfig;
+  state: PairState;
+  sync(backend?: Backend): Promise<SyncOutcome>;
+  close(): void;
+}
+
+export function makePair(sh: SyncHub, project_id: string, home: string, o: Partial<EngineConfig> = {}): TestPair {
+  const n = ++counter;
+  const local = mkdtempSync(join(tmpdir(), `pair${n}-`));
+  const stateDir = mkdtempSync(join(tmpdir(), `pairstate${n}-`));
+  const remote_path = `pair${n}-${process.pid}`;
+  const cfg: EngineConfig = { id: `t${n}-${process.pid}`, local_path: local, project_id, remote_path, ignore: [], policy: "keep-both", max_delete_pct: 50, max_file_bytes: 100 * 1024 * 1024, ...o };
+  const state = new PairState(stateDir);
+  return {
+    local,
+    remote: join(home, remote_path),
+    cfg,
+    state,
+    sync: (b = sh.backend) => new SyncEngine(cfg, state, b).sync(),
+    close() {
+      state.close();
+      rmSync(local, { recursive: true, force: true });
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function put(root: string, rel: string, content: string | Buffer, mtime?: number): void {
+  const abs = join(root, rel);
+  mkdirSync(dirname(abs), { recursive: true });
+  writeFileSync(abs, content);
+  if (mtime !== undefined) utimesSync(abs, mtime / 1000, mtime / 1000);
+}
+
+/** Every file under root (content as latin1 text, so any bytes compare), and folders as "/" entries. */
+export function snapshot(root: string, rel = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  let names: string[];
+  try {
+    names = readdirSync(join(root, rel));
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const r = rel ? `${rel}/${name}` : name;
+    const st = lstatSync(join(root, r));
+    if (st.isDirectory()) {
+      out[`${r}/`] = "";
+      Object.assign(out, snapshot(root, r));
+    } else if (st.isFile()) out[r] = readFileSync(join(root, r)).toString("latin1");
+    else if (st.isSymbolicLink()) out[`${r}@`] = "link";
+  }
+  return out;
+}
+
+/** The paths of a snapshot whose content is `content`. */
+export function holding(s: Record<string, string>, content: string): string[] {
+  return Object.entries(s)
+    .filter(([, v]) => v === content)
+    .map(([k]) => k);
+}
