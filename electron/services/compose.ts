@@ -18,6 +18,8 @@ import { detectGeneration } from "./backend/detect.js";
 import { startEmbeddedHub, type EmbeddedHub, type HubChild } from "./embedded-hub.js";
 import { Router } from "../ipc/router.js";
 import { joinHandlers } from "../ipc/handlers.js";
+import { KioskService, type KioskServiceOptions } from "./kiosk/kiosk-service.js";
+import type { KioskLaunch } from "./kiosk/launch-args.js";
 
 export interface ComposeOptions {
   dataDir: string;
@@ -36,10 +38,17 @@ export interface ComposeOptions {
   spawnHub?: () => HubChild;
   emit?: (event: "profiles.changed", payload: unknown) => void;
   logToConsole?: boolean;
+  /** the navigated kiosk view (the shell's partitioned view; a test's own browser context) */
+  kioskSurface?: KioskServiceOptions["surface"];
+  /** the command line's --kiosk request */
+  kioskLaunch?: KioskLaunch | null;
+  /** how long servers keep kiosk tokens (tests shorten it) */
+  kioskTokenLifetimeMs?: KioskServiceOptions["tokenLifetimeMs"];
 }
 
 export interface ComposedApp {
   services: AppServices;
+  kiosk: KioskService;
   router: Router;
   profiles: ProfileStore;
   secrets: SecretStore;
@@ -83,7 +92,26 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
   };
 
   const services = new AppServices({ profiles, secrets, makeBackend, log, redactor, version: o.version, platform: o.platform, signIn: o.signIn, emit: o.emit });
-  const router = new Router(joinHandlers(services), { trustedOrigins: o.trustedOrigins, log, redactor });
+  const kiosk = new KioskService({
+    connection: () => services.connection(),
+    secrets,
+    log,
+    redactor,
+    dataDir: o.dataDir,
+    fetchPage: async (url, profile) => {
+      const transport = new HttpTransport({ caPem: profile.ca_pem ?? undefined, resolveProxy: o.resolveProxy });
+      try {
+        const r = await transport.send(url, { method: "GET", headers: {}, timeoutMs: 10_000 });
+        return { status: r.status, body: r.text };
+      } finally {
+        await transport.close();
+      }
+    },
+    surface: o.kioskSurface,
+    launch: o.kioskLaunch ?? null,
+    tokenLifetimeMs: o.kioskTokenLifetimeMs,
+  });
+  const router = new Router(joinHandlers(services, kiosk), { trustedOrigins: o.trustedOrigins, log, redactor });
 
   let hub: EmbeddedHub | null = null;
   const wantsHub = profiles.list().length === 0 || profiles.list().some((p) => p.embedded);
@@ -101,6 +129,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
 
   return {
     services,
+    kiosk,
     router,
     profiles,
     secrets,

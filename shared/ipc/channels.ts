@@ -32,6 +32,12 @@ export const CHANNELS = [
   "copy.list",
   "copy.delete",
   "kiosk.open",
+  // the kiosk service (kiosk.*): modes, tokens, navigation, the viewer's change check
+  "kiosk.plan",
+  "kiosk.navigate",
+  "kiosk.check",
+  "kiosk.configure",
+  "kiosk.launch",
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 

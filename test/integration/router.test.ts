@@ -47,6 +47,11 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "copy.list": { src_project_id: P, pending: true, limit: 10 },
   "copy.delete": { copy_id: P },
   "kiosk.open": { project_id: P, path: "a.ipynb" },
+  "kiosk.plan": {},
+  "kiosk.navigate": { action: "open", project_id: P, path: "a.ipynb", password: "pw" },
+  "kiosk.check": { project_id: P, path: "a.ipynb" },
+  "kiosk.configure": { embedding_origin: "https://kiosk.example.org" },
+  "kiosk.launch": {},
 };
 
 function rng(seed: number) {
