@@ -100,3 +100,25 @@ export const NONCE_PLACEHOLDER = "__CSP_NONCE__";
 export function withStyleNonce(html: string, nonce: string): string {
   return html.split(NONCE_PLACEHOLDER).join(nonce);
 }
+
+/**
+ * A navigation inside the kiosk view: it stays on the server's origin (and
+ * about:blank, which closeall loads); web links elsewhere go to the system
+ * browser; anything else is refused.
+ */
+export function decideKioskNavigation(targetUrl: string, serverOrigin: string): NavigationDecision {
+  if (targetUrl === "about:blank") return "allow";
+  if (originOf(targetUrl) === serverOrigin && /^https?:/.test(targetUrl)) return "allow";
+  return canOpenExternally(targetUrl) ? "open-external" : "deny";
+}
+
+/** The kiosk view's own in-memory session per server profile: its cookies never mix with the app's, and never reach a file. */
+export function kioskPartition(profileId: string): string {
+  return `kiosk-${profileId.replace(/[^a-z0-9-]/gi, "")}`;
+}
+
+/** The CSP of the kiosk host page served on an embedding origin: it may frame the server and nothing else. */
+export function kioskHostCsp(serverOrigin: string, scriptNonce: string): string {
+  const frame = /^https?:\/\/[^/\s;]+$/.test(serverOrigin) ? serverOrigin : "'none'";
+  return ["default-src 'none'", `script-src 'nonce-${scriptNonce}'`, `style-src 'nonce-${scriptNonce}'`, `frame-src ${frame}`, "base-uri 'none'", "form-action 'none'"].join("; ");
+}

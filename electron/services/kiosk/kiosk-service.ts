@@ -67,7 +67,7 @@ export class KioskService implements HandlersOf<"kiosk"> {
   private readonly admins = new Map<string, boolean>();
   private readonly signIns = new Map<string, SignInMethod>();
   private readonly bans = new Map<string, number>();
-  private navigation: { profileId: string; controller: NavigationController } | null = null;
+  private navigation: { profileId: string; controller: NavigationController; surface: KioskSurface } | null = null;
   private settings: z.infer<typeof Settings> | null = null;
   private readonly now: () => number;
 
@@ -246,7 +246,7 @@ export class KioskService implements HandlersOf<"kiosk"> {
   }
 
   private async controller(c: KioskConnection): Promise<NavigationController> {
-    if (this.navigation?.profileId === c.profile.id) return this.navigation.controller;
+    if (this.navigation?.profileId === c.profile.id && !this.navigation.surface.isClosed?.()) return this.navigation.controller;
     if (!this.o.surface) throw new ApiError("not-available", "Navigation mode needs the desktop app's kiosk view.", { hint: "Use the app's own viewer." });
     const surface = await this.o.surface(c.profile);
     const controller = new NavigationController(surface, {
@@ -261,7 +261,7 @@ export class KioskService implements HandlersOf<"kiosk"> {
         }
       },
     });
-    this.navigation = { profileId: c.profile.id, controller };
+    this.navigation = { profileId: c.profile.id, controller, surface };
     return controller;
   }
 }

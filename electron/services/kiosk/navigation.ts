@@ -14,6 +14,8 @@ export interface KioskSurface {
   getURL(): string;
   /** every top-level navigation the page made (a script redirect included) */
   onNavigated(listener: (url: string) => void): () => void;
+  /** the person closed the view (a new one is made on the next command) */
+  isClosed?(): boolean;
 }
 
 /** The kiosk URL of a file: each path segment encoded, so spaces, unicode and '#' survive. */
