@@ -1,0 +1,79 @@
+/**
+ * A notebook's cells with their saved outputs. Each cell is memoised on its
+ * content, so when the file changes on the server only the changed cells
+ * render again (and unchanged HTML frames do not reload and jump).
+ */
+import { memo, useMemo } from "react";
+import { notebookLanguage, parseNotebook, type Cell } from "../../../shared/nbformat.js";
+import { highlightHtml, languageFor } from "./highlight.js";
+import { markdownHtml } from "./markdown.js";
+import { OutputView } from "./OutputView.js";
+
+export function NotebookView({ path, content }: { path: string; content: string }) {
+  const parsed = useMemo(() => parseNotebook(content), [content]);
+  if (!parsed.ok) {
+    return (
+      <div className="banner error" role="alert">
+        Cannot show {path}: {parsed.error}
+        <div className="hint">Open it in the editor to see or fix its text.</div>
+      </div>
+    );
+  }
+  const nb = parsed.notebook;
+  const language = languageFor(notebookLanguage(nb)) ?? "python";
+  return (
+    <article className="notebook" aria-label={`Notebook ${path}`}>
+      {nb.cells.map((cell, i) => (
+        <CellView key={cell.id ?? i} index={i} cell={cell} signature={cellSignature(cell)} language={language} />
+      ))}
+    </article>
+  );
+}
+
+/** What a cell shows, cheaply compared: a re-read file yields new objects for unchanged cells. */
+function cellSignature(cell: Cell): string {
+  return JSON.stringify(cell);
+}
+
+const CellView = memo(
+  function CellView({ cell, index, language }: { cell: Cell; index: number; signature: string; language: string }) {
+    if (cell.cell_type === "markdown") return <MarkdownCell cell={cell} index={index} />;
+    if (cell.cell_type === "code") {
+      const lang = languageFor(typeof cell.metadata.language === "string" ? cell.metadata.language : undefined) ?? language;
+      return <CodeCell cell={cell} index={index} language={lang} />;
+    }
+    return (
+      <section className="nb-cell nb-raw" data-cell-index={index} data-cell-type={cell.cell_type}>
+        <pre>{cell.source}</pre>
+      </section>
+    );
+  },
+  (a, b) => a.signature === b.signature && a.index === b.index && a.language === b.language,
+);
+
+function MarkdownCell({ cell, index }: { cell: Cell; index: number }) {
+  const html = markdownHtml(cell.source, cell.attachments as Record<string, Record<string, unknown>> | undefined);
+  return <section className="nb-cell nb-markdown nb-md" data-cell-index={index} data-cell-type="markdown" dangerouslySetInnerHTML={{ __html: html }} />;
+}
+
+function CodeCell({ cell, index, language }: { cell: Cell; index: number; language: string }) {
+  const html = highlightHtml(cell.source, language);
+  const n = cell.execution_count;
+  return (
+    <section className="nb-cell nb-code" data-cell-index={index} data-cell-type="code">
+      <div className="nb-input">
+        <div className="nb-prompt" aria-hidden="true">
+          [{n ?? " "}]:
+        </div>
+        <pre className="nb-source">{html === null ? <code>{cell.source}</code> : <code className={`hljs language-${language}`} dangerouslySetInnerHTML={{ __html: html }} />}</pre>
+      </div>
+      {cell.outputs.length > 0 && (
+        <div className="nb-outputs">
+          {cell.outputs.map((o, i) => (
+            <OutputView key={i} output={o} />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * Markdown as Jupyter shows it: CommonMark with raw HTML (sanitised with
+ * DOMPurify afterwards, rather than markdown-it's `html: false`, because real
+ * notebooks rely on inline HTML: `<img>`, `<div>`, `<cite>`, tables), math by
+ * KaTeX in `$…$`, `$$…$$` and bare `\begin{…}` environments, and fenced code
+ * highlighted.
+ */
+import katex from "katex";
+import * as markdownItKatexModule from "@vscode/markdown-it-katex";
+import type { MarkdownKatexOptions } from "@vscode/markdown-it-katex";
+import MarkdownIt from "markdown-it";
+import { highlightHtml, languageFor } from "./highlight.js";
+import { deferStyles, sanitizeMarkdownHtml } from "./sanitize.js";
+
+// The package is CommonJS with `exports.default`; bundlers hand it over either wrapped or not.
+type KatexPlugin = typeof markdownItKatexModule.default;
+const markdownItKatex: KatexPlugin = (markdownItKatexModule.default as unknown as { default?: KatexPlugin }).default ?? markdownItKatexModule.default;
+
+const md = new MarkdownIt({
+  html: true,
+  linkify: true,
+  highlight: (code, lang) => highlightHtml(code, languageFor(lang)) ?? "",
+});
+// The plugin bundles an older KaTeX; ours is passed in so the output matches the stylesheet the viewer loads.
+md.use(markdownItKatex, { katex: katex as unknown as MarkdownKatexOptions["katex"], enableBareBlocks: true, enableMathBlockInHtml: true, enableMathInlineInHtml: true, throwOnError: false });
+
+// KaTeX's styles (glyph metrics) are deferred and applied through the CSSOM; see sanitize.ts.
+for (const rule of ["math_inline", "math_inline_block", "math_inline_bare_block", "math_block"] as const) {
+  const render = md.renderer.rules[rule];
+  if (!render) continue;
+  md.renderer.rules[rule] = (tokens, idx, options, env, self) => deferStyles(render(tokens, idx, options, env, self));
+}
+
+export function markdownHtml(source: string, attachments?: Record<string, Record<string, unknown>>): string {
+  return sanitizeMarkdownHtml(md.render(source), attachments);
+}
+
+/** A text/latex output: typically `$…$`, `$$…$$` or an environment, sometimes with text around it. */
+export function latexHtml(latex: string): string {
+  const t = latex.trim();
+  const whole = /^\$\$([\s\S]*)\$\$$/.exec(t) ?? /^\\\[([\s\S]*)\\\]$/.exec(t) ?? (/^\\begin\{/.test(t) ? [t, t] : null);
+  if (whole && !whole[1]!.includes("$$")) return sanitizeMarkdownHtml(deferStyles(katex.renderToString(whole[1]!, { displayMode: true, throwOnError: false })));
+  const inline = /^\$([^$]*)\$$/.exec(t);
+  if (inline) return sanitizeMarkdownHtml(deferStyles(katex.renderToString(inline[1]!, { displayMode: true, throwOnError: false })));
+  return markdownHtml(latex);
+}
