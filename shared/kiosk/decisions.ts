@@ -20,6 +20,8 @@ export interface ModeFacts {
   signIn: SignInMethod;
   /** an https origin the server's admin listed in iframe_comm_hosts, set on the profile */
   embeddingOrigin: string | null;
+  /** the app can open a view of its own for the server's page (the desktop shell; not the browser preview) */
+  hasView?: boolean;
 }
 
 export interface ModeOption {
@@ -50,8 +52,14 @@ export function modeOptions(f: ModeFacts): ModeOption[] {
     },
     {
       mode: "navigation",
-      usable: serverPage,
-      why: !token ? NO_TOKEN : !serverPage ? BLANK : "The server's own kiosk page, signed in and loaded in a view of its own.",
+      usable: serverPage && f.hasView !== false,
+      why: !token
+        ? NO_TOKEN
+        : !serverPage
+          ? BLANK
+          : f.hasView === false
+            ? "A view of its own for the server's page needs the desktop app."
+            : "The server's own kiosk page, signed in and loaded in a view of its own.",
     },
     { mode: "viewer", usable: true, why: "The file read through the API and shown by this app; works on every server." },
   ];

@@ -32,6 +32,10 @@ describe("which mode a server gets", () => {
     [f("v1", "impersonate"), "protocol", "protocol"],
     [f("v1", "impersonate"), "viewer", "viewer"],
     [f("v1", "impersonate", "https://kiosk.example.org"), "navigation", "navigation"],
+    // the browser preview has no view of its own for the server's page
+    [{ ...f("v1", "impersonate"), hasView: false }, undefined, "viewer"],
+    [{ ...f("v1", "impersonate"), hasView: false }, "navigation", "viewer"],
+    [{ ...f("v1", "impersonate"), hasView: false }, "protocol", "protocol"],
   ] as const)("%j wanting %s → %s", (facts, wanted, mode) => {
     expect(chooseMode(facts, wanted).mode).toBe(mode);
   });

@@ -169,7 +169,7 @@ export class KioskService implements HandlersOf<"kiosk"> {
     const sign_in = await this.signInMethod(c);
     const admin = sign_in === "none" ? true : await this.isAdmin(c);
     const embedding_origin = (await this.loadSettings())[c.profile.id]?.embedding_origin ?? null;
-    const facts = { generation, signIn: sign_in, embeddingOrigin: embedding_origin };
+    const facts = { generation, signIn: sign_in, embeddingOrigin: embedding_origin, hasView: this.o.surface !== undefined };
     return {
       generation,
       origin: new URL(c.profile.url).origin,

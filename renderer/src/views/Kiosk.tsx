@@ -343,10 +343,12 @@ export function Kiosk({
               </button>
             </div>
           )}
-          <div className="row muted" aria-label="Kiosk status" role="status">
-            <span>Mode: {mode ? MODE_LABEL[mode] : "…"}</span>
-            <span>· Connection: {mode === "viewer" ? (viewer.online ? "connected" : "offline") : (status?.connection?.status ?? "not asked yet")}</span>
-            <span>· Open: {mode === "viewer" ? (viewer.loaded?.path ?? "none") : openFiles.length ? openFiles.join(", ") : status ? "none" : "—"}</span>
+          <div className="muted" aria-label="Kiosk status" role="status">
+            {[
+              `Mode: ${mode ? MODE_LABEL[mode] : "…"}`,
+              `Connection: ${mode === "viewer" ? (viewer.online ? "connected" : "offline") : (status?.connection?.status ?? "not asked yet")}`,
+              `Open: ${mode === "viewer" ? (viewer.loaded?.path ?? "none") : openFiles.length ? openFiles.join(", ") : status ? "none" : "—"}`,
+            ].join(" · ")}
           </div>
         </>
       )}
