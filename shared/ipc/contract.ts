@@ -115,6 +115,9 @@ const KioskRefusal = [
   z.object({ status: z.literal("banned"), retry_after_s: z.number().int().nonnegative(), message: z.string() }),
 ] as const;
 
+/** What the kiosk view shows: the server's page navigated (default), or driven by the protocol from the profile's embedding origin. */
+const ViewMode = z.enum(["navigation", "protocol"]).optional();
+
 /** A file as one small call sees it: enough to tell that it changed. */
 export const FileStamp = z.discriminatedUnion("exists", [
   z.object({ exists: z.literal(true), size: z.number(), mtime: z.number(), sha256: z.string() }),
@@ -247,9 +250,9 @@ export const contract = {
   },
   "kiosk.navigate": {
     input: z.discriminatedUnion("action", [
-      KioskTokenInput.extend({ action: z.literal("open"), project_id: Uuid, path: ProjectPath }),
-      z.strictObject({ action: z.literal("status") }),
-      z.strictObject({ action: z.literal("closeall") }),
+      KioskTokenInput.extend({ action: z.literal("open"), project_id: Uuid, path: ProjectPath, mode: ViewMode }),
+      z.strictObject({ action: z.literal("status"), mode: ViewMode }),
+      z.strictObject({ action: z.literal("closeall"), mode: ViewMode }),
     ]),
     output: z.discriminatedUnion("status", [z.object({ status: z.literal("reply"), reply: KioskReply }), ...KioskRefusal]),
   },

@@ -22,6 +22,8 @@ import type { SecretStore } from "../secrets/secret-store.js";
 import type { KioskLaunch } from "./launch-args.js";
 import { NavigationController, impersonateUrl, kioskUrl, type KioskSurface } from "./navigation.js";
 import { fileStampCommand, parseFileStamp } from "./file-stamp.js";
+import { HostedProtocol, type ScriptableSurface } from "./hosted-protocol.js";
+import type { KioskReply } from "../../../shared/kiosk/protocol.js";
 
 export interface KioskConnection {
   backend: Backend;
@@ -67,7 +69,7 @@ export class KioskService implements HandlersOf<"kiosk"> {
   private readonly admins = new Map<string, boolean>();
   private readonly signIns = new Map<string, SignInMethod>();
   private readonly bans = new Map<string, number>();
-  private navigation: { profileId: string; controller: NavigationController; surface: KioskSurface } | null = null;
+  private navigation: { profileId: string; controller: NavigationController; surface: KioskSurface; hosted: HostedProtocol | null } | null = null;
   private settings: z.infer<typeof Settings> | null = null;
   private readonly now: () => number;
 
@@ -198,12 +200,13 @@ export class KioskService implements HandlersOf<"kiosk"> {
   "kiosk.navigate": HandlersOf<"kiosk">["kiosk.navigate"] = async (input) => {
     const c = await this.o.connection();
     const nav = await this.controller(c);
+    if (input.mode === "protocol") return this.hostedCommand(c, nav, input);
     if (input.action === "status") return { status: "reply" as const, reply: await nav.status() };
     if (input.action === "closeall") return { status: "reply" as const, reply: await nav.closeAll() };
     const sign_in = await this.signInMethod(c);
     if (sign_in === "none") throw new ApiError("not-available", "This server gives no sign-in token for an API key.", { hint: "Use the app's own viewer." });
     const path = normalizeProjectPath(input.path);
-    const { action: _a, project_id: _p, path: _f, ...tokenInput } = input;
+    const { action: _a, project_id: _p, path: _f, mode: _m, ...tokenInput } = input;
     let t = await this.token(c, tokenInput);
     if (!("token" in t)) return t;
     let reply = await nav.openFile(input.project_id, path, sign_in, t.token);
@@ -240,6 +243,49 @@ export class KioskService implements HandlersOf<"kiosk"> {
 
   "kiosk.launch": HandlersOf<"kiosk">["kiosk.launch"] = async () => ({ launch: this.o.launch ?? null });
 
+  /**
+   * Protocol mode from the profile's embedding origin, in the kiosk view:
+   * signed in top-level first (the cookie is the view's own), then the host
+   * page frames the file and the protocol carries every command.
+   */
+  private async hostedCommand(
+    c: KioskConnection,
+    nav: NavigationController,
+    input: { action: "open"; project_id: string; path: string; password?: string; remember_password?: boolean } | { action: "status" | "closeall" },
+  ): Promise<ChannelOutput<"kiosk.navigate">> {
+    const embedding = await this.embeddingOrigin(c.profile.id);
+    const view = this.navigation!;
+    if (!embedding || !view.surface.evaluate) {
+      throw new ApiError("not-available", "Commands to the server's kiosk page need an embedding origin on this server profile.", {
+        hint: "Set the https origin the server's admin listed in iframe_comm_hosts, or use navigation mode.",
+      });
+    }
+    view.hosted ??= new HostedProtocol(view.surface as ScriptableSurface, { server: c.profile.url, embeddingOrigin: embedding });
+    const hosted = view.hosted;
+    const reply = (r: KioskReply) => ({ status: "reply" as const, reply: r });
+    if (input.action !== "open") {
+      if (hosted.started) return reply(await hosted.command(input));
+      return reply(input.action === "closeall" ? { status: "done", mesg: "all files are closed" } : { status: "done", connection: { quality: "good", status: "no frame loaded" }, open_files: {} });
+    }
+    if (!hosted.started) {
+      const sign_in = await this.signInMethod(c);
+      if (sign_in === "none") throw new ApiError("not-available", "This server gives no sign-in token for an API key.", { hint: "Use the app's own viewer." });
+      const { action: _a, project_id, path: p, ...tokenInput } = input;
+      const path = normalizeProjectPath(p);
+      let t = await this.token(c, tokenInput);
+      if (!("token" in t)) return t;
+      if (sign_in === "impersonate" && !(await nav.redeem(t.token))) {
+        t = await this.token(c, tokenInput, true);
+        if (!("token" in t)) return t;
+        if (!(await nav.redeem(t.token))) return reply({ status: "error", action: "open", path, project_id, mesg: "The server did not accept the sign-in token." });
+      }
+      if (!(await hosted.start(kioskUrl(c.profile.url, project_id, path, sign_in === "url" ? t.token : undefined)))) {
+        return reply({ status: "error", mesg: `The server's kiosk page did not answer commands from ${embedding}; its admin must list that origin in iframe_comm_hosts.` });
+      }
+    }
+    return reply(await hosted.command({ action: "open", project_id: input.project_id, path: normalizeProjectPath(input.path) }));
+  }
+
   /** The embedding origin of a profile, for the shell's protocol handling. */
   async embeddingOrigin(profileId: string): Promise<string | null> {
     return (await this.loadSettings())[profileId]?.embedding_origin ?? null;
@@ -261,7 +307,8 @@ export class KioskService implements HandlersOf<"kiosk"> {
         }
       },
     });
-    this.navigation = { profileId: c.profile.id, controller, surface };
+    this.navigation?.hosted?.stop();
+    this.navigation = { profileId: c.profile.id, controller, surface, hosted: null };
     return controller;
   }
 }
