@@ -28,7 +28,7 @@ import {
 import { apiKeyFromRedirect, signInUrl } from "./security/sign-in.js";
 import { parseLaunchArgs } from "./services/kiosk/launch-args.js";
 import type { KioskSurface } from "./services/kiosk/navigation.js";
-import { KIOSK_HOST_PATH, kioskHostPage } from "./services/kiosk/host-page.js";
+import { kioskHostResponse } from "./services/kiosk/host-page.js";
 import type { StoredProfile } from "./services/profiles.js";
 
 protocol.registerSchemesAsPrivileged([
@@ -191,14 +191,10 @@ async function kioskSurface(profile: StoredProfile): Promise<KioskSurface> {
 function serveKioskHost(s: Electron.Session, embeddingOrigin: string, serverOrigin: string): void {
   if (s.protocol.isProtocolHandled("https")) s.protocol.unhandle("https");
   s.protocol.handle("https", async (request) => {
-    const u = new URL(request.url);
     if (originOf(request.url) !== embeddingOrigin) return net.fetch(request, { bypassCustomProtocolHandlers: true });
-    if (u.pathname !== KIOSK_HOST_PATH) return new Response("Not found", { status: 404 });
-    const frame = u.searchParams.get("frame") ?? "about:blank";
     const nonce = randomBytes(18).toString("base64");
-    return new Response(kioskHostPage(serverOrigin, originOf(frame) === serverOrigin ? frame : "about:blank", nonce), {
-      headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": kioskHostCsp(serverOrigin, nonce), "x-content-type-options": "nosniff", "cache-control": "no-store" },
-    });
+    const r = kioskHostResponse(request.url, serverOrigin, nonce, kioskHostCsp(serverOrigin, nonce));
+    return new Response(r.body, { status: r.status, headers: r.headers });
   });
 }
 

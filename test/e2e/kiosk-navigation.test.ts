@@ -18,6 +18,9 @@ import { launchChromium } from "../support/browser.js";
 import { secondAccount, startTestHub, type TestHub } from "../support/hub.js";
 import { pageSurface, type PageSurface } from "../support/kiosk-surface.js";
 import type { HubSettings } from "../../hub/context.js";
+import { randomBytes } from "node:crypto";
+import { kioskHostResponse } from "../../electron/services/kiosk/host-page.js";
+import { kioskHostCsp } from "../../electron/security/policies.js";
 
 const APP = { url: "app://cocalc-desktop/index.html", isMainFrame: true };
 
@@ -39,9 +42,9 @@ interface Session {
   close(): Promise<void>;
 }
 
-async function session(o: { settings?: Partial<HubSettings>; api?: "v1" | "current"; key?: (hub: TestHub) => Promise<string>; tokenLifetimeMs?: number } = {}): Promise<Session> {
+async function session(o: { settings?: Partial<HubSettings>; api?: "v1" | "current"; key?: (hub: TestHub) => Promise<string>; tokenLifetimeMs?: number; browser?: Browser } = {}): Promise<Session> {
   const hub = await startTestHub({ api: o.api ?? "v1", settings: o.settings });
-  const view = await pageSurface(browser);
+  const view = await pageSurface(o.browser ?? browser);
   const dataDir = mkdtempSync(join(tmpdir(), "kiosk-app-"));
   const app = await composeApp({
     dataDir,
@@ -247,5 +250,57 @@ describe.each(["v1", "current"] as const)("a key whose account is not an admin (
     }
     // the one reply that needs a token has it
     expect(tokens.some((t) => JSON.stringify(opened).includes(t))).toBe(true);
+  });
+});
+
+describe("protocol mode from an embedding origin the server's admin listed", () => {
+  // Both are on the public internet in real use; here the server is on loopback, and Chromium's
+  // local-network checks would keep a public origin from framing it, so a browser without them stands in.
+  let open: Browser;
+  beforeAll(async () => {
+    open = await launchChromium(["--disable-features=PrivateNetworkAccessForNavigations,PrivateNetworkAccessForIframes,BlockInsecurePrivateNetworkRequests,LocalNetworkAccessChecks"]);
+  });
+  afterAll(() => open?.close());
+
+  it("loads the host page on that origin in the view, and drives the server's frame through it", async () => {
+    // The hub's realistic origin rules with https://kiosk.example.org listed. A loopback hub cannot share a
+    // site with that origin, so the frame signs in by its URL token (--kiosk-auth legacy) instead of a cookie.
+    const s = await session({ settings: { iframeCommHosts: ["kiosk.example.org"], kioskAuth: "legacy" }, browser: open });
+    try {
+      // Playwright's routing stands in for the shell's protocol handling in the kiosk session: the same response.
+      await s.view.context.route("https://kiosk.example.org/**", (route) => {
+        const nonce = randomBytes(18).toString("base64");
+        const r = kioskHostResponse(route.request().url(), new URL(s.hub.url).origin, nonce, kioskHostCsp(new URL(s.hub.url).origin, nonce));
+        void route.fulfill({ status: r.status, headers: r.headers, body: r.body });
+      });
+      expect(await s.call("kiosk.configure", { embedding_origin: "https://kiosk.example.org" })).toEqual({ ok: true });
+      expect(await s.call("kiosk.plan", {})).toMatchObject({ embedding_origin: "https://kiosk.example.org", recommended: { mode: "protocol" } });
+      const r = await s.call("kiosk.navigate", { action: "open", project_id: s.pid, path: "welcome.ipynb", mode: "protocol" });
+      expect(r).toEqual({ status: "reply", reply: { status: "done", action: "open", path: "welcome.ipynb", project_id: s.pid } });
+      expect(new URL(s.view.getURL()).origin).toBe("https://kiosk.example.org");
+      const frame = s.view.page.frameLocator("#k");
+      await expect.poll(() => frame.locator("section.markdown h1").textContent({ timeout: 1000 }).catch(() => null), { timeout: 20_000 }).toBe("Welcome to CoCalc Desktop");
+      const st = await s.call("kiosk.navigate", { action: "status", mode: "protocol" });
+      expect(st).toMatchObject({ reply: { status: "done", open_files: { [s.pid]: expect.arrayContaining(["welcome.ipynb"]) } } });
+      expect(await s.call("kiosk.navigate", { action: "closeall", mode: "protocol" })).toEqual({ status: "reply", reply: { status: "done", mesg: "all files are closed" } });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("says so when the server does not answer that origin", async () => {
+    const s = await session({ settings: { iframeCommHosts: ["other.example.org"], kioskAuth: "legacy" }, browser: open });
+    try {
+      await s.view.context.route("https://kiosk.example.org/**", (route) => {
+        const nonce = randomBytes(18).toString("base64");
+        const r = kioskHostResponse(route.request().url(), new URL(s.hub.url).origin, nonce, kioskHostCsp(new URL(s.hub.url).origin, nonce));
+        void route.fulfill({ status: r.status, headers: r.headers, body: r.body });
+      });
+      await s.call("kiosk.configure", { embedding_origin: "https://kiosk.example.org" });
+      const r = await s.call("kiosk.navigate", { action: "open", project_id: s.pid, path: "welcome.ipynb", mode: "protocol" });
+      expect(r).toEqual({ status: "reply", reply: { status: "error", mesg: "The server's kiosk page did not answer commands from https://kiosk.example.org; its admin must list that origin in iframe_comm_hosts." } });
+    } finally {
+      await s.close();
+    }
   });
 });

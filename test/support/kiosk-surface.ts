@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { KioskSurface } from "../../electron/services/kiosk/navigation.js";
 
 export interface PageSurface extends KioskSurface {
+  evaluate(script: string): Promise<unknown>;
   context: BrowserContext;
   page: Page;
 }
@@ -20,6 +21,7 @@ export async function pageSurface(browser: Browser, o: { colorScheme?: "light" |
       await page.goto(url, { waitUntil: "load" });
     },
     getURL: () => page.url(),
+    evaluate: (script) => page.evaluate(script),
     onNavigated: (listener) => {
       const f = (frame: ReturnType<Page["mainFrame"]>) => {
         if (frame === page.mainFrame()) listener(frame.url());

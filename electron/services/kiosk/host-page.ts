@@ -30,3 +30,24 @@ export function kioskHostPage(serverOrigin: string, frameUrl: string, nonce: str
 
 /** Where the host page lives on the embedding origin. */
 export const KIOSK_HOST_PATH = "/cocalc-desktop-kiosk-host";
+
+/**
+ * The answer to a request on the embedding origin: the host page at its
+ * path (framing only a URL on the server's origin), 404 elsewhere.
+ */
+export function kioskHostResponse(requestUrl: string, serverOrigin: string, nonce: string, csp: string): { status: number; headers: Record<string, string>; body: string } {
+  const u = new URL(requestUrl);
+  if (u.pathname !== KIOSK_HOST_PATH) return { status: 404, headers: { "content-type": "text/plain" }, body: "Not found" };
+  const frame = u.searchParams.get("frame") ?? "about:blank";
+  let frameOrigin: string | null;
+  try {
+    frameOrigin = new URL(frame).origin;
+  } catch {
+    frameOrigin = null;
+  }
+  return {
+    status: 200,
+    headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": csp, "x-content-type-options": "nosniff", "cache-control": "no-store" },
+    body: kioskHostPage(serverOrigin, frameOrigin === serverOrigin ? frame : "about:blank", nonce),
+  };
+}

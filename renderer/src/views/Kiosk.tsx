@@ -117,9 +117,17 @@ export function Kiosk({
         setShown({ project_id: req.project_id, path: req.path });
       });
     }
-    if (m === "navigation") {
-      const r = await api.kiosk.navigate(req.action === "open" ? { ...req, ...tokenInput() } : req);
-      return r.status === "reply" ? { reply: r.reply } : refused(r);
+    if (m === "navigation" || (m === "protocol" && plan?.embedding_origin)) {
+      // the kiosk view of its own: navigated, or driven by the protocol from the profile's embedding origin
+      const viewMode = m === "navigation" ? "navigation" : "protocol";
+      const r = await api.kiosk.navigate(req.action === "open" ? { ...req, ...tokenInput(), mode: viewMode } : { ...req, mode: viewMode });
+      if (r.status !== "reply") return refused(r);
+      if (m === "protocol" && req.action === "open" && r.reply.status === "error" && r.reply.action === undefined) {
+        setMode("viewer");
+        setNotice(`${r.reply.mesg ?? ""} Showing the file with the app's own viewer instead.`);
+        return drive(req, "viewer");
+      }
+      return { reply: r.reply };
     }
     // protocol: the first open loads the frame (signed in first); later commands go over postMessage
     if (req.action === "open" && (!frame || !client.current)) {
@@ -248,6 +256,16 @@ export function Kiosk({
     };
   }, [presenting, playlist, index]);
 
+  const [origin, setOrigin] = useState("");
+  useEffect(() => setOrigin(plan?.embedding_origin ?? ""), [plan?.embedding_origin]);
+  const saveOrigin = () =>
+    void call.run(async () => {
+      await api.kiosk.configure({ embedding_origin: origin.trim() || null });
+      const p = await api.kiosk.plan({});
+      setPlan(p);
+      setMode(p.recommended.mode);
+    });
+
   const banned = refusal?.status === "banned" ? secondsLeft(refusal.until, now) : 0;
   const askPassword = !!plan && plan.needs_password && !plan.password_saved && mode !== "viewer";
   const openFiles = status?.open_files ? Object.values(status.open_files).flat() : [];
@@ -322,6 +340,20 @@ export function Kiosk({
           {plan && mode && !notice && <p className="muted" style={{ margin: 0 }}>{plan.options.find((o) => o.mode === mode)?.why}</p>}
           {call.busy && <Busy label="Working…" />}
           <ErrorNote error={call.error} />
+          <details>
+            <summary className="muted">Embedding origin for this server</summary>
+            <form
+              className="row"
+              onSubmit={(e) => {
+                e.preventDefault();
+                saveOrigin();
+              }}
+            >
+              <span className="muted">An https origin the server's admin listed in iframe_comm_hosts; the kiosk view then sends its commands from there.</span>
+              <input aria-label="Embedding origin" placeholder="https://kiosk.example.org" value={origin} onChange={(e) => setOrigin(e.target.value)} />
+              <button type="submit">Save</button>
+            </form>
+          </details>
           {playlist.length > 0 && (
             <div className="row" aria-label="Playlist" role="group">
               <span className="muted">Playlist:</span>
