@@ -79,7 +79,8 @@ function upgradeOutputV3(raw: unknown): unknown {
   if (o.output_type === "pyout" || o.output_type === "display_data") {
     const data: Record<string, unknown> = {};
     for (const [key, mime] of Object.entries(V3_MIME_KEYS)) if (key in o) data[mime] = o[key];
-    return { output_type: o.output_type === "pyout" ? "execute_result" : "display_data", data, metadata: o.metadata, execution_count: o.prompt_number ?? null };
+    if (o.output_type === "display_data") return { output_type: "display_data", data, metadata: o.metadata };
+    return { output_type: "execute_result", data, metadata: o.metadata, execution_count: o.prompt_number ?? null };
   }
   if (o.output_type === "pyerr") return { ...o, output_type: "error" };
   if (o.output_type === "stream") return { output_type: "stream", name: o.name ?? o.stream, text: o.text };

@@ -65,6 +65,14 @@ export function contentSecurityPolicy(kioskOrigin?: string | null, styleNonce?: 
     "default-src 'self'",
     "script-src 'self'",
     `style-src 'self'${nonce}`,
+    // Style attributes (not <style> elements, which still need the nonce): the file viewer's math (KaTeX
+    // sets each glyph's height and offset as a style attribute, different for every formula, so hashes
+    // cannot list them) and ANSI 256-colour spans. A style attribute runs no script and loads nothing the
+    // other directives refuse; a notebook's own markdown HTML has its style attributes removed by the
+    // viewer's sanitiser. Deferring the styles and setting them through the CSSOM was tried: DOMPurify's
+    // parse of any HTML with style attributes (an SVG plot, a pandas table) still reported thousands of
+    // violations, because its inert document inherits this policy.
+    "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",

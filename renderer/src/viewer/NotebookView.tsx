@@ -2,15 +2,31 @@
  * A notebook's cells with their saved outputs. Each cell is memoised on its
  * content, so when the file changes on the server only the changed cells
  * render again (and unchanged HTML frames do not reload and jump).
+ *
+ * A large notebook renders progressively: the first cells at once (a screen
+ * and more), the rest in small batches between frames, so the first screen
+ * shows at once and the page stays responsive. A refresh of the same file
+ * renders every cell already shown at once, so the scroll position holds.
  */
-import { memo, useMemo } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
 import { notebookLanguage, parseNotebook, type Cell } from "../../../shared/nbformat.js";
 import { highlightHtml, languageFor } from "./highlight.js";
 import { markdownHtml } from "./markdown.js";
 import { OutputView } from "./OutputView.js";
 
+/** Cells rendered with the first paint, and in each later batch. */
+const FIRST_CELLS = 8;
+const BATCH_CELLS = 4;
+
 export function NotebookView({ path, content }: { path: string; content: string }) {
   const parsed = useMemo(() => parseNotebook(content), [content]);
+  const total = parsed.ok ? parsed.notebook.cells.length : 0;
+  const [shown, setShown] = useState(FIRST_CELLS);
+  useEffect(() => {
+    if (shown >= total) return;
+    const next = setTimeout(() => setShown((n) => n + BATCH_CELLS), 0);
+    return () => clearTimeout(next);
+  }, [shown, total]);
   if (!parsed.ok) {
     return (
       <div className="banner error" role="alert">
@@ -22,8 +38,8 @@ export function NotebookView({ path, content }: { path: string; content: string 
   const nb = parsed.notebook;
   const language = languageFor(notebookLanguage(nb)) ?? "python";
   return (
-    <article className="notebook" aria-label={`Notebook ${path}`}>
-      {nb.cells.map((cell, i) => (
+    <article className="notebook" aria-label={`Notebook ${path}`} aria-busy={shown < total} data-complete={shown >= total}>
+      {nb.cells.slice(0, shown).map((cell, i) => (
         <CellView key={cell.id ?? i} index={i} cell={cell} signature={cellSignature(cell)} language={language} />
       ))}
     </article>

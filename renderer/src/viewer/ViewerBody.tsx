@@ -1,19 +1,15 @@
 /** The renderers behind FileViewer (loaded lazily, with their styles). */
 import "katex/dist/katex.min.css";
 import "./viewer.css";
-import { useLayoutEffect, useMemo, useRef } from "react";
+import { useMemo } from "react";
 import { highlightHtml } from "./highlight.js";
 import { viewKindOf } from "./kind.js";
 import { markdownHtml } from "./markdown.js";
 import { NotebookView } from "./NotebookView.js";
-import { applyStyles } from "./sanitize.js";
 
 export default function ViewerBody({ path, content }: { path: string; content: string }) {
-  const root = useRef<HTMLDivElement>(null);
-  // Runs after every commit, children's included: KaTeX's and ansi_up's deferred styles are applied.
-  useLayoutEffect(() => applyStyles(root.current));
   return (
-    <div ref={root} className="viewer-body">
+    <div className="viewer-body">
       <Body path={path} content={content} />
     </div>
   );

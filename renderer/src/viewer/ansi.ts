@@ -1,7 +1,6 @@
 /** Stream and traceback text as HTML: control characters applied, ANSI colours as themed spans (ansi_up escapes the text). */
 import { AnsiUp } from "ansi_up";
 import { consoleText } from "./console-text.js";
-import { deferStyles } from "./sanitize.js";
 
 const ansi = new AnsiUp();
 // The 16 basic colours become classes, so light and dark themes can pick readable shades; 256-colour and
@@ -11,5 +10,5 @@ ansi.use_classes = true;
 ansi.url_allowlist = {};
 
 export function ansiHtml(text: string): string {
-  return deferStyles(ansi.ansi_to_html(consoleText(text)));
+  return ansi.ansi_to_html(consoleText(text));
 }

@@ -18,45 +18,43 @@ export function consoleText(text: string): string {
     .join("\n");
 }
 
+/** One screen column: its character and the escape sequences written before and after it. */
+interface Column {
+  pre: string;
+  ch: string;
+  post: string;
+}
+
 function applyLine(line: string): string {
   if (!line.includes("\r") && !line.includes("\b")) return line;
   // "\r" at the very end (Windows line ends, or a bar's last redraw) keeps what was written.
-  const segments = line.replace(/\r+$/, "").split("\r");
-  let screen: string[] = [];
-  for (const segment of segments) {
-    // Each "\r" returns to column 0; the new text overwrites what was there.
-    const written = writeSegment(segment);
-    screen = written.concat(screen.slice(written.length));
-  }
-  return screen.join("");
-}
-
-/** The cells a segment writes from column 0, with backspaces stepping back (escape sequences take no column). */
-function writeSegment(segment: string): string[] {
-  const cells: string[] = [];
+  const text = line.replace(/\r+$/, "");
+  const screen: Column[] = [];
   let col = 0;
   let pending = ""; // escape sequences waiting for the next printed character
-  for (let i = 0; i < segment.length; i++) {
-    const ch = segment[i]!;
-    if (ch === "\b") {
-      col = Math.max(0, col - 1);
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === "\r" || ch === "\b") {
+      // Sequences written just before the cursor moves belong after the last column written.
+      if (pending && col > 0) {
+        screen[col - 1]!.post += pending;
+        pending = "";
+      }
+      col = ch === "\r" ? 0 : Math.max(0, col - 1);
       continue;
     }
     if (ch === "\u001b") {
-      const m = ANSI_AT.exec(segment.slice(i, i + 32));
+      const m = ANSI_AT.exec(text.slice(i, i + 32));
       if (m) {
         pending += m[0];
         i += m[0].length - 1;
         continue;
       }
     }
-    cells[col] = pending + ch;
+    // An overwritten column keeps its escape sequences, so the colours of the columns after it hold.
+    screen[col] = { pre: (screen[col]?.pre ?? "") + pending, ch, post: screen[col]?.post ?? "" };
     pending = "";
     col++;
   }
-  if (pending) {
-    if (cells.length) cells[cells.length - 1] += pending;
-    else cells.push(pending);
-  }
-  return cells;
+  return screen.map((c) => c.pre + c.ch + c.post).join("") + pending;
 }

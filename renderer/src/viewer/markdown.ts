@@ -24,12 +24,22 @@ const md = new MarkdownIt({
 // The plugin bundles an older KaTeX; ours is passed in so the output matches the stylesheet the viewer loads.
 md.use(markdownItKatex, { katex: katex as unknown as MarkdownKatexOptions["katex"], enableBareBlocks: true, enableMathBlockInHtml: true, enableMathInlineInHtml: true, throwOnError: false });
 
-// KaTeX's styles (glyph metrics) are deferred and applied through the CSSOM; see sanitize.ts.
+// KaTeX's style attributes (glyph metrics) are set aside while DOMPurify removes the notebook's own; see sanitize.ts.
 for (const rule of ["math_inline", "math_inline_block", "math_inline_bare_block", "math_block"] as const) {
   const render = md.renderer.rules[rule];
   if (!render) continue;
   md.renderer.rules[rule] = (tokens, idx, options, env, self) => deferStyles(render(tokens, idx, options, env, self));
 }
+
+// Table alignment as classes, not style attributes (which the sanitiser removes from markdown).
+md.core.ruler.push("align_classes", (state) => {
+  for (const token of state.tokens) {
+    const align = /^text-align:(left|right|center)$/.exec(String(token.attrGet("style")));
+    if (!align) continue;
+    token.attrs = (token.attrs ?? []).filter(([name]) => name !== "style");
+    token.attrJoin("class", `align-${align[1]}`);
+  }
+});
 
 export function markdownHtml(source: string, attachments?: Record<string, Record<string, unknown>>): string {
   return sanitizeMarkdownHtml(md.render(source), attachments);

@@ -9,35 +9,32 @@
  *   img-src would refuse it anyway, and a remote image tells its server who is
  *   watching);
  * - links open outside the app;
- * - no `style` attribute reaches the page: the CSP refuses inline styles (no
- *   'unsafe-inline' at all). Styles the app's own generators write (KaTeX's
- *   glyph metrics, ansi_up's 256-colour spans) are moved to an attribute named
- *   with a per-session token a notebook cannot guess, and applied through the
- *   CSSOM (which CSP does not govern) by `applyStyles`. A notebook's own
- *   markdown HTML loses its style attributes, so it cannot lay itself over the
- *   app; an HTML output keeps them, applied inside its sandboxed frame only.
+ * - in markdown, the notebook's own `style` attributes are removed, so its raw
+ *   HTML cannot lay itself over the app; KaTeX's (glyph metrics) are kept: they
+ *   are moved aside under an attribute named with a per-session token a
+ *   notebook cannot guess while DOMPurify runs, and put back after. An HTML
+ *   output keeps its style attributes: they apply inside its sandboxed frame.
  */
 import DOMPurify from "dompurify";
+import { cspNonce } from "../lib.js";
 
 const purify = DOMPurify(window);
 
-/** Holds a trusted element's style until applyStyles sets it; the name is unguessable, so a notebook's HTML cannot claim it. */
+/** Holds KaTeX's style attributes while DOMPurify runs; the name is unguessable, so a notebook's HTML cannot claim it. */
 export const STYLE_ATTR = `data-s${Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => b.toString(16).padStart(2, "0")).join("")}`;
 
 /**
- * HTML from the app's own generators (KaTeX, ansi_up) with each tag's style
- * attribute moved to STYLE_ATTR. Their text is escaped (no "<" in text), so
- * only real tags match.
+ * HTML from KaTeX with each tag's style attribute moved to STYLE_ATTR. Its
+ * text is escaped (no "<" in text), so only real tags match.
  */
 export function deferStyles(html: string): string {
   return html.replace(/(<[a-zA-Z][^<>]*?)\sstyle="/g, `$1 ${STYLE_ATTR}="`);
 }
 
-/** Apply deferred styles under `root` through the CSSOM, once. */
-export function applyStyles(root: ParentNode | null | undefined): void {
-  if (!root) return;
-  for (const el of Array.from(root.querySelectorAll<HTMLElement | SVGElement>(`[${STYLE_ATTR}]`))) {
-    el.style.cssText = el.getAttribute(STYLE_ATTR) ?? "";
+/** Put the styles deferStyles moved aside back (after sanitising). */
+function restoreStyles(root: ParentNode): void {
+  for (const el of Array.from(root.querySelectorAll(`[${STYLE_ATTR}]`))) {
+    el.setAttribute("style", el.getAttribute(STYLE_ATTR) ?? "");
     el.removeAttribute(STYLE_ATTR);
   }
 }
@@ -103,14 +100,26 @@ function placeholders(root: ParentNode): void {
   }
 }
 
+/**
+ * Even the inert document DOMPurify parses into inherits the page's CSP, which
+ * reports every <style> element without the nonce as a violation. The
+ * elements get the nonce before parsing (a stray match in text only adds
+ * text); DOMPurify then removes every nonce attribute, and output frames get
+ * it back on the <style> elements that survived.
+ */
+function nonceStyles(html: string, nonce: string): string {
+  return nonce ? html.replace(/<style(?=[\s>])/gi, `<style nonce="${nonce}"`) : html;
+}
+
 const FORBID = ["form", "input", "button", "textarea", "select", "iframe", "frame", "object", "embed", "base", "meta", "link"];
 
 /** Markdown's HTML (with KaTeX's) made safe for the app's page. */
 export function sanitizeMarkdownHtml(html: string, attachments?: Context["attachments"]): string {
   ctx = { attachments, markdown: true };
   try {
-    const frag = purify.sanitize(html, { RETURN_DOM_FRAGMENT: true, FORBID_TAGS: [...FORBID, "style"], ADD_ATTR: ["target"] });
+    const frag = purify.sanitize(nonceStyles(html, cspNonce()), { RETURN_DOM_FRAGMENT: true, FORBID_TAGS: [...FORBID, "style"], ADD_ATTR: ["target"] });
     placeholders(frag);
+    restoreStyles(frag);
     const div = document.createElement("div");
     div.appendChild(frag);
     return div.innerHTML;
@@ -126,13 +135,8 @@ export function sanitizeMarkdownHtml(html: string, attachments?: Context["attach
  */
 export function sanitizeOutputHtml(html: string, nonce: string): string {
   ctx = { attachments: undefined, markdown: false };
-  const body = purify.sanitize(html, { RETURN_DOM: true, FORCE_BODY: true, FORBID_TAGS: FORBID, ADD_ATTR: ["target"] });
+  const body = purify.sanitize(nonceStyles(html, nonce), { RETURN_DOM: true, FORCE_BODY: true, FORBID_TAGS: FORBID, ADD_ATTR: ["target"] });
   placeholders(body);
   for (const style of Array.from(body.querySelectorAll("style"))) style.setAttribute("nonce", nonce);
-  // The output's own style attributes apply inside its frame only, through the CSSOM (see HtmlFrame).
-  for (const el of Array.from(body.querySelectorAll("[style]"))) {
-    el.setAttribute(STYLE_ATTR, el.getAttribute("style") ?? "");
-    el.removeAttribute("style");
-  }
   return body.innerHTML;
 }

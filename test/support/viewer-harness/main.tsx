@@ -1,7 +1,8 @@
 /**
  * The app's FileViewer alone, for the viewer's end-to-end tests and benchmark:
  * `window.viewer.show(path, content)` renders a file's text (as FileViewer
- * gets it from files.read) and resolves once React has committed it.
+ * gets it from files.read) and resolves once the rendered file is in the
+ * page (after its lazily loaded renderers, on the first file).
  */
 import "../../../renderer/src/styles.css";
 import { useEffect, useState } from "react";
@@ -14,7 +15,18 @@ let setShown: (s: Shown) => void = () => undefined;
 function Harness() {
   const [shown, set] = useState<Shown | null>(null);
   setShown = set;
-  useEffect(() => shown?.done(), [shown]);
+  useEffect(() => {
+    if (!shown) return;
+    const rendered = () => document.querySelector(".file-viewer .viewer-body") !== null;
+    if (rendered()) return shown.done();
+    const watch = new MutationObserver(() => {
+      if (!rendered()) return;
+      watch.disconnect();
+      shown.done();
+    });
+    watch.observe(document.body, { childList: true, subtree: true });
+    return () => watch.disconnect();
+  }, [shown]);
   return <div style={{ height: "100vh" }}>{shown && <FileViewer path={shown.path} content={shown.content} />}</div>;
 }
 
