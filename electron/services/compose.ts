@@ -137,6 +137,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     redactor,
     hub,
     stop: async () => {
+      kiosk.stop();
       await services.disconnect();
       await hub?.stop();
     },

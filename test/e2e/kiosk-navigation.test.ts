@@ -154,10 +154,28 @@ describe("tokens are renewed", () => {
     try {
       await s.call("kiosk.navigate", { action: "open", project_id: s.pid, path: "README.txt" });
       expect(tokens(s)).toBe(1);
+      // nothing shown any more, so nothing is kept signed in: the next open renews on use
+      await s.call("kiosk.navigate", { action: "closeall" });
       await new Promise((r) => setTimeout(r, 1600));
       await s.view.context.clearCookies();
       expect(await s.call("kiosk.navigate", { action: "open", project_id: s.pid, path: "README.txt" })).toMatchObject({ reply: { status: "done" } });
       expect(tokens(s)).toBe(2);
+      await expect.poll(() => text(s), { timeout: 20_000 }).toMatch(/^This is an example project/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("by themselves while a file is shown, so the screen stays signed in", async () => {
+    const s = await session({ settings: { authTokenTtlMs: 4000 }, tokenLifetimeMs: 4000 });
+    try {
+      await s.call("kiosk.navigate", { action: "open", project_id: s.pid, path: "README.txt" });
+      expect(tokens(s)).toBe(1);
+      const calls = s.replies.length;
+      // no call from the renderer: the service renews at half the token's life and redeems it in the view
+      await expect.poll(() => tokens(s), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+      expect(s.replies.length).toBe(calls);
+      await expect.poll(() => s.view.getURL(), { timeout: 20_000 }).toBe(`${s.hub.url}/projects/${s.pid}/files/README.txt?fullscreen=kiosk&session=`);
       await expect.poll(() => text(s), { timeout: 20_000 }).toMatch(/^This is an example project/);
     } finally {
       await s.close();

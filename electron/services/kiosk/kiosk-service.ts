@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { isApiError, ApiError } from "../../../shared/errors.js";
 import type { ChannelOutput } from "../../../shared/ipc/contract.js";
-import { banSeconds, chooseMode, modeOptions, needsPassword, secondsLeft, shouldRenew, signInFromProbe, tokenLifetimeMs, type SignInMethod } from "../../../shared/kiosk/decisions.js";
+import { RENEW_MARGIN_MS, banSeconds, chooseMode, modeOptions, needsPassword, secondsLeft, shouldRenew, signInFromProbe, tokenLifetimeMs, type SignInMethod } from "../../../shared/kiosk/decisions.js";
 import type { HandlersOf } from "../../ipc/handlers.js";
 import type { Backend } from "../backend/backend.js";
 import type { ProjectRunner } from "../backend/project-start.js";
@@ -202,7 +202,11 @@ export class KioskService implements HandlersOf<"kiosk"> {
     const nav = await this.controller(c);
     if (input.mode === "protocol") return this.hostedCommand(c, nav, input);
     if (input.action === "status") return { status: "reply" as const, reply: await nav.status() };
-    if (input.action === "closeall") return { status: "reply" as const, reply: await nav.closeAll() };
+    if (input.action === "closeall") {
+      if (this.renewal) clearTimeout(this.renewal);
+      this.renewal = null;
+      return { status: "reply" as const, reply: await nav.closeAll() };
+    }
     const sign_in = await this.signInMethod(c);
     if (sign_in === "none") throw new ApiError("not-available", "This server gives no sign-in token for an API key.", { hint: "Use the app's own viewer." });
     const path = normalizeProjectPath(input.path);
@@ -217,8 +221,41 @@ export class KioskService implements HandlersOf<"kiosk"> {
       if (!("token" in t)) return t;
       reply = await nav.openFile(input.project_id, path, sign_in, t.token);
     }
+    if (reply.status === "done") this.keepSignedIn(c, input.project_id, path);
     return { status: "reply" as const, reply };
   };
+
+  /**
+   * Keep a shown file signed in: shortly before the token's end, get a new
+   * one (without asking: an admin's, or from a password in the keychain) and
+   * redeem it by opening the file again. A screen left showing a file for
+   * days stays signed in.
+   */
+  private renewal: ReturnType<typeof setTimeout> | null = null;
+  private keepSignedIn(c: KioskConnection, project_id: string, path: string): void {
+    if (this.renewal) clearTimeout(this.renewal);
+    const cached = this.tokens.get(c.profile.id);
+    if (!cached) return;
+    const due = cached.issuedAt + cached.lifetimeMs - Math.min(RENEW_MARGIN_MS, cached.lifetimeMs / 2) - this.now();
+    this.renewal = setTimeout(
+      () => {
+        this.renewal = null;
+        void this["kiosk.navigate"]({ action: "open", project_id, path }).then(
+          (r) => r.status !== "reply" && this.o.log.warn(`the kiosk view could not be kept signed in: ${r.message}`),
+          (e: unknown) => this.o.log.warn("the kiosk view could not be kept signed in:", e),
+        );
+      },
+      Math.max(0, due),
+    );
+    this.renewal.unref?.();
+  }
+
+  /** Stop keeping a view signed in (the app quits, or the view closes its files). */
+  stop(): void {
+    if (this.renewal) clearTimeout(this.renewal);
+    this.renewal = null;
+    this.navigation?.hosted?.stop();
+  }
 
   "kiosk.check": HandlersOf<"kiosk">["kiosk.check"] = async ({ project_id, path }) => {
     const c = await this.o.connection();
