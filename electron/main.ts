@@ -182,6 +182,12 @@ async function kioskSurface(profile: StoredProfile): Promise<KioskSurface> {
       return () => void win.webContents.off("did-navigate", f);
     },
     isClosed: () => closed,
+    setFullScreen: (on) => {
+      if (closed) return false;
+      win.setFullScreen(on);
+      if (on) win.focus();
+      return on;
+    },
     // asked only of the app's own host page on the embedding origin (its relay), never of the server's page
     evaluate: (script) => (originOf(win.webContents.getURL()) === embedding ? win.webContents.executeJavaScript(script) : Promise.reject(new Error("not the kiosk host page"))),
   };

@@ -38,6 +38,7 @@ export const CHANNELS = [
   "kiosk.check",
   "kiosk.configure",
   "kiosk.launch",
+  "kiosk.present",
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 

@@ -264,6 +264,7 @@ export const contract = {
     input: z.strictObject({ embedding_origin: z.string().max(300).nullable().optional(), forget_password: z.literal(true).optional() }),
     output: Ok,
   },
+  "kiosk.present": { input: z.strictObject({ on: z.boolean() }), output: z.object({ full_screen: z.boolean() }) },
   "kiosk.launch": { input: Empty, output: z.object({ launch: z.object({ profile: z.string(), project_id: Uuid, path: z.string() }).nullable() }) },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 

@@ -52,6 +52,7 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "kiosk.check": { project_id: P, path: "a.ipynb" },
   "kiosk.configure": { embedding_origin: "https://kiosk.example.org" },
   "kiosk.launch": {},
+  "kiosk.present": { on: true },
 };
 
 function rng(seed: number) {

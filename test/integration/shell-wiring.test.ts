@@ -59,6 +59,7 @@ vi.mock("electron", () => {
     once() {}
     on() {}
     show() {}
+    focus() {}
     setFullScreen(on: boolean) {
       rec.fullScreen.push(on);
     }
@@ -285,6 +286,9 @@ describe("electron/main.ts wiring", () => {
     expect(rec.opened.slice(opened)).toEqual(["https://elsewhere.example.org/"]);
     expect(handlers.get("open")!({ url: "https://docs.example.org/" })).toEqual({ action: "deny" });
     expect(rec.opened.at(-1)).toBe("https://docs.example.org/");
+    // presentation mode fills the screen with the kiosk window
+    expect(await ipc("kiosk.present", { on: true })).toEqual({ ok: true, value: { full_screen: true } });
+    expect(rec.fullScreen.at(-1)).toBe(true);
   });
 
   it("serves the kiosk host page on the profile's embedding origin, in the kiosk session only, framing the server and nothing else", async () => {

@@ -21,6 +21,8 @@ export async function pageSurface(browser: Browser, o: { colorScheme?: "light" |
       await page.goto(url, { waitUntil: "load" });
     },
     getURL: () => page.url(),
+    // a browser page cannot fill the screen; the shell's window can
+    setFullScreen: () => false,
     evaluate: (script) => page.evaluate(script),
     onNavigated: (listener) => {
       const f = (frame: ReturnType<Page["mainFrame"]>) => {

@@ -278,6 +278,13 @@ export class KioskService implements HandlersOf<"kiosk"> {
     return { ok: true as const };
   };
 
+  /** Presentation mode for the kiosk view of its own (navigation, or protocol from an embedding origin). */
+  "kiosk.present": HandlersOf<"kiosk">["kiosk.present"] = async ({ on }) => {
+    const view = this.navigation;
+    if (!view || view.surface.isClosed?.()) return { full_screen: false };
+    return { full_screen: view.surface.setFullScreen?.(on) ?? false };
+  };
+
   "kiosk.launch": HandlersOf<"kiosk">["kiosk.launch"] = async () => ({ launch: this.o.launch ?? null });
 
   /**

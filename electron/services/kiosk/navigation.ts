@@ -16,6 +16,8 @@ export interface KioskSurface {
   onNavigated(listener: (url: string) => void): () => void;
   /** the person closed the view (a new one is made on the next command) */
   isClosed?(): boolean;
+  /** fill the screen, or not (presentation mode); false where the view cannot */
+  setFullScreen?(on: boolean): boolean;
   /** run a small script in the page (only the app's own host page on an embedding origin is asked) */
   evaluate?(script: string): Promise<unknown>;
 }

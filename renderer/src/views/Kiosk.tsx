@@ -236,6 +236,13 @@ export function Kiosk({
     setIndex(i);
     open(playlist[i]!);
   };
+  // The server's page in the kiosk window of its own: that window fills the screen instead.
+  const ownWindow = mode === "navigation" || (mode === "protocol" && !!plan?.embedding_origin);
+  useEffect(() => {
+    if (!presenting || !ownWindow) return;
+    void api.kiosk.present({ on: true }).catch(() => undefined);
+    return () => void api.kiosk.present({ on: false }).catch(() => undefined);
+  }, [presenting, ownWindow, api]);
   useEffect(() => {
     if (!presenting) return;
     const onKey = (e: KeyboardEvent) => {
