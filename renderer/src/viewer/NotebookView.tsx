@@ -8,23 +8,36 @@
  * shows at once and the page stays responsive. A refresh of the same file
  * renders every cell already shown at once, so the scroll position holds.
  */
-import { memo, useEffect, useMemo, useState } from "react";
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { notebookLanguage, parseNotebook, type Cell } from "../../../shared/nbformat.js";
 import { highlightHtml, languageFor } from "./highlight.js";
 import { markdownHtml } from "./markdown.js";
 import { OutputView } from "./OutputView.js";
 
-/** Cells rendered with the first paint, and in each later batch. */
-const FIRST_CELLS = 8;
-const BATCH_CELLS = 4;
+/** Cells rendered with the first paint; later batches grow while a batch takes less than BATCH_MS, and shrink when it takes more. */
+const FIRST_CELLS = 4;
+const BATCH_MS = 40;
 
 export function NotebookView({ path, content }: { path: string; content: string }) {
   const parsed = useMemo(() => parseNotebook(content), [content]);
   const total = parsed.ok ? parsed.notebook.cells.length : 0;
   const [shown, setShown] = useState(FIRST_CELLS);
+  const batch = useRef({ size: FIRST_CELLS, started: 0 });
+  // After each batch is laid out: how long did it take? The next batch is sized to fit the budget.
+  useLayoutEffect(() => {
+    const b = batch.current;
+    if (!b.started) return;
+    void document.body.offsetHeight; // the batch's layout belongs to its cost
+    const took = performance.now() - b.started;
+    b.size = took > BATCH_MS ? Math.max(1, b.size >> 1) : Math.min(256, b.size * 2);
+    b.started = 0;
+  }, [shown]);
   useEffect(() => {
     if (shown >= total) return;
-    const next = setTimeout(() => setShown((n) => n + BATCH_CELLS), 0);
+    const next = setTimeout(() => {
+      batch.current.started = performance.now();
+      setShown((n) => n + batch.current.size);
+    }, 0);
     return () => clearTimeout(next);
   }, [shown, total]);
   if (!parsed.ok) {

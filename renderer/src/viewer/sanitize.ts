@@ -4,10 +4,11 @@
  *
  * - no script, event handler, `javascript:` URL, form, frame or object survives;
  * - images load only from the notebook itself (data: URLs and cell
- *   attachments); an image by URL or by a path on the server becomes a small
- *   placeholder naming it, because the viewer fetches nothing (the CSP's
- *   img-src would refuse it anyway, and a remote image tells its server who is
- *   watching);
+ *   attachments); an image, video or sound by URL or by a path on the server
+ *   becomes a small placeholder naming it, because the viewer fetches nothing
+ *   (the CSP would refuse it anyway, and a remote image tells its server who
+ *   is watching); for the same reason CSS that would load something (fonts,
+ *   url()) is dropped, by the browser's own CSS parser;
  * - links open outside the app;
  * - in markdown, the notebook's own `style` attributes are removed, so its raw
  *   HTML cannot lay itself over the app; KaTeX's (glyph metrics) are kept: they
@@ -39,7 +40,8 @@ function restoreStyles(root: ParentNode): void {
   }
 }
 
-const SAFE_DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]*$/i;
+/** Images from the notebook itself; an SVG shown as an image runs and loads nothing, whatever its encoding. */
+const SAFE_DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]*$|^data:image\/svg\+xml[;,]/i;
 
 interface Context {
   attachments: Record<string, Record<string, unknown>> | undefined;
@@ -61,24 +63,56 @@ export function attachmentUrl(attachments: Context["attachments"], name: string)
   return null;
 }
 
-/** An SVG as an <img> source: sanitised, and shown as an image, so nothing in it can run or load. */
+/**
+ * An SVG as an <img> source: sanitised, and shown as an image, so nothing in
+ * it can run or load. Serialised as XML, which gives it the SVG namespace
+ * even where the output left it out (R's svg outputs do), or an image would
+ * not show it.
+ */
 export function svgDataUrl(svg: string): string {
-  const clean = purify.sanitize(svg, { USE_PROFILES: { svg: true, svgFilters: true } });
+  const body = purify.sanitize(svg, { USE_PROFILES: { svg: true, svgFilters: true }, RETURN_DOM: true });
+  const root = body.querySelector("svg");
+  const clean = root ? new XMLSerializer().serializeToString(root) : "";
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(clean)}`;
 }
 
-purify.addHook("uponSanitizeAttribute", (_node, data) => {
-  if (data.attrName === "style" && ctx.markdown) data.keepAttr = false;
+/** A url() that is not a data: URL: it would make the viewer fetch something. */
+const REMOTE_URL = /url\(\s*(?!['"]?\s*data:)/i;
+
+purify.addHook("uponSanitizeAttribute", (node, data) => {
+  // Cell attachments become data: URLs before DOMPurify checks the URL (it knows no attachment: scheme).
+  if (data.attrName === "src" && node.nodeName === "IMG" && data.attrValue.startsWith("attachment:")) {
+    const url = attachmentUrl(ctx.attachments, decodeURIComponent(data.attrValue.slice("attachment:".length)));
+    if (url) data.attrValue = url;
+  }
+  if (data.attrName === "style" && (ctx.markdown || REMOTE_URL.test(data.attrValue))) data.keepAttr = false;
+  // SVG <image>/<use>/<feImage> may point at anything; only data: and in-document references stay.
+  if ((data.attrName === "href" || data.attrName === "xlink:href") && node.nodeName !== "A" && node.nodeName !== "a" && !/^(#|data:image\/)/i.test(data.attrValue.trim())) data.keepAttr = false;
 });
+
+/** CSS from a notebook without anything that would load: no @font-face, no @import, no rule with a remote url(). */
+export function safeCss(css: string): string {
+  const sheet = new CSSStyleSheet();
+  try {
+    sheet.replaceSync(css);
+  } catch {
+    return "";
+  }
+  return Array.from(sheet.cssRules)
+    .filter((rule) => !(rule instanceof CSSFontFaceRule) && !(rule instanceof CSSImportRule) && !REMOTE_URL.test(rule.cssText))
+    .map((rule) => rule.cssText)
+    .join("\n");
+}
 
 purify.addHook("afterSanitizeAttributes", (node) => {
   const el = node as Element;
-  if (el.tagName === "IMG") {
+  if (el.tagName === "VIDEO" || el.tagName === "AUDIO") {
+    // Media never loads (nothing is fetched, and media-src is not in the CSP): a placeholder names it.
+    el.setAttribute("data-blocked-src", el.getAttribute("src") ?? "");
+    el.removeAttribute("src");
+  } else if (el.tagName === "IMG") {
     const src = el.getAttribute("src") ?? "";
-    if (src.startsWith("attachment:")) {
-      const url = attachmentUrl(ctx.attachments, decodeURIComponent(src.slice("attachment:".length)));
-      if (url) return void el.setAttribute("src", url);
-    } else if (SAFE_DATA_IMAGE.test(src)) return;
+    if (SAFE_DATA_IMAGE.test(src)) return;
     // Marked here, replaced after sanitising (a hook must not move nodes under DOMPurify's walker).
     el.setAttribute("data-blocked-src", src);
     el.removeAttribute("src");
@@ -89,14 +123,17 @@ purify.addHook("afterSanitizeAttributes", (node) => {
   }
 });
 
+const MEDIA_KIND: Record<string, string> = { IMG: "image", VIDEO: "video", AUDIO: "sound" };
+
 function placeholders(root: ParentNode): void {
-  for (const img of Array.from(root.querySelectorAll("img[data-blocked-src]"))) {
-    const src = img.getAttribute("data-blocked-src") ?? "";
+  for (const el of Array.from(root.querySelectorAll("[data-blocked-src]"))) {
+    const src = el.getAttribute("data-blocked-src") ?? "";
+    const alt = el.getAttribute("alt");
     const note = document.createElement("span");
     note.className = "image-placeholder";
     note.title = src;
-    note.textContent = `[image${img.getAttribute("alt") ? `: ${img.getAttribute("alt")}` : ""} — not loaded${src ? `: ${src}` : ""}]`;
-    img.replaceWith(note);
+    note.textContent = `[${MEDIA_KIND[el.tagName] ?? "media"}${alt ? `: ${alt}` : ""} — not loaded${src ? `: ${src}` : ""}]`;
+    el.replaceWith(note);
   }
 }
 
@@ -111,7 +148,7 @@ function nonceStyles(html: string, nonce: string): string {
   return nonce ? html.replace(/<style(?=[\s>])/gi, `<style nonce="${nonce}"`) : html;
 }
 
-const FORBID = ["form", "input", "button", "textarea", "select", "iframe", "frame", "object", "embed", "base", "meta", "link"];
+const FORBID = ["form", "input", "button", "textarea", "select", "iframe", "frame", "object", "embed", "base", "meta", "link", "source", "track", "portal"];
 
 /** Markdown's HTML (with KaTeX's) made safe for the app's page. */
 export function sanitizeMarkdownHtml(html: string, attachments?: Context["attachments"]): string {
@@ -137,6 +174,9 @@ export function sanitizeOutputHtml(html: string, nonce: string): string {
   ctx = { attachments: undefined, markdown: false };
   const body = purify.sanitize(nonceStyles(html, nonce), { RETURN_DOM: true, FORCE_BODY: true, FORBID_TAGS: FORBID, ADD_ATTR: ["target"] });
   placeholders(body);
-  for (const style of Array.from(body.querySelectorAll("style"))) style.setAttribute("nonce", nonce);
+  for (const style of Array.from(body.querySelectorAll("style"))) {
+    style.textContent = safeCss(style.textContent ?? "");
+    style.setAttribute("nonce", nonce);
+  }
   return body.innerHTML;
 }
