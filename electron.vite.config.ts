@@ -35,6 +35,8 @@ export default defineConfig({
     build: {
       outDir: "out/renderer",
       minify: true,
+      // Fonts (KaTeX's) stay files: the CSP's font-src is 'self' only, so a font inlined as a data: URL would be refused.
+      assetsInlineLimit: (file: string) => (/\.(woff2?|ttf|otf)$/.test(file) ? false : undefined),
       rollupOptions: { input: { index: resolve("renderer/index.html") } },
     },
   },

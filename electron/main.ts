@@ -16,12 +16,20 @@ import {
   APP_SCHEME,
   canOpenExternally,
   contentSecurityPolicy,
+  decideKioskNavigation,
   decideNavigation,
+  kioskHostCsp,
+  kioskPartition,
+  originOf,
   permissionAllowed,
   rendererFileFor,
   withStyleNonce,
 } from "./security/policies.js";
 import { apiKeyFromRedirect, signInUrl } from "./security/sign-in.js";
+import { parseLaunchArgs } from "./services/kiosk/launch-args.js";
+import type { KioskSurface } from "./services/kiosk/navigation.js";
+import { kioskHostResponse } from "./services/kiosk/host-page.js";
+import type { StoredProfile } from "./services/profiles.js";
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -34,16 +42,30 @@ const HUB_ENTRY = join(OUT, "main", "hub.js");
 
 let composed: ComposedApp | undefined;
 let mainWindow: BrowserWindow | undefined;
+/** the kiosk views' web contents and the one server origin each may show */
+const kioskOrigins = new Map<number, string>();
+
+// `--kiosk --profile NAME --project ID --path FILE` starts straight into presentation mode.
+const launchArgs = parseLaunchArgs(process.argv);
+if (launchArgs.kind === "error") {
+  console.error(launchArgs.message);
+  app.exit(2);
+}
+const kioskLaunch = launchArgs.kind === "kiosk" ? launchArgs.launch : null;
 
 function hardenContents(contents: WebContents): void {
+  const decide = (url: string) => {
+    const kiosk = kioskOrigins.get(contents.id);
+    return kiosk ? decideKioskNavigation(url, kiosk) : decideNavigation(url);
+  };
   contents.on("will-navigate", (event, url) => {
-    const d = decideNavigation(url);
+    const d = decide(url);
     if (d === "allow") return;
     event.preventDefault();
     if (d === "open-external") void shell.openExternal(url);
   });
   contents.on("will-redirect", (event, url) => {
-    if (decideNavigation(url) !== "allow") event.preventDefault();
+    if (decide(url) !== "allow") event.preventDefault();
   });
   contents.on("will-attach-webview", (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
@@ -116,6 +138,81 @@ async function chooseLocal(o: { kind: "folder" | "files" | "folders"; title: str
   return r.canceled ? [] : r.filePaths;
 }
 
+/**
+ * The kiosk view for navigation mode: a window with the profile's own
+ * in-memory session (the server's cookies are first-party there and never
+ * written to disk), no preload, navigation held to the server's origin,
+ * popups to the system browser, permissions denied. On a profile with an
+ * embedding origin, that origin serves the kiosk host page in this session.
+ */
+async function kioskSurface(profile: StoredProfile): Promise<KioskSurface> {
+  const partition = kioskPartition(profile.id);
+  const s = session.fromPartition(partition);
+  guardSession(s);
+  const serverOrigin = new URL(profile.url).origin;
+  const embedding = await composed?.kiosk.embeddingOrigin(profile.id);
+  if (embedding) serveKioskHost(s, embedding, serverOrigin);
+  const win = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    title: "CoCalc kiosk",
+    fullscreen: kioskLaunch !== null,
+    autoHideMenuBar: true,
+    webPreferences: {
+      partition,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      disableBlinkFeatures: "Auxclick",
+    },
+  });
+  const id = win.webContents.id;
+  kioskOrigins.set(id, serverOrigin);
+  let closed = false;
+  win.on("closed", () => {
+    closed = true;
+    kioskOrigins.delete(id);
+  });
+  // Esc leaves full screen, as in the app's own presentation mode.
+  win.webContents.on("before-input-event", (_e, input) => {
+    if (input.type === "keyDown" && input.key === "Escape" && win.isFullScreen()) win.setFullScreen(false);
+  });
+  return {
+    loadURL: (url) => win.webContents.loadURL(url),
+    getURL: () => win.webContents.getURL(),
+    onNavigated: (listener) => {
+      const f = (_e: unknown, url: string) => listener(url);
+      win.webContents.on("did-navigate", f);
+      return () => void win.webContents.off("did-navigate", f);
+    },
+    isClosed: () => closed,
+    setFullScreen: (on) => {
+      if (closed) return false;
+      win.setFullScreen(on);
+      if (on) win.focus();
+      return on;
+    },
+    // asked only of the app's own host page on the embedding origin (its relay), never of the server's page
+    evaluate: (script) => (originOf(win.webContents.getURL()) === embedding ? win.webContents.executeJavaScript(script) : Promise.reject(new Error("not the kiosk host page"))),
+  };
+}
+
+/** The kiosk host page on the embedding origin, in the kiosk session only; every other https request goes out as usual. */
+function serveKioskHost(s: Electron.Session, embeddingOrigin: string, serverOrigin: string): void {
+  if (s.protocol.isProtocolHandled("https")) s.protocol.unhandle("https");
+  s.protocol.handle("https", async (request) => {
+    if (originOf(request.url) !== embeddingOrigin) return net.fetch(request, { bypassCustomProtocolHandlers: true });
+    const nonce = randomBytes(18).toString("base64");
+    const r = kioskHostResponse(request.url, serverOrigin, nonce, kioskHostCsp(serverOrigin, nonce));
+    return new Response(r.body, { status: r.status, headers: r.headers });
+  });
+}
+
 function createMainWindow(): BrowserWindow {
   const win = new BrowserWindow({
     width: 1200,
@@ -139,7 +236,11 @@ function createMainWindow(): BrowserWindow {
       disableBlinkFeatures: "Auxclick",
     },
   });
-  win.once("ready-to-show", () => win.show());
+  win.once("ready-to-show", () => {
+    // started into presentation mode: the window is the screen
+    if (kioskLaunch) win.setFullScreen(true);
+    win.show();
+  });
   void win.loadURL(`${APP_ORIGIN}/index.html`);
   return win;
 }
@@ -191,6 +292,8 @@ async function start(): Promise<void> {
     signIn,
     chooseLocal,
     spawnHub: () => utilityProcess.fork(HUB_ENTRY, ["--port", "0", "--data", join(userData, "hub")], { stdio: "pipe", serviceName: "CoCalc local hub" }) as unknown as HubChild,
+    kioskSurface,
+    kioskLaunch,
     emit: (event, payload) => mainWindow?.webContents.send(`${IPC_PREFIX}event:${event}`, payload),
   });
   wireIpc(composed);

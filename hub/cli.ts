@@ -13,9 +13,11 @@ const { values } = parseArgs({
   options: {
     port: { type: "string", default: "0" },
     data: { type: "string" },
-    "kiosk-auth": { type: "string", default: "legacy" },
+    "kiosk-auth": { type: "string", default: "modern" },
     "iframe-comm-hosts": { type: "string", default: "" },
-    "iframe-strict": { type: "boolean", default: false },
+    // the real server's origin rules are the default; --iframe-loopback answers loopback and app parents too
+    "iframe-strict": { type: "boolean", default: true },
+    "iframe-loopback": { type: "boolean", default: false },
     "project-start-ms": { type: "string" },
     "project-connect-timeout-ms": { type: "string" },
     "json-limit": { type: "string" },
@@ -74,7 +76,7 @@ const running = await startHub({
   settings: {
     kioskAuth,
     iframeCommHosts: values["iframe-comm-hosts"].split(",").map((s) => s.trim()).filter(Boolean),
-    iframeStrict: values["iframe-strict"],
+    iframeStrict: !values["iframe-loopback"],
     aiProduct: ai.product,
     aiCopyPath: ai.copyPath,
     copyMode,

@@ -14,16 +14,24 @@ export interface HubSettings {
   maxReadBytes: number;
   /** auth token lifetime, ms */
   authTokenTtlMs: number;
-  /** a wrong user_auth password blocks that caller→target pair this long, ms */
+  /** a wrong user_auth password blocks that caller→target pair this long, ms (v1: 60 s) */
   userAuthBanMs: number;
+  /** the same through the current generation's system.generateUserAuthToken, ms (~30 s) */
+  currentUserAuthBanMs: number;
   /**
-   * "legacy": `?auth_token=` in an app URL signs in (servers before 2024-10);
-   * "modern": it is ignored and only /auth/impersonate redeems a token.
+   * "modern" (every server since 2024-10, the default): a token in an app URL
+   * is ignored; only /auth/impersonate redeems it, into a SameSite=Strict
+   * cookie. "legacy" (servers before 2024-10, only for tests about them):
+   * `?auth_token=` in an app URL signs in, and there is no /auth/impersonate.
    */
   kioskAuth: "legacy" | "modern";
   /** iframe_comm_hosts, as on the real server: host names, a leading dot for subdomains */
   iframeCommHosts: string[];
-  /** exactly the real server's iframe origin rules: no loopback or app origins by default */
+  /**
+   * true (the default): exactly the real server's iframe origin rules, https
+   * parents listed in iframe_comm_hosts only. false (tests about the
+   * protocol itself): loopback parents and the app's own origin are answered too.
+   */
   iframeStrict: boolean;
   /** with `--api ai`: which cocalc.ai product to be (hosted: every route; launchpad: the bridges; plus: no keys) */
   aiProduct: "hosted" | "launchpad" | "plus";
@@ -54,9 +62,10 @@ export const DEFAULT_SETTINGS: HubSettings = {
   maxReadBytes: 10 * 1024 * 1024,
   authTokenTtlMs: 12 * 3600 * 1000,
   userAuthBanMs: 60_000,
-  kioskAuth: "legacy",
+  currentUserAuthBanMs: 30_000,
+  kioskAuth: "modern",
   iframeCommHosts: [],
-  iframeStrict: false,
+  iframeStrict: true,
   aiProduct: "hosted",
   aiCopyPath: "hangs",
   execKillOnDisconnect: false,

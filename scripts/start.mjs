@@ -20,5 +20,6 @@ if (!binary || !existsSync(binary)) {
 }
 const build = spawnSync("npx", ["electron-vite", "build"], { stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
-const run = spawnSync(binary, ["."], { stdio: "inherit" });
+// Flags after `npm start --` reach the app (e.g. --kiosk --profile NAME --project ID --path FILE).
+const run = spawnSync(binary, [".", ...process.argv.slice(2)], { stdio: "inherit" });
 process.exit(run.status ?? 0);

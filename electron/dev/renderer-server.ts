@@ -12,7 +12,7 @@ import { extname, join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { contentSecurityPolicy, rendererFileFor, withStyleNonce } from "../security/policies.js";
 
-const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2", ".json": "application/json" };
+const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".json": "application/json" };
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const RENDERER_OUT = join(ROOT, "out", "renderer");
@@ -24,10 +24,11 @@ export function ensureRendererBuilt(): void {
   if (r.status !== 0) throw new Error("electron-vite build failed");
 }
 
-export async function serveRenderer(frameOrigin: () => string | null): Promise<{ url: string; close: () => Promise<void> }> {
-  ensureRendererBuilt();
+/** `root` is another built page to serve the same way (the viewer's test harness); by default the renderer. */
+export async function serveRenderer(frameOrigin: () => string | null, root = RENDERER_OUT): Promise<{ url: string; close: () => Promise<void> }> {
+  if (root === RENDERER_OUT) ensureRendererBuilt();
   const server: Server = createServer((req, res) => {
-    const file = rendererFileFor(`app://cocalc-desktop${req.url ?? "/"}`, RENDERER_OUT, join);
+    const file = rendererFileFor(`app://cocalc-desktop${req.url ?? "/"}`, root, join);
     if (!file || !existsSync(file)) {
       res.writeHead(404, { "content-type": "text/plain" });
       res.end("Not found");

@@ -1,6 +1,6 @@
 /**
  * What answers each IPC channel. One capability, one service: AppServices
- * answers the core channels (profiles, projects, files, exec, copy, kiosk),
+ * answers the core channels (profiles, projects, files, exec, copy),
  * and each feature with its own prefix (`sync.*`, …) has its own service
  * whose methods are named by channel. compose.ts joins them into one
  * Handlers object for the router, and the type below makes sure every
@@ -15,7 +15,7 @@ export type Handler<C extends Channel> = (input: z.output<Contract[C]["input"]>)
 export type Handlers = { [C in Channel]: Handler<C> };
 
 /** Channel prefixes answered by a service of their own rather than AppServices. */
-export type FeaturePrefix = "sync" | "transfer" | "desktop";
+export type FeaturePrefix = "sync" | "transfer" | "desktop" | "kiosk";
 
 /** The channels of one prefix, e.g. HandlersOf<"sync"> for the sync service. */
 export type HandlersOf<P extends string> = { [C in Channel as C extends `${P}.${string}` ? C : never]: Handler<C> };

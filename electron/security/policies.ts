@@ -65,6 +65,14 @@ export function contentSecurityPolicy(kioskOrigin?: string | null, styleNonce?: 
     "default-src 'self'",
     "script-src 'self'",
     `style-src 'self'${nonce}`,
+    // Style attributes (not <style> elements, which still need the nonce): the file viewer's math (KaTeX
+    // sets each glyph's height and offset as a style attribute, different for every formula, so hashes
+    // cannot list them) and ANSI 256-colour spans. A style attribute runs no script and loads nothing the
+    // other directives refuse; a notebook's own markdown HTML has its style attributes removed by the
+    // viewer's sanitiser. Deferring the styles and setting them through the CSSOM was tried: DOMPurify's
+    // parse of any HTML with style attributes (an SVG plot, a pandas table) still reported thousands of
+    // violations, because its inert document inherits this policy.
+    "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",
@@ -99,4 +107,26 @@ export const NONCE_PLACEHOLDER = "__CSP_NONCE__";
 /** index.html with this load's nonce in place of the placeholder (its CSP meta and the editor's meta). */
 export function withStyleNonce(html: string, nonce: string): string {
   return html.split(NONCE_PLACEHOLDER).join(nonce);
+}
+
+/**
+ * A navigation inside the kiosk view: it stays on the server's origin (and
+ * about:blank, which closeall loads); web links elsewhere go to the system
+ * browser; anything else is refused.
+ */
+export function decideKioskNavigation(targetUrl: string, serverOrigin: string): NavigationDecision {
+  if (targetUrl === "about:blank") return "allow";
+  if (originOf(targetUrl) === serverOrigin && /^https?:/.test(targetUrl)) return "allow";
+  return canOpenExternally(targetUrl) ? "open-external" : "deny";
+}
+
+/** The kiosk view's own in-memory session per server profile: its cookies never mix with the app's, and never reach a file. */
+export function kioskPartition(profileId: string): string {
+  return `kiosk-${profileId.replace(/[^a-z0-9-]/gi, "")}`;
+}
+
+/** The CSP of the kiosk host page served on an embedding origin: it may frame the server and nothing else. */
+export function kioskHostCsp(serverOrigin: string, scriptNonce: string): string {
+  const frame = /^https?:\/\/[^/\s;]+$/.test(serverOrigin) ? serverOrigin : "'none'";
+  return ["default-src 'none'", `script-src 'nonce-${scriptNonce}'`, `style-src 'nonce-${scriptNonce}'`, `frame-src ${frame}`, "base-uri 'none'", "form-action 'none'"].join("; ");
 }

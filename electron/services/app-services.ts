@@ -72,6 +72,11 @@ export class AppServices implements CoreHandlers {
   }
 
   // ------------------------------------------------------------ connection
+  /** The active server's backend, its project runner and profile, for the feature services. */
+  connection(): Promise<{ backend: Backend; runner: ProjectRunner; profile: StoredProfile }> {
+    return this.backend();
+  }
+
   private async backend(): Promise<{ backend: Backend; runner: ProjectRunner; profile: StoredProfile }> {
     const profile = this.o.profiles.active();
     if (!profile) throw new ApiError("not-configured", "No server is set up yet.");
@@ -407,23 +412,6 @@ export class AppServices implements CoreHandlers {
   "copy.delete": CoreHandlers["copy.delete"] = async ({ copy_id }) => {
     await (await this.backend()).backend.copyDelete(copy_id);
     return { ok: true as const };
-  };
-
-  // ------------------------------------------------------------ kiosk
-  "kiosk.open": CoreHandlers["kiosk.open"] = async ({ project_id, path, password }) => {
-    const { backend, profile } = await this.backend();
-    if (!profile.account_id) throw new ApiError("not-configured", "This server's account is not known yet.", { hint: "Test the connection in Connect first." });
-    this.o.redactor.addSecret(password);
-    const token = await backend.authToken(profile.account_id, password ?? "");
-    this.o.redactor.addSecret(token);
-    const p = normalizeProjectPath(path).split("/").map(encodeURIComponent).join("/");
-    const origin = new URL(profile.url).origin;
-    return {
-      url: `${profile.url}/projects/${project_id}/files/${p}?auth_token=${token}&fullscreen=kiosk&session=`,
-      origin,
-      sign_in: profile.generation === "current" ? ("impersonate" as const) : ("url" as const),
-      impersonate_url: `${profile.url}/auth/impersonate?auth_token=${token}`,
-    };
   };
 
   /** The embedded hub's profile: created on first start, refreshed on later ones (its port changes). */

@@ -36,6 +36,8 @@ export interface SyncEngineDeps {
   transfer: TransferApi | null;
   log: Logger;
 }
+import { KioskService, type KioskServiceOptions } from "./kiosk/kiosk-service.js";
+import type { KioskLaunch } from "./kiosk/launch-args.js";
 
 export interface ComposeOptions {
   dataDir: string;
@@ -61,12 +63,19 @@ export interface ComposeOptions {
   transfer?: TransferApi;
   /** builds the sync engine; the real one (pairs in <dataDir>/sync) by default */
   makeSyncManager?: (deps: SyncEngineDeps) => SyncManagerApi | Promise<SyncManagerApi>;
+  /** the navigated kiosk view (the shell's partitioned view; a test's own browser context) */
+  kioskSurface?: KioskServiceOptions["surface"];
+  /** the command line's --kiosk request */
+  kioskLaunch?: KioskLaunch | null;
+  /** how long servers keep kiosk tokens (tests shorten it) */
+  kioskTokenLifetimeMs?: KioskServiceOptions["tokenLifetimeMs"];
 }
 
 export type Emit = (event: AppEvent, payload: unknown) => void;
 
 export interface ComposedApp {
   services: AppServices;
+  kiosk: KioskService;
   router: Router;
   profiles: ProfileStore;
   secrets: SecretStore;
@@ -151,7 +160,26 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     log,
     emit,
   });
-  const router = new Router(joinHandlers(services, sync, transfers, new ChooserService(o.chooseLocal)), { trustedOrigins: o.trustedOrigins, log, redactor });
+  const kiosk = new KioskService({
+    connection: () => services.connection(),
+    secrets,
+    log,
+    redactor,
+    dataDir: o.dataDir,
+    fetchPage: async (url, profile) => {
+      const transport = new HttpTransport({ caPem: profile.ca_pem ?? undefined, resolveProxy: o.resolveProxy });
+      try {
+        const r = await transport.send(url, { method: "GET", headers: {}, timeoutMs: 10_000 });
+        return { status: r.status, body: r.text };
+      } finally {
+        await transport.close();
+      }
+    },
+    surface: o.kioskSurface,
+    launch: o.kioskLaunch ?? null,
+    tokenLifetimeMs: o.kioskTokenLifetimeMs,
+  });
+  const router = new Router(joinHandlers(services, kiosk, sync, transfers, new ChooserService(o.chooseLocal)), { trustedOrigins: o.trustedOrigins, log, redactor });
 
   let hub: EmbeddedHub | null = null;
   const wantsHub = profiles.list().length === 0 || profiles.list().some((p) => p.embedded);
@@ -169,6 +197,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
 
   return {
     services,
+    kiosk,
     router,
     profiles,
     secrets,
@@ -182,6 +211,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
       emitTo = e;
     },
     stop: async () => {
+      kiosk.stop();
       transfers.cancelAll();
       await sync.close();
       await held.close();

@@ -10,7 +10,7 @@ import { parse as parseCookies } from "cookie";
 import { isUuid, canRead, type Hub } from "../context.js";
 import { listFolder } from "../listing.js";
 import type { Account } from "../store.js";
-import { handlers, toHandlerError } from "../v1/handlers.js";
+import { handlers, toHandlerError, userAuth } from "../v1/handlers.js";
 import { HandlerError, TransportError } from "../v1/errors.js";
 import { accountOf, checkParams } from "../v1/transport.js";
 import { handleQuery } from "../v1/query.js";
@@ -84,7 +84,7 @@ export function currentRouter(hub: Hub): Router {
       return handleQuery(hub, a, obj(arg.query), Array.isArray(arg.options) ? (arg.options as Obj[]) : []);
     },
     "system.generateUserAuthToken": async (a, arg) =>
-      (await handlers.user_auth(hub, a, { account_id: String(arg.user_account_id ?? ""), password: typeof arg.password === "string" ? arg.password : "" }, new AbortController().signal)).auth_token,
+      userAuth(hub, a, { account_id: String(arg.user_account_id ?? ""), password: typeof arg.password === "string" ? arg.password : "" }, "current").auth_token,
     "projects.copyPathBetweenProjects": async (a, arg, signal) => {
       const { scheduled: _s, ...rest } = arg;
       let params;

@@ -2,34 +2,14 @@
  * A file as the kiosk view shows it: a notebook as its cells with outputs
  * (markdown rendered, code highlighted), anything else as text. Every text
  * from the file is escaped; markdown's raw HTML is off, so a notebook cannot
- * put script into the page.
+ * put script into the page. The notebook model (nbformat 4 and 3) is the
+ * app's own, from shared/nbformat.ts.
  */
 import hljs from "highlight.js/lib/common";
 import MarkdownIt from "markdown-it";
-import { z } from "zod";
+import { notebookLanguage, parseNotebook, type Output } from "../../shared/nbformat.js";
 
 const md = new MarkdownIt({ html: false, linkify: true });
-
-const Source = z.union([z.string(), z.array(z.string())]).transform((s) => (Array.isArray(s) ? s.join("") : s));
-const Output = z.looseObject({
-  output_type: z.string().optional(),
-  name: z.string().optional(),
-  text: Source.optional(),
-  data: z.record(z.string(), z.unknown()).optional(),
-  ename: z.string().optional(),
-  evalue: z.string().optional(),
-  traceback: z.array(z.string()).optional(),
-});
-const Cell = z.looseObject({
-  cell_type: z.string(),
-  source: Source.default(""),
-  execution_count: z.number().nullable().optional(),
-  outputs: z.array(Output).optional(),
-});
-export const Notebook = z.looseObject({
-  cells: z.array(Cell),
-  metadata: z.looseObject({ kernelspec: z.looseObject({ language: z.string().optional() }).optional() }).optional(),
-});
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -43,26 +23,27 @@ function highlight(code: string, language: string): string {
   return hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
 }
 
-function renderOutput(o: z.infer<typeof Output>): string {
-  if (o.output_type === "stream") return `<pre class="output stream ${o.name === "stderr" ? "stderr" : "stdout"}">${escapeHtml(o.text ?? "")}</pre>`;
+function renderOutput(o: Output): string {
+  if (o.output_type === "stream") return `<pre class="output stream ${o.name === "stderr" ? "stderr" : "stdout"}">${escapeHtml(o.text)}</pre>`;
   if (o.output_type === "error") {
-    return `<pre class="output error">${escapeHtml((o.traceback ?? [`${o.ename}: ${o.evalue}`]).join("\n").replace(ANSI, ""))}</pre>`;
+    return `<pre class="output error">${escapeHtml((o.traceback.length ? o.traceback : [`${o.ename}: ${o.evalue}`]).join("\n").replace(ANSI, ""))}</pre>`;
   }
-  const data = o.data ?? {};
+  if (o.output_type === "unknown") return "";
+  const data = o.data;
   const png = data["image/png"];
   if (typeof png === "string" && /^[A-Za-z0-9+/=\s]+$/.test(png)) return `<img class="output" alt="output image" src="data:image/png;base64,${png.replace(/\s/g, "")}">`;
-  const markdown = Source.safeParse(data["text/markdown"]);
-  if (markdown.success) return `<div class="output markdown">${md.render(markdown.data)}</div>`;
-  const plain = Source.safeParse(data["text/plain"]);
-  if (plain.success) return `<pre class="output result">${escapeHtml(plain.data)}</pre>`;
+  const markdown = data["text/markdown"];
+  if (typeof markdown === "string") return `<div class="output markdown">${md.render(markdown)}</div>`;
+  const plain = data["text/plain"];
+  if (typeof plain === "string") return `<pre class="output result">${escapeHtml(plain)}</pre>`;
   return "";
 }
 
 export function renderNotebook(text: string, path: string): string {
-  const parsed = Notebook.safeParse(JSON.parse(text));
-  if (!parsed.success) return renderText(text, path);
-  const language = parsed.data.metadata?.kernelspec?.language ?? "python";
-  const cells = parsed.data.cells.map((c) => {
+  const parsed = parseNotebook(text);
+  if (!parsed.ok) return renderText(text, path);
+  const language = notebookLanguage(parsed.notebook) ?? "python";
+  const cells = parsed.notebook.cells.map((c) => {
     if (c.cell_type === "markdown") return `<section class="cell markdown">${md.render(c.source)}</section>`;
     if (c.cell_type === "code") {
       const n = c.execution_count ?? " ";

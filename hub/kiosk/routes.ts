@@ -2,9 +2,10 @@
  * The kiosk URLs and sign-in of the real server (facts §4):
  * - `/projects/<id>/files/<path>?auth_token=…&fullscreen=kiosk` and
  *   `/app?auth_token=…&fullscreen=kiosk`: the token signs in on servers
- *   before 2024-10 ("legacy"); newer ones ignore it ("modern").
- * - `/auth/impersonate?auth_token=…` redeems a token into a remember_me
- *   cookie and answers a page that redirects to /app with JavaScript.
+ *   before 2024-10 ("legacy"); newer ones ignore it ("modern", the default).
+ * - `/auth/impersonate?auth_token=…` (modern only) redeems a token into a
+ *   remember_me cookie (SameSite=Strict, httpOnly) and answers a page that
+ *   redirects to /app with JavaScript.
  * - `/app?get_api_key=<app>`: the sign-in page an embedding app opens to get
  *   an API key; success redirects to https://authenticated/?api_key=….
  */
@@ -142,7 +143,9 @@ export function mountKiosk(app: Express, hub: Hub): void {
     res.redirect(302, `https://authenticated/?api_key=${encodeURIComponent(hub.store.createApiKey(account.account_id))}`);
   });
 
-  app.get("/auth/impersonate", (req, res) => {
+  app.get("/auth/impersonate", (req, res, next) => {
+    // Servers of the legacy kind signed in by the URL token and had no impersonate route.
+    if (hub.settings.kioskAuth === "legacy") return next();
     const token = typeof req.query.auth_token === "string" ? req.query.auth_token : "";
     const account = token ? hub.store.accountForAuthToken(token) : undefined;
     if (!account) {

@@ -240,21 +240,7 @@ export const handlers: { [E in V1Event]: V1Handler<E> } = {
     return { event: "copy_path_status_response", data: `copy_path_id = '${p.copy_path_id}' deleted` };
   },
 
-  user_auth: async (hub, account, p) => {
-    const target = isUuid(p.account_id) ? hub.store.account(p.account_id) : undefined;
-    const pair = `${account.account_id}→${p.account_id}`;
-    const bannedUntil = hub.authBans.get(pair);
-    if (bannedUntil !== undefined && bannedUntil > Date.now()) {
-      throw new HandlerError(`banned -- please wait at least ${Math.round(hub.settings.userAuthBanMs / 1000)}s before trying again`);
-    }
-    const adminBypass = account.is_admin && p.password === "";
-    if (!target || (!adminBypass && !target.has_password)) throw new HandlerError("incorrect password");
-    if (!adminBypass && !hub.store.checkPassword(target.account_id, p.password)) {
-      hub.authBans.set(pair, Date.now() + hub.settings.userAuthBanMs);
-      throw new HandlerError("incorrect password");
-    }
-    return { event: "user_auth_token", auth_token: hub.store.createAuthToken(target.account_id, hub.settings.authTokenTtlMs) };
-  },
+  user_auth: async (hub, account, p) => userAuth(hub, account, p, "v1"),
 
   get_available_upgrades: async (hub, account) => ({ event: "available_upgrades", ...upgradeTotals(hub, account) }),
 
@@ -295,4 +281,28 @@ export const handlers: { [E in V1Event]: V1Handler<E> } = {
 function copyView(op: CopyOp): Record<string, unknown> {
   const { account_id: _a, timeout: _t, ...rest } = op;
   return rest;
+}
+
+/**
+ * A token for another account, as the real servers hand it out (facts §9):
+ * an admin gets one whatever the password; anyone else needs the target's
+ * password, and an empty or wrong one bans that caller→target pair (v1:
+ * 60 s; current: ~30 s, its message an unformatted template).
+ */
+export function userAuth(hub: Hub, account: Account, p: { account_id: string; password: string }, generation: "v1" | "current"): { event: "user_auth_token"; auth_token: string } {
+  const target = isUuid(p.account_id) ? hub.store.account(p.account_id) : undefined;
+  const pair = `${account.account_id}→${p.account_id}`;
+  const bannedUntil = hub.authBans.get(pair);
+  const banMs = generation === "v1" ? hub.settings.userAuthBanMs : hub.settings.currentUserAuthBanMs;
+  if (bannedUntil !== undefined && bannedUntil > Date.now()) {
+    throw new HandlerError(
+      generation === "v1" ? `banned -- please wait at least ${Math.round(banMs / 1000)}s before trying again` : "banned -- please wait at least #{BAN_TIME_MS/1000}s before trying again",
+    );
+  }
+  if (!account.is_admin && (!target || !target.has_password || !hub.store.checkPassword(target.account_id, p.password))) {
+    hub.authBans.set(pair, Date.now() + banMs);
+    throw new HandlerError("incorrect password");
+  }
+  if (!target) throw new HandlerError("incorrect password");
+  return { event: "user_auth_token", auth_token: hub.store.createAuthToken(target.account_id, hub.settings.authTokenTtlMs) };
 }

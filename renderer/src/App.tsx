@@ -32,9 +32,15 @@ export function App({ api }: { api: CocalcApi }) {
   const [project, setProject] = useState<ProjectSummary | null>(null);
   const [offline, setOffline] = useState<ApiError | null>(null);
   const [epoch, setEpoch] = useState(0);
+  const [launchProblem, setLaunchProblem] = useState<string | null>(null);
   const [palette, setPalette] = useState<null | "all" | "files">(null);
   const [fileNames, setFileNames] = useState<string[]>([]);
   const [openRequest, setOpenRequest] = useState<{ path: string; n: number } | null>(null);
+  const [kioskRequest, setKioskRequest] = useState<{ path: string; n: number; present?: boolean } | null>(null);
+  const showInKiosk = useCallback((path: string, present = false) => {
+    setKioskRequest((r) => ({ path, n: (r?.n ?? 0) + 1, present }));
+    setView("kiosk");
+  }, []);
 
   const active = profiles.find((p) => p.id === activeId) ?? null;
   const caps = capabilitiesOf(active?.generation ?? "v1");
@@ -56,6 +62,28 @@ export function App({ api }: { api: CocalcApi }) {
     void loadProfiles();
     return api.on("profiles.changed", () => void loadProfiles());
   }, [api, loadProfiles]);
+
+  // Started with --kiosk --profile NAME --project ID --path FILE: straight into presentation mode.
+  useEffect(() => {
+    void (async () => {
+      try {
+        const { launch } = await api.kiosk.launch({});
+        if (!launch) return;
+        const { profiles: all } = await api.profiles.list({});
+        const p = all.find((x) => x.name === launch.profile || x.id === launch.profile);
+        if (!p) {
+          setLaunchProblem(`There is no server profile named '${launch.profile}' (started with --kiosk). Known: ${all.map((x) => x.name).join(", ") || "none"}.`);
+          return;
+        }
+        await api.profiles.switch({ id: p.id });
+        const details = await api.projects.get({ project_id: launch.project_id });
+        setProject(details);
+        showInKiosk(launch.path, true);
+      } catch (e) {
+        setLaunchProblem(`Could not start the kiosk view from the command line: ${toApiError(e).message}`);
+      }
+    })();
+  }, [api, showInKiosk]);
 
   const report = useCallback((e: unknown) => {
     if (isOffline(e)) setOffline(toApiError(e));
@@ -254,6 +282,11 @@ export function App({ api }: { api: CocalcApi }) {
               </div>
             </div>
           )}
+          {launchProblem && (
+            <div className="banner error" role="alert">
+              {launchProblem}
+            </div>
+          )}
           {!loaded ? null : view === "connect" || !active ? (
             <Connect profiles={profiles} activeId={activeId} onChanged={loadProfiles} onConnected={connected} />
           ) : view === "sync" ? (
@@ -261,13 +294,13 @@ export function App({ api }: { api: CocalcApi }) {
           ) : view === "projects" || !project ? (
             <Projects caps={caps} projects={projects} setProjects={setProjects} selected={project} onSelect={setProject} onOpen={openProject} />
           ) : view === "files" ? (
-            <Files key={project.project_id} project={project} onListing={setFileNames} openRequest={openRequest} />
+            <Files key={project.project_id} project={project} onListing={setFileNames} openRequest={openRequest} onShowInKiosk={showInKiosk} />
           ) : view === "console" ? (
             <Console key={project.project_id} project={project} />
           ) : view === "copy" ? (
             <Copy key={project.project_id} project={project} projects={projects ?? []} caps={caps} />
           ) : (
-            <Kiosk key={project.project_id} project={project} frameAllowed={frameAllowed} onReload={reloadForKiosk} />
+            <Kiosk key={project.project_id} project={project} frameAllowed={frameAllowed} onReload={reloadForKiosk} request={kioskRequest} present={kioskRequest?.present} />
           )}
         </main>
       </div>

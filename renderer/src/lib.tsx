@@ -19,6 +19,9 @@ export function useApp(): AppContextValue {
   return v;
 }
 
+/** This page load's CSP style nonce (index.html's meta): style elements the app adds must carry it. */
+export const cspNonce = (): string => document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? "";
+
 /** Kinds that mean the server cannot be reached right now (as opposed to refusing a request). */
 export const OFFLINE_KINDS: ReadonlySet<ApiErrorKind> = new Set(["network", "timeout", "tls"]);
 

@@ -55,6 +55,13 @@ export const CHANNELS = [
   // the shell's own file choosers
   "desktop.chooseFolder",
   "desktop.chooseFiles",
+  // the kiosk service (kiosk.*): modes, tokens, navigation, the viewer's change check
+  "kiosk.plan",
+  "kiosk.navigate",
+  "kiosk.check",
+  "kiosk.configure",
+  "kiosk.launch",
+  "kiosk.present",
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 

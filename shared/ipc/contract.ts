@@ -22,6 +22,8 @@ import {
 } from "../domain.js";
 import { ActivityEntry, ConflictChoice, PairConfig, PairId, PairInput, PairStatus, SyncConflict, SyncCounts } from "../sync.js";
 import type { Channel } from "./channels.js";
+import { KioskMode, SignInMethod } from "../kiosk/decisions.js";
+import { KioskReply } from "../kiosk/protocol.js";
 
 const Empty = z.strictObject({});
 const Ok = z.object({ ok: z.literal(true) });
@@ -128,6 +130,23 @@ export const ConflictVersion = z.object({
 export type ConflictVersion = z.infer<typeof ConflictVersion>;
 
 const TransferDone = z.object({ files: z.number().int().nonnegative(), bytes: z.number().nonnegative() });
+/** The password for a kiosk token, given only when the key's account is not an admin. */
+const KioskTokenInput = z.strictObject({ password: z.string().min(1).max(1000).optional(), remember_password: z.boolean().optional() });
+/** Why a kiosk call did not go ahead: no call was made without the password, and a ban is a countdown. */
+const KioskRefusal = [
+  z.object({ status: z.literal("needs-password"), message: z.string() }),
+  z.object({ status: z.literal("banned"), retry_after_s: z.number().int().nonnegative(), message: z.string() }),
+] as const;
+
+/** What the kiosk view shows: the server's page navigated (default), or driven by the protocol from the profile's embedding origin. */
+const ViewMode = z.enum(["navigation", "protocol"]).optional();
+
+/** A file as one small call sees it: enough to tell that it changed. */
+export const FileStamp = z.discriminatedUnion("exists", [
+  z.object({ exists: z.literal(true), size: z.number(), mtime: z.number(), sha256: z.string() }),
+  z.object({ exists: z.literal(false) }),
+]);
+export type FileStamp = z.infer<typeof FileStamp>;
 
 export const contract = {
   "app.info": {
@@ -227,15 +246,40 @@ export const contract = {
   "copy.delete": { input: z.strictObject({ copy_id: Uuid }), output: Ok },
 
   "kiosk.open": {
-    input: z.strictObject({ project_id: Uuid, path: ProjectPath, password: z.string().max(1000).optional() }),
+    input: KioskTokenInput.extend({ project_id: Uuid, path: ProjectPath }),
+    output: z.discriminatedUnion("status", [
+      z.object({
+        status: z.literal("ready"),
+        /** the server's origin: the only origin the frame may talk to */
+        origin: z.string(),
+        /**
+         * what the frame loads, in order: the impersonate link (redeemed in the
+         * frame's own session) then the kiosk URL, or the kiosk URL carrying the
+         * token on servers that sign in that way. The one reply that holds a token.
+         */
+        steps: z.array(z.string()).min(1).max(2),
+        sign_in: SignInMethod,
+      }),
+      ...KioskRefusal,
+    ]),
+  },
+  "kiosk.plan": {
+    input: Empty,
     output: z.object({
-      /** the kiosk URL to load in the frame */
-      url: z.string(),
-      /** the server's origin: the only origin the frame may talk to */
+      generation: z.string().nullable(),
       origin: z.string(),
-      /** "url": the token in the URL signs in (older servers); the app also redeems it through /auth/impersonate */
-      sign_in: z.enum(["url", "impersonate"]),
-      impersonate_url: z.string(),
+      sign_in: SignInMethod,
+      /** the key's account is not an admin: its password is asked before any token is requested */
+      needs_password: z.boolean(),
+      /** a password is in the keychain for this server */
+      password_saved: z.boolean(),
+      /** the keychain can keep a password (never stored anywhere else) */
+      can_save_password: z.boolean(),
+      embedding_origin: z.string().nullable(),
+      options: z.array(z.object({ mode: KioskMode, usable: z.boolean(), why: z.string() })),
+      recommended: z.object({ mode: KioskMode, why: z.string() }),
+      /** a ban still running, whole seconds */
+      banned_for_s: z.number().int().nonnegative(),
     }),
   },
 
@@ -299,6 +343,24 @@ export const contract = {
     input: z.strictObject({ title: z.string().max(200).optional(), folders: z.boolean().optional() }),
     output: z.object({ paths: z.array(z.string()) }),
   },
+  "kiosk.navigate": {
+    input: z.discriminatedUnion("action", [
+      KioskTokenInput.extend({ action: z.literal("open"), project_id: Uuid, path: ProjectPath, mode: ViewMode }),
+      z.strictObject({ action: z.literal("status"), mode: ViewMode }),
+      z.strictObject({ action: z.literal("closeall"), mode: ViewMode }),
+    ]),
+    output: z.discriminatedUnion("status", [z.object({ status: z.literal("reply"), reply: KioskReply }), ...KioskRefusal]),
+  },
+  "kiosk.check": {
+    input: z.strictObject({ project_id: Uuid, path: ProjectPath.min(1) }),
+    output: FileStamp,
+  },
+  "kiosk.configure": {
+    input: z.strictObject({ embedding_origin: z.string().max(300).nullable().optional(), forget_password: z.literal(true).optional() }),
+    output: Ok,
+  },
+  "kiosk.present": { input: z.strictObject({ on: z.boolean() }), output: z.object({ full_screen: z.boolean() }) },
+  "kiosk.launch": { input: Empty, output: z.object({ launch: z.object({ profile: z.string(), project_id: Uuid, path: z.string() }).nullable() }) },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 // Every channel name has a schema and every schema a name (compile-time check both ways).

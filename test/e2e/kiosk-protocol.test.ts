@@ -2,7 +2,9 @@
  * The hub's kiosk page and iframe protocol in real Chromium: a parent page on
  * another loopback origin embeds /app?auth_token=…&fullscreen=kiosk, sends
  * each command and gets the documented replies; a parent whose origin is not
- * allowed gets nothing done.
+ * allowed gets nothing done. The hub runs in its realistic default (URL token
+ * ignored, https parents from iframe_comm_hosts only) except where a test is
+ * about the kinder behaviour and says so.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -48,7 +50,8 @@ describe("iframe protocol from an allowed parent", () => {
   let parent: Awaited<ReturnType<typeof servePage>>;
   let pid: string;
   beforeAll(async () => {
-    hub = await startTestHub();
+    // about the protocol itself: loopback parents answered, the URL token signs in
+    hub = await startTestHub({ settings: { iframeStrict: false, kioskAuth: "legacy" } });
     pid = await exampleProject(hub);
     parent = await servePage(parentHtml(hub.url, `${hub.url}/app?auth_token=${await token(hub)}&fullscreen=kiosk&session=`));
     page = await browser.newPage();
@@ -126,8 +129,8 @@ describe("iframe protocol from an allowed parent", () => {
 });
 
 describe("a parent on an origin that is not allowed", () => {
-  it("gets no reply and opens nothing (strict mode: the real server's rules, no loopback)", async () => {
-    const hub = await startTestHub({ settings: { iframeStrict: true, iframeCommHosts: ["example.com"] } });
+  it("gets no reply and opens nothing (the default: the real server's rules, no loopback)", async () => {
+    const hub = await startTestHub({ settings: { iframeCommHosts: ["example.com"], kioskAuth: "legacy" } });
     const pid = await exampleProject(hub);
     const parent = await servePage(parentHtml(hub.url, `${hub.url}/app?auth_token=${await token(hub)}&fullscreen=kiosk`));
     const page = await browser.newPage();
@@ -153,8 +156,8 @@ describe("a parent on an origin that is not allowed", () => {
 });
 
 describe("sign-in forms of the kiosk URL", () => {
-  it("/projects/<id>/files/<path>?auth_token=…&fullscreen=kiosk shows the file alone", async () => {
-    const hub = await startTestHub();
+  it("legacy servers: /projects/<id>/files/<path>?auth_token=…&fullscreen=kiosk shows the file alone", async () => {
+    const hub = await startTestHub({ settings: { kioskAuth: "legacy" } });
     const page = await browser.newPage();
     try {
       const pid = await exampleProject(hub);
@@ -167,7 +170,7 @@ describe("sign-in forms of the kiosk URL", () => {
   });
 
   it("a token signs in only the account it was made for", async () => {
-    const hub = await startTestHub();
+    const hub = await startTestHub({ settings: { kioskAuth: "legacy" } });
     const page = await browser.newPage();
     try {
       const other = await secondAccount(hub);
@@ -185,8 +188,8 @@ describe("sign-in forms of the kiosk URL", () => {
     }
   });
 
-  it("modern servers ignore the token in the URL; /auth/impersonate redeems it into a session", async () => {
-    const hub = await startTestHub({ settings: { kioskAuth: "modern" } });
+  it("by default (as modern servers) the token in the URL is ignored; /auth/impersonate redeems it into a session", async () => {
+    const hub = await startTestHub();
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
     try {
@@ -207,6 +210,18 @@ describe("sign-in forms of the kiosk URL", () => {
       expect(await bad!.text()).toBe("ERROR: impersonate error -- unknown or expired token: 'nope'");
     } finally {
       await ctx.close();
+      await hub.stop();
+    }
+  });
+
+  it("legacy servers have no /auth/impersonate", async () => {
+    const hub = await startTestHub({ settings: { kioskAuth: "legacy" } });
+    try {
+      const { request } = await import("undici");
+      const res = await request(`${hub.url}/auth/impersonate?auth_token=${await token(hub)}`);
+      expect(res.statusCode).toBe(404);
+      await res.body.dump();
+    } finally {
       await hub.stop();
     }
   });

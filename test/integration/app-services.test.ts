@@ -157,10 +157,12 @@ describe("features", () => {
     else expect(list).toMatchObject({ ok: false, error: { kind: "not-available", message: expect.stringMatching(/does not offer a list of copy operations/) } });
   });
 
-  it("gives a kiosk URL signed in with a token (the password used for it stays secret)", async () => {
-    const k = await call("kiosk.open", { project_id: pid, path: "notes/a.txt", password: hub.credentials.password });
-    expect(k.url).toMatch(new RegExp(`^${hub.url}/projects/${pid}/files/notes/a\\.txt\\?auth_token=[A-Za-z0-9]{24}&fullscreen=kiosk&session=$`));
-    expect(k).toMatchObject({ origin: hub.url, sign_in: generation === "v1" ? "url" : "impersonate", impersonate_url: expect.stringMatching(/\/auth\/impersonate\?auth_token=/) });
+  it("gives the kiosk frame its steps: redeem the token at /auth/impersonate, then the file (the hub's realistic default)", async () => {
+    const k = await call("kiosk.open", { project_id: pid, path: "notes/a.txt" });
+    expect(k).toMatchObject({ status: "ready", origin: hub.url, sign_in: "impersonate" });
+    const steps = (k as { steps: string[] }).steps;
+    expect(steps[0]).toMatch(new RegExp(`^${hub.url}/auth/impersonate\\?auth_token=[A-Za-z0-9]{24}$`));
+    expect(steps[1]).toBe(`${hub.url}/projects/${pid}/files/notes/a.txt?fullscreen=kiosk&session=`);
     const ups = await raw("upgrades.available", {});
     if (generation === "v1") expect(ups.ok && ups.value.total).toMatchObject({ cores: 4 });
     else expect(ups).toMatchObject({ ok: false, error: { kind: "not-available" } });

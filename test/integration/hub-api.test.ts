@@ -245,15 +245,17 @@ describe("projects, tokens, misc", () => {
     expect(statSync(hub.hub.runtime.folder(String(r.json.project_id))).isDirectory()).toBe(true);
   });
 
-  it("user_auth: the target's password, or an admin with an empty one; a 24-character reusable token", async () => {
+  it("user_auth: the target's password, or an admin whatever the password; a 24-character reusable token", async () => {
     const other = await secondAccount(hub, "tok@example.org", "right-password");
     const admin = await hub.v1("user_auth", { account_id: other.account_id, password: "" });
     expect(String(admin.json.auth_token)).toMatch(/^[A-Za-z0-9]{24}$/);
     expect(hub.hub.store.accountForAuthToken(String(admin.json.auth_token))).toBe(other.account_id);
     const own = await hub.v1("user_auth", { account_id: other.account_id, password: "right-password" }, other.api_key);
     expect(own.json.event).toBe("user_auth_token");
-    // a non-admin with an empty password gets nowhere
+    expect((await hub.v1("user_auth", { account_id: other.account_id, password: "anything" })).json.event).toBe("user_auth_token");
+    // a non-admin with an empty password gets nowhere, and is banned for it as on the real servers
     expect((await hub.v1("user_auth", { account_id: hub.credentials.account_id, password: "" }, other.api_key)).json.error).toBe("incorrect password");
+    expect((await hub.v1("user_auth", { account_id: hub.credentials.account_id, password: hub.credentials.password }, other.api_key)).json.error).toMatch(/^banned -- please wait at least 60s/);
   });
 
   it("a wrong password blocks that caller→target pair", async () => {
@@ -264,6 +266,24 @@ describe("projects, tokens, misc", () => {
     );
     // another caller is not blocked
     expect((await hub.v1("user_auth", { account_id: other.account_id, password: "right-password" })).json.event).toBe("user_auth_token");
+  });
+
+  it("the current generation bans ~30 s and sends its message as an unformatted template", async () => {
+    const other = await secondAccount(hub, "ban-current@example.org", "right-password");
+    const { request } = await import("undici");
+    const call = async (password: string) => {
+      const res = await request(`${hub.url}/api/conat/hub`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${other.api_key}` },
+        body: JSON.stringify({ name: "system.generateUserAuthToken", args: [{ user_account_id: hub.credentials.account_id, password }] }),
+      });
+      return (await res.body.json()) as { error?: string };
+    };
+    expect((await call("")).error).toBe("Error: incorrect password");
+    expect((await call(hub.credentials.password)).error).toBe("Error: banned -- please wait at least #{BAN_TIME_MS/1000}s before trying again");
+    const until = hub.hub.authBans.get(`${other.account_id}→${hub.credentials.account_id}`)!;
+    expect(until - Date.now()).toBeGreaterThan(20_000);
+    expect(until - Date.now()).toBeLessThanOrEqual(30_000);
   });
 
   it("log_client_error records the error", async () => {
@@ -463,7 +483,7 @@ describe("copy_path_between_projects with --copy-mode kucalc (cocalc.com's queue
 describe("auth token lifetime", () => {
   it("a token signs in until it expires, and not after; expired ones are purged when the hub starts", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "hub-ttl-"));
-    let short = await startTestHub({ dataDir, settings: { authTokenTtlMs: 300 } });
+    let short = await startTestHub({ dataDir, settings: { authTokenTtlMs: 300, kioskAuth: "legacy" } });
     try {
       const t = String((await short.v1("user_auth", { account_id: short.credentials.account_id, password: "" })).json.auth_token);
       const kiosk = async () => {
@@ -478,7 +498,7 @@ describe("auth token lifetime", () => {
       const rows = () => short.hub.store.db.get<{ n: number }>("SELECT count(*) AS n FROM auth_tokens")!.n;
       expect(rows()).toBe(1);
       await short.stop();
-      short = await startTestHub({ dataDir, settings: { authTokenTtlMs: 300 } });
+      short = await startTestHub({ dataDir, settings: { authTokenTtlMs: 300, kioskAuth: "legacy" } });
       expect(rows()).toBe(0);
     } finally {
       await short.stop();

@@ -66,6 +66,12 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "transfer.discardStaged": { upload_id: R },
   "desktop.chooseFolder": { title: "Where to?" },
   "desktop.chooseFiles": { title: "What?", folders: true },
+  "kiosk.plan": {},
+  "kiosk.navigate": { action: "open", project_id: P, path: "a.ipynb", password: "pw" },
+  "kiosk.check": { project_id: P, path: "a.ipynb" },
+  "kiosk.configure": { embedding_origin: "https://kiosk.example.org" },
+  "kiosk.launch": {},
+  "kiosk.present": { on: true },
 };
 
 function rng(seed: number) {

@@ -3,7 +3,9 @@
  * double the project allows, and only here): it registers exactly the
  * contract's channels, makes windows with the secure settings, installs the
  * navigation, window-open and permission guards, serves the renderer with
- * its CSP, and starts the embedded hub as the default server.
+ * its CSP, and starts the embedded hub as the default server. It is started
+ * with the kiosk flags, and makes the kiosk view: its own session, held to
+ * the server's origin, the host page on a profile's embedding origin.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -17,7 +19,7 @@ const rec = vi.hoisted(() => ({
   schemes: [] as unknown[],
   appEvents: new Map<string, (...a: unknown[]) => unknown>(),
   ipc: new Map<string, (event: unknown, payload: unknown) => unknown>(),
-  windows: [] as { options: Record<string, unknown>; loaded: string[] }[],
+  windows: [] as { options: Record<string, unknown>; loaded: string[]; contentsId: number }[],
   protocolHandlers: new Map<string, (req: Request) => Promise<Response>>(),
   permissionRequest: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void, d: { requestingUrl: string }) => void),
   permissionCheck: undefined as undefined | ((wc: unknown, p: string, origin: string) => boolean),
@@ -26,6 +28,8 @@ const rec = vi.hoisted(() => ({
   forks: [] as { args: string[]; child: ChildProcess }[],
   beforeRequest: [] as { filter: unknown; handler: (d: { url: string }, cb: (r: unknown) => void) => void }[],
   partitions: [] as string[],
+  sessionProtocols: new Map<string, (req: Request) => Promise<Response>>(),
+  fullScreen: [] as boolean[],
   singleInstance: 0,
   userData: "",
   dialogs: [] as { parent: unknown; options: Record<string, unknown> }[],
@@ -33,20 +37,37 @@ const rec = vi.hoisted(() => ({
 }));
 
 vi.mock("electron", () => {
+  let ids = 0;
   const webContents = () => {
     const handlers = new Map<string, (...a: unknown[]) => void>();
-    return { handlers, on: (e: string, f: (...a: unknown[]) => void) => handlers.set(e, f), setWindowOpenHandler: (f: unknown) => handlers.set("window-open", f as never), send: () => undefined };
+    return {
+      id: ++ids,
+      handlers,
+      on: (e: string, f: (...a: unknown[]) => void) => handlers.set(e, f),
+      off: () => undefined,
+      setWindowOpenHandler: (f: unknown) => handlers.set("window-open", f as never),
+      send: () => undefined,
+      loadURL: async () => undefined,
+      getURL: () => "about:blank",
+    };
   };
   class BrowserWindow {
     webContents = webContents();
-    record: { options: Record<string, unknown>; loaded: string[] };
+    record: { options: Record<string, unknown>; loaded: string[]; contentsId: number };
     constructor(options: Record<string, unknown>) {
-      this.record = { options, loaded: [] };
+      this.record = { options, loaded: [], contentsId: this.webContents.id };
       rec.windows.push(this.record);
     }
     once() {}
     on() {}
     show() {}
+    focus() {}
+    setFullScreen(on: boolean) {
+      rec.fullScreen.push(on);
+    }
+    isFullScreen() {
+      return false;
+    }
     close() {}
     isDestroyed() {
       return false;
@@ -74,6 +95,9 @@ vi.mock("electron", () => {
       getVersion: () => "0.1.0",
       commandLine: { getSwitchValue: () => "" },
       quit: () => undefined,
+      exit: (code: number) => {
+        throw new Error(`the app exited with ${code}`);
+      },
     },
     BrowserWindow,
     ipcMain: { handle: (c: string, f: (event: unknown, payload: unknown) => unknown) => rec.ipc.set(c, f) },
@@ -81,10 +105,23 @@ vi.mock("electron", () => {
       registerSchemesAsPrivileged: (s: unknown[]) => rec.schemes.push(...s),
       handle: (scheme: string, f: (req: Request) => Promise<Response>) => rec.protocolHandlers.set(scheme, f),
     },
-    net: { fetch: async (u: string) => (rec.fetched.push(u), new Response("<html></html>", { headers: { "content-type": "text/html" } })) },
-    session: { defaultSession: session, fromPartition: (p: string) => (rec.partitions.push(p), session) },
     dialog: {
       showOpenDialog: async (parent: unknown, options: Record<string, unknown>) => (rec.dialogs.push({ parent, options }), rec.dialogAnswer),
+    },
+    net: { fetch: async (u: string | Request) => (rec.fetched.push(typeof u === "string" ? u : u.url), new Response("<html></html>", { headers: { "content-type": "text/html" } })) },
+    session: {
+      defaultSession: session,
+      fromPartition: (p: string) => {
+        rec.partitions.push(p);
+        return {
+          ...session,
+          protocol: {
+            isProtocolHandled: (scheme: string) => rec.sessionProtocols.has(`${p} ${scheme}`),
+            unhandle: (scheme: string) => rec.sessionProtocols.delete(`${p} ${scheme}`),
+            handle: (scheme: string, f: (req: Request) => Promise<Response>) => rec.sessionProtocols.set(`${p} ${scheme}`, f),
+          },
+        };
+      },
     },
     shell: { openExternal: async (u: string) => void rec.opened.push(u) },
     safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => "" },
@@ -99,14 +136,19 @@ vi.mock("electron", () => {
   };
 });
 
+const LAUNCH_PROJECT = "0eea4501-9d44-4973-a871-9a4ddf6f6c9f";
+
 beforeAll(async () => {
   rec.userData = mkdtempSync(join(tmpdir(), "shell-"));
+  // started as `npm start -- --kiosk …` passes them (Chromium's own switches mixed in)
+  process.argv.push("--no-sandbox", "--kiosk", "--profile", "This computer", "--project", LAUNCH_PROJECT, "--path", "talks/a b #1.ipynb");
   await import("../../electron/main.js");
   // start() runs after whenReady(); wait until the window exists
   for (let i = 0; i < 900 && rec.windows.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
 }, 60_000);
 
 afterAll(async () => {
+  process.argv.splice(process.argv.indexOf("--no-sandbox"), 9);
   const quit = rec.appEvents.get("will-quit");
   quit?.({ preventDefault: () => undefined });
   for (const f of rec.forks) {
@@ -220,5 +262,73 @@ describe("electron/main.ts wiring", () => {
     expect(rec.dialogs.at(-1)!.options.properties).toEqual(["openFile", "multiSelections"]);
     rec.dialogAnswer = { canceled: true, filePaths: [] };
     expect(await ipc("desktop.chooseFolder", {})).toEqual({ ok: true, value: { path: null } });
+  });
+
+  it("takes the kiosk flags from the command line: the renderer is told, and the window is the screen", async () => {
+    const ipc = (c: string, payload: unknown) => rec.ipc.get(`${IPC_PREFIX}${c}`)!(appFrame, payload) as Promise<{ ok: boolean; value?: unknown }>;
+    expect(await ipc("kiosk.launch", {})).toEqual({ ok: true, value: { launch: { profile: "This computer", project_id: LAUNCH_PROJECT, path: "talks/a b #1.ipynb" } } });
+  });
+
+  it("makes the kiosk view with its own session, no preload, navigation held to the server, popups out, permissions denied", async () => {
+    const ipc = (c: string, payload: unknown) => rec.ipc.get(`${IPC_PREFIX}${c}`)!(appFrame, payload) as Promise<{ ok: boolean; value?: { reply?: Record<string, unknown> }; error?: unknown }>;
+    const server = ((await ipc("profiles.list", {})).value as unknown as { profiles: { url: string }[] }).profiles[0]!.url;
+    expect(await ipc("kiosk.configure", { embedding_origin: "https://kiosk.example.org/" })).toEqual({ ok: true, value: { ok: true } });
+    const before = rec.windows.length;
+    const st = await ipc("kiosk.navigate", { action: "status" });
+    expect(st).toMatchObject({ ok: true, value: { status: "reply", reply: { status: "done", connection: { status: "connected" }, open_files: {} } } });
+    expect(rec.windows.length).toBe(before + 1);
+    const w = rec.windows.at(-1)!;
+    expect(w.options).toMatchObject({ fullscreen: true });
+    expect(w.options.webPreferences).toMatchObject({ partition: "kiosk-this-computer", contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInSubFrames: false, webviewTag: false });
+    expect(w.options.webPreferences).not.toHaveProperty("preload");
+    expect(rec.partitions).toContain("kiosk-this-computer");
+    expect(rec.permissionCheck!({}, "media", server)).toBe(false);
+
+    // The app's guard on every web contents, applied to the kiosk view's: the server's origin only.
+    const created = rec.appEvents.get("web-contents-created")!;
+    const handlers = new Map<string, (...a: unknown[]) => unknown>();
+    const wc = { id: w.contentsId, on: (e: string, f: (...a: unknown[]) => unknown) => handlers.set(e, f), setWindowOpenHandler: (f: (...a: unknown[]) => unknown) => handlers.set("open", f) };
+    created({}, wc);
+    const nav = (url: string) => {
+      let prevented = false;
+      handlers.get("will-navigate")!({ preventDefault: () => (prevented = true) }, url);
+      return prevented;
+    };
+    const opened = rec.opened.length;
+    expect(nav(`${server}/projects/x/files/a.ipynb?fullscreen=kiosk`)).toBe(false);
+    expect(nav(`${server}/app`)).toBe(false);
+    expect(nav("about:blank")).toBe(false);
+    expect(nav("https://elsewhere.example.org/")).toBe(true);
+    expect(nav("app://cocalc-desktop/index.html")).toBe(true);
+    expect(nav("file:///etc/passwd")).toBe(true);
+    expect(rec.opened.slice(opened)).toEqual(["https://elsewhere.example.org/"]);
+    expect(handlers.get("open")!({ url: "https://docs.example.org/" })).toEqual({ action: "deny" });
+    expect(rec.opened.at(-1)).toBe("https://docs.example.org/");
+    // presentation mode fills the screen with the kiosk window
+    expect(await ipc("kiosk.present", { on: true })).toEqual({ ok: true, value: { full_screen: true } });
+    expect(rec.fullScreen.at(-1)).toBe(true);
+  });
+
+  it("serves the kiosk host page on the profile's embedding origin, in the kiosk session only, framing the server and nothing else", async () => {
+    const ipc = (c: string, payload: unknown) => rec.ipc.get(`${IPC_PREFIX}${c}`)!(appFrame, payload) as Promise<{ ok: boolean; value?: unknown }>;
+    const server = new URL(((await ipc("profiles.list", {})).value as { profiles: { url: string }[] }).profiles[0]!.url).origin;
+    const handle = rec.sessionProtocols.get("kiosk-this-computer https")!;
+    expect(handle).toBeDefined();
+    expect(rec.sessionProtocols.has("kiosk-this-computer app")).toBe(false);
+    const frame = `${server}/projects/${LAUNCH_PROJECT}/files/a.ipynb?fullscreen=kiosk`;
+    const page = await handle(new Request(`https://kiosk.example.org/cocalc-desktop-kiosk-host?frame=${encodeURIComponent(frame)}`));
+    const csp = page.headers.get("content-security-policy")!;
+    expect(csp).toContain(`frame-src ${server}`);
+    expect(csp).toMatch(/default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]+'/);
+    const html = await page.text();
+    expect(html).toContain(`<iframe id="k" src="${frame.replace(/&/g, "&#38;")}"`);
+    expect(html).toContain(`var SERVER = ${JSON.stringify(server)};`);
+    // a frame URL on another origin is not loaded
+    const other = await (await handle(new Request(`https://kiosk.example.org/cocalc-desktop-kiosk-host?frame=${encodeURIComponent("https://evil.example.org/")}`))).text();
+    expect(other).toContain('<iframe id="k" src="about:blank"');
+    expect((await handle(new Request("https://kiosk.example.org/other"))).status).toBe(404);
+    // every other https request goes out unchanged
+    await handle(new Request("https://cdn.example.org/x.js"));
+    expect(rec.fetched.at(-1)).toBe("https://cdn.example.org/x.js");
   });
 });

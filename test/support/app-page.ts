@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { installBridge } from "../../electron/dev/chromium-bridge.js";
 import { serveRenderer } from "../../electron/dev/renderer-server.js";
-import { composeApp, type ComposedApp } from "../../electron/services/compose.js";
+import { composeApp, type ComposedApp, type ComposeOptions } from "../../electron/services/compose.js";
 import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
 import { startTestHub, type TestHub } from "./hub.js";
 import type { ApiMode } from "../../hub/app.js";
@@ -21,20 +21,35 @@ export interface AppPage {
   close(): Promise<void>;
 }
 
-export async function openApp(browser: Browser, o: { api?: ApiMode; colorScheme?: "light" | "dark"; hub?: TestHub; viewport?: { width: number; height: number } } = {}): Promise<AppPage> {
+export async function openApp(
+  browser: Browser,
+  o: { api?: ApiMode; colorScheme?: "light" | "dark"; hub?: TestHub; viewport?: { width: number; height: number }; compose?: Partial<ComposeOptions>; dataDir?: string } = {},
+): Promise<AppPage> {
   const hub = o.hub ?? (await startTestHub({ api: o.api ?? "both" }));
   const holder: { app?: ComposedApp } = {};
   const renderer = await serveRenderer(() => {
     const p = holder.app?.profiles.active();
     return p ? new URL(p.url).origin : null;
   });
-  const dataDir = mkdtempSync(join(tmpdir(), "app-e2e-"));
-  const app = (holder.app = await composeApp({ dataDir, logFile: join(dataDir, "main.log"), version: "e2e", platform: "linux", trustedOrigins: [new URL(renderer.url).origin], secrets: new MemoryStore() }));
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), "app-e2e-"));
+  const app = (holder.app = await composeApp({
+    dataDir,
+    logFile: join(dataDir, "main.log"),
+    version: "e2e",
+    platform: "linux",
+    trustedOrigins: [new URL(renderer.url).origin],
+    secrets: new MemoryStore(),
+    ...o.compose,
+  }));
   const page = await browser.newPage({ colorScheme: o.colorScheme ?? "light", viewport: o.viewport ?? { width: 1280, height: 800 } });
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
+    if (m.type() !== "error") return;
+    // the app's own errors count; a server's page in the kiosk frame (its 404 for a missing file) is not the app
+    const where = m.location().url;
+    if (where && new URL(where).origin !== new URL(renderer.url).origin) return;
+    errors.push(m.text());
   });
   const bridge = await installBridge(page, app.router);
   app.setEmit((event, payload) => void bridge.emit(event, payload).catch(() => undefined));

@@ -3,7 +3,7 @@ import { chromium, type Browser } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -18,6 +18,7 @@ export function launchChromium(): Promise<Browser> {
       "--disable-dev-shm-usage",
       // Tests talk to loopback only: every other host name fails to resolve without asking any DNS server.
       "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+      ...extraArgs,
     ],
   });
 }

@@ -11,6 +11,7 @@ import { markdown } from "@codemirror/lang-markdown";
 import { json } from "@codemirror/lang-json";
 import { html } from "@codemirror/lang-html";
 import { css } from "@codemirror/lang-css";
+import { cspNonce } from "../lib.js";
 
 export function languageFor(path: string): Extension[] {
   const ext = path.toLowerCase().split(".").pop() ?? "";
@@ -42,8 +43,6 @@ export function languageFor(path: string): Extension[] {
   }
 }
 
-const nonce = () => document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? "";
-
 export function Editor({ path, doc, onChange, onSave }: { path: string; doc: string; onChange: (text: string) => void; onSave: () => void }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
@@ -56,7 +55,7 @@ export function Editor({ path, doc, onChange, onSave }: { path: string; doc: str
       state: EditorState.create({
         doc,
         extensions: [
-          EditorView.cspNonce.of(nonce()),
+          EditorView.cspNonce.of(cspNonce()),
           lineNumbers(),
           history(),
           drawSelection(),

@@ -29,7 +29,18 @@ interface OpenFile {
 
 const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
-export function Files({ project, onListing, openRequest }: { project: ProjectSummary; onListing: (names: string[]) => void; openRequest: { path: string; n: number } | null }) {
+export function Files({
+  project,
+  onListing,
+  openRequest,
+  onShowInKiosk,
+}: {
+  project: ProjectSummary;
+  onListing: (names: string[]) => void;
+  openRequest: { path: string; n: number } | null;
+  /** "Show in kiosk view": the file alone, in the kiosk view */
+  onShowInKiosk?: (path: string) => void;
+}) {
   const { api, epoch } = useApp();
   const list = useCall();
   const io = useCall();
@@ -369,6 +380,7 @@ export function Files({ project, onListing, openRequest }: { project: ProjectSum
                 <span className="mono">{current.path}</span>
                 <span className="muted">{current.text !== current.base || current.baseSha === null ? "unsaved changes" : "saved"}</span>
                 <span className="grow" />
+                {onShowInKiosk && <button onClick={() => onShowInKiosk(current.path)}>Show in kiosk view</button>}
                 <button className="primary" onClick={() => void save(current)}>
                   Save <kbd>Ctrl S</kbd>
                 </button>

@@ -1,0 +1,14 @@
+/** Stream and traceback text as HTML: control characters applied, ANSI colours as themed spans (ansi_up escapes the text). */
+import { AnsiUp } from "ansi_up";
+import { consoleText } from "./console-text.js";
+
+const ansi = new AnsiUp();
+// The 16 basic colours become classes, so light and dark themes can pick readable shades; 256-colour and
+// truecolour codes stay exact inline colours.
+ansi.use_classes = true;
+// Terminal hyperlinks (OSC 8) stay text: a saved notebook should not put links the user did not see into the page.
+ansi.url_allowlist = {};
+
+export function ansiHtml(text: string): string {
+  return ansi.ansi_to_html(consoleText(text));
+}
