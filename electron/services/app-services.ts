@@ -11,7 +11,9 @@ import type { Profile, ProjectSummary } from "../../shared/ipc/contract.js";
 import type { CoreHandlers } from "../ipc/handlers.js";
 import type { Backend } from "./backend/backend.js";
 import { ProjectRunner } from "./backend/project-start.js";
-import { listingCommand, parseListing } from "./files/listing.js";
+import { writeTooLarge } from "../../shared/write-limit.js";
+import { explainSpawnFailure } from "./backend/spawn-failure.js";
+import { listingCommand, listingFailure, parseListing } from "./files/listing.js";
 import { normalizeProjectPath } from "./files/project-path.js";
 import type { Logger, Redactor } from "./log.js";
 import type { ProfileStore, StoredProfile } from "./profiles.js";
@@ -279,12 +281,12 @@ export class AppServices implements CoreHandlers {
     const { runner } = await this.backend();
     const { command, args } = listingCommand(dir);
     const r = await runner.exec({ project_id, command, args, timeout: 30 });
-    if (r.exit_code !== 0 && r.stdout === "") {
-      throw new ApiError("server", `Cannot list '${dir || "~"}': ${r.stderr.trim() || `exit code ${r.exit_code}`}`, { hint: "Check that the folder exists." });
-    }
-    const { entries, rejected } = parseListing(r.stdout);
+    const { self, entries, rejected } = parseListing(r.stdout);
+    if (self === null) throw listingFailure(dir, r.stderr, r.exit_code);
     if (rejected) this.o.log.warn(`ignored ${rejected} unreadable entries listing ${dir || "~"} in ${project_id}`);
-    return { path: dir, entries };
+    // A file is not an empty folder: say what it is, so the view can offer to open it.
+    if (self === "file") return { path: dir, type: "file" as const, entries: [] };
+    return { path: dir, type: "folder" as const, entries };
   };
 
   "files.read": CoreHandlers["files.read"] = async ({ files }) => {
@@ -301,6 +303,9 @@ export class AppServices implements CoreHandlers {
     const p = normalizeProjectPath(path);
     if (p === "") throw new ApiError("invalid-input", "Give a file name to save to.");
     const { backend } = await this.backend();
+    // Refused before anything is read or sent, with the reason the server would not give.
+    const tooLarge = writeTooLarge(backend.capabilities.generation, p, content);
+    if (tooLarge) throw new ApiError("too-large", tooLarge.message, { hint: tooLarge.hint });
     if (base_sha256 !== undefined) {
       const [cur] = await backend.readTextFiles([{ project_id, path: p }]);
       const missing = cur && "error" in cur && /ENOENT|does not exist|no such file/i.test(`${cur.error.message} ${cur.error.serverMessage ?? ""}`);
@@ -331,6 +336,7 @@ export class AppServices implements CoreHandlers {
     try {
       const path = input.path === undefined ? undefined : normalizeProjectPath(input.path);
       const r = await runner.exec({ ...input, ...(path === undefined ? {} : { path }) }, { signal: ac.signal });
+      await explainSpawnFailure(runner, { ...input, path }, r);
       return { ...r, duration_ms: Math.round(performance.now() - t0) };
     } catch (e) {
       if (isApiError(e, "cancelled")) throw new ApiError("cancelled", "The command was cancelled; it was stopped on the server.");

@@ -131,7 +131,14 @@ export function Console({ project }: { project: ProjectSummary }) {
       </form>
       {running && <Busy label="Running… (a stopped project is started first)" />}
       {call.busy && !running && <Busy label="Working…" />}
-      <ErrorNote error={call.error} />
+      {call.error?.kind === "cancelled" ? (
+        // Cancelling is what the person asked for, not a failure: said once, calmly.
+        <div className="banner info" role="status" aria-label="Cancelled">
+          {call.error.message}
+        </div>
+      ) : (
+        <ErrorNote error={call.error} />
+      )}
       {result && (
         <section className="output card" aria-label="Command output">
           <div className="row">

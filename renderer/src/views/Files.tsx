@@ -3,9 +3,10 @@
  * conflict check (never overwriting a change made on the server unseen), new
  * files and folders. Opening several files reads them in one call.
  */
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError } from "../../../shared/errors.js";
 import type { FileEntry, ProjectSummary } from "../../../shared/ipc/contract.js";
+import { writeTooLarge } from "../../../shared/write-limit.js";
 import { Busy, ErrorNote, sha256Hex, useApp, useCall } from "../lib.js";
 import { Editor } from "./Editor.js";
 
@@ -21,14 +22,34 @@ interface OpenFile {
   conflict?: { server: string | null; serverSha: string | null };
 }
 
+/** What the server said about one path: rows are only ever shown for the folder they were listed from. */
+interface Listing {
+  dir: string;
+  type: "folder" | "file";
+  entries: FileEntry[];
+}
+
 const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
-export function Files({ project, onListing, openRequest }: { project: ProjectSummary; onListing: (names: string[]) => void; openRequest: { path: string; n: number } | null }) {
+export function Files({
+  project,
+  generation,
+  onListing,
+  openRequest,
+}: {
+  project: ProjectSummary;
+  /** the server's API generation, for its write limit */
+  generation: string | null;
+  onListing: (names: string[]) => void;
+  openRequest: { path: string; n: number } | null;
+}) {
   const { api, epoch } = useApp();
   const list = useCall();
   const io = useCall();
   const [dir, setDir] = useState("");
-  const [entries, setEntries] = useState<FileEntry[]>([]);
+  const [listing, setListing] = useState<Listing | null>(null);
+  /** the latest listing asked for: an answer to any earlier request is stale and dropped */
+  const listToken = useRef(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [open, setOpen] = useState<OpenFile[]>([]);
   const [active, setActive] = useState<string | null>(null);
@@ -37,9 +58,10 @@ export function Files({ project, onListing, openRequest }: { project: ProjectSum
   const pid = project.project_id;
 
   const refresh = useCallback(async () => {
+    const token = ++listToken.current;
     const r = await list.run(() => api.files.list({ project_id: pid, path: dir }));
-    if (!r) return;
-    setEntries(r.entries);
+    if (token !== listToken.current || !r) return;
+    setListing({ dir, type: r.type, entries: r.entries });
     onListing(r.entries.filter((e) => !e.isdir).map((e) => join(dir, e.name)));
   }, [api, list.run, pid, dir, onListing]);
 
@@ -75,6 +97,10 @@ export function Files({ project, onListing, openRequest }: { project: ProjectSum
   }, [openRequest]);
 
   const current = open.find((o) => o.path === active) ?? null;
+  // Said before editing: a file this server cannot take in one write (measured as the server measures it).
+  const tooLarge = useMemo(() => (current ? writeTooLarge(generation, current.path, current.text) : null), [generation, current?.path, current?.text]);
+  // Rows of another folder are never shown: after a click into a folder, nothing stale can be clicked.
+  const shown = listing && listing.dir === dir ? listing : null;
   const patch = (path: string, f: Partial<OpenFile>) => setOpen((o) => o.map((x) => (x.path === path ? { ...x, ...f } : x)));
 
   const save = async (file: OpenFile, base: string | null | undefined = file.baseSha) => {
@@ -119,6 +145,19 @@ export function Files({ project, onListing, openRequest }: { project: ProjectSum
         </button>
         <button onClick={() => void refresh()}>Refresh</button>
       </div>
+      {shown?.type === "file" && (
+        <div className="banner warn" role="alert" aria-label="Not a folder">
+          <div>
+            <strong className="mono">{dir}</strong> is a file, not a folder.
+          </div>
+          <div className="row" style={{ marginTop: 6 }}>
+            <button className="primary" onClick={() => void openFiles([dir])}>
+              Open {dir.split("/").pop()}
+            </button>
+            <button onClick={() => setDir(crumbs.slice(0, -1).join("/"))}>Go to its folder</button>
+          </div>
+        </div>
+      )}
       {making && (
         <form
           className="row card"
@@ -146,8 +185,10 @@ export function Files({ project, onListing, openRequest }: { project: ProjectSum
               ↑ ..
             </button>
           )}
-          {entries.map((e) => {
-            const path = join(dir, e.name);
+          {!shown && !list.error && <p className="muted">Listing {dir || "~"}…</p>}
+          {(shown?.entries ?? []).map((e) => {
+            // the folder these rows were listed from, never one navigated to since
+            const path = join(shown!.dir, e.name);
             return (
               <button
                 key={e.name}
@@ -156,6 +197,8 @@ export function Files({ project, onListing, openRequest }: { project: ProjectSum
                 aria-selected={selected.has(path) || active === path}
                 title={e.name}
                 onClick={(ev) => {
+                  // The second click of a double-click: the first one already acted.
+                  if (ev.detail > 1) return;
                   if (e.isdir) return setDir(path);
                   if (ev.ctrlKey || ev.metaKey || ev.shiftKey) {
                     const next = new Set(selected);
@@ -170,9 +213,9 @@ export function Files({ project, onListing, openRequest }: { project: ProjectSum
               </button>
             );
           })}
-          {entries.length === 0 && !list.busy && <p className="muted">Empty folder.</p>}
+          {shown?.type === "folder" && shown.entries.length === 0 && <p className="muted">Empty folder.</p>}
         </div>
-        <div style={{ display: "flex", flexDirection: "column", gap: 8, minWidth: 0 }}>
+        <div className="editor-pane">
           <div className="row" role="tablist" aria-label="Open files">
             {open.map((o) => (
               <button key={o.path} role="tab" aria-selected={o.path === active} onClick={() => setActive(o.path)}>
@@ -204,6 +247,12 @@ export function Files({ project, onListing, openRequest }: { project: ProjectSum
                   Save <kbd>Ctrl S</kbd>
                 </button>
               </div>
+              {tooLarge && (
+                <div className="banner warn" role="alert" aria-label="Too large to save">
+                  <div>{tooLarge.message}</div>
+                  <div className="hint">You can read it here; changes cannot be saved to this server.</div>
+                </div>
+              )}
               {current.conflict && (
                 <div className="card" role="alert" aria-label="Save conflict">
                   <p style={{ marginTop: 0 }}>
