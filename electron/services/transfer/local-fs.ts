@@ -1,0 +1,129 @@
+/**
+ * The local side of a transfer: paths resolved under a root without ever
+ * following a link out of it, files hashed while read, and files put in
+ * place atomically (a temp file beside the target, verified, then renamed)
+ * only if the target still holds what the caller expected.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { chmod, lstat, mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { ApiError } from "../../../shared/errors.js";
+import { isSafeRelPath } from "./rel-path.js";
+
+/** Temp files of the app carry this mark; listings on both sides skip them. */
+export const TMP_MARK = ".cocalc-tmp-";
+
+/** absent | dir | link | other | the file's sha256 */
+export async function localState(abs: string): Promise<string> {
+  let st;
+  try {
+    st = await lstat(abs);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return "absent";
+    throw e;
+  }
+  if (st.isDirectory()) return "dir";
+  if (st.isSymbolicLink()) return "link";
+  if (!st.isFile()) return "other";
+  return hashFile(abs);
+}
+
+export async function hashFile(abs: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const b of createReadStream(abs)) h.update(b as Buffer);
+  return h.digest("hex");
+}
+
+/**
+ * `root`/`rel`, refusing unsafe paths and any parent that is not a real
+ * folder (a link could lead out of the root). With `create`, missing parents
+ * are made.
+ */
+export async function resolveLocal(root: string, rel: string, create: boolean): Promise<string | null> {
+  if (!isSafeRelPath(rel)) throw new ApiError("invalid-input", `The path '${rel}' would lead outside the folder; it was refused.`, { hint: "Nothing was written for it." });
+  const parts = rel.split("/");
+  let cur = root;
+  for (const part of parts.slice(0, -1)) {
+    cur = join(cur, part);
+    try {
+      const st = await lstat(cur);
+      if (!st.isDirectory()) throw new ApiError("invalid-input", `'${rel}' lies under '${part}', which is not a folder here (a file or a link).`, { hint: "Nothing was written for it." });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      if (!create) return null;
+      await mkdir(cur);
+    }
+  }
+  return join(root, rel);
+}
+
+export function tempBeside(abs: string): string {
+  const name = abs.slice(dirname(abs).length + 1);
+  return join(dirname(abs), `.${name.slice(0, 100)}${TMP_MARK}${randomBytes(4).toString("hex")}`);
+}
+
+/** A file being received: bytes go to a temp file beside the target while they are hashed. */
+export class IncomingFile {
+  private fh: FileHandle | null = null;
+  private readonly hash = createHash("sha256");
+  readonly tmp: string;
+  received = 0;
+
+  constructor(readonly target: string) {
+    this.tmp = tempBeside(target);
+  }
+
+  async write(b: Buffer): Promise<void> {
+    this.fh ??= await open(this.tmp, "wx", 0o600);
+    await this.fh.write(b);
+    this.received += b.length;
+    this.hash.update(b);
+  }
+
+  /**
+   * Verify and put in place: the sha256 must be `sha` and the target must
+   * still be `expect` (a sha256, "absent", or "any").
+   */
+  async finish(sha: string, expect: string, x: boolean): Promise<"ok" | "hash" | "cas"> {
+    try {
+      this.fh ??= await open(this.tmp, "wx", 0o600);
+      await this.fh.sync();
+      await this.fh.close();
+      this.fh = null;
+      if (this.hash.digest("hex") !== sha) return "hash";
+      if (expect !== "any" && (await localState(this.target)) !== expect) return "cas";
+      await chmod(this.tmp, x ? 0o755 : 0o644);
+      await rename(this.tmp, this.target);
+      return "ok";
+    } finally {
+      await this.abort();
+    }
+  }
+
+  /** Leave nothing half-written. */
+  async abort(): Promise<void> {
+    if (this.fh) await this.fh.close().catch(() => undefined);
+    this.fh = null;
+    await rm(this.tmp, { force: true });
+  }
+}
+
+/**
+ * A file's bytes as they are sent, hashed on the way; `stable` says whether
+ * the file stayed the same (size, mtime, inode) from before the read to after.
+ */
+export async function* readVerified(abs: string, out: { sha?: string; stable?: boolean; size?: number }): AsyncGenerator<Buffer> {
+  const before = await lstat(abs, { bigint: true });
+  const h = createHash("sha256");
+  let size = 0;
+  for await (const b of createReadStream(abs, { highWaterMark: 256 * 1024 })) {
+    h.update(b as Buffer);
+    size += (b as Buffer).length;
+    yield b as Buffer;
+  }
+  const after = await lstat(abs, { bigint: true });
+  out.sha = h.digest("hex");
+  out.size = size;
+  out.stable = before.size === after.size && before.mtimeNs === after.mtimeNs && before.ino === after.ino && BigInt(size) === after.size;
+}

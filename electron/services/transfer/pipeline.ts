@@ -1,0 +1,188 @@
+/**
+ * Moving many files in few calls. Downloads: byte ranges batched into read
+ * execs of at most READ_BYTES (large files split across several), each file
+ * assembled in a temp file, verified against its sha256 and put in place.
+ * Uploads: every file streamed into one bundle, staged in base64 parts with
+ * writeTextFile, then applied by one commit exec that verifies and
+ * compare-and-swaps each file.
+ */
+import { ApiError } from "../../../shared/errors.js";
+import { IncomingFile, readVerified } from "./local-fs.js";
+import { READ_BYTES, type CommitOp, type CommitResult, type RemoteAgent } from "./remote.js";
+
+export interface Progress {
+  onBytes?: (n: number, current: string) => void;
+  onFile?: (current: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface FetchItem {
+  /** relative to the remote root */
+  remote: string;
+  size: number;
+  sha: string;
+  /** absolute local target, already resolved safely */
+  local: string;
+  x: boolean;
+  /** what the local target must still hold: a sha256, "absent" or "any" */
+  expect: string;
+}
+
+export type Outcome = { status: "ok" } | { status: "hash" | "cas" | "absent" | "error"; message: string };
+
+const ARG_BUDGET = 60_000;
+
+function cancelled(): ApiError {
+  return new ApiError("cancelled", "The transfer was cancelled; files already in place stay, nothing is half-written.");
+}
+
+export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchItem[], p: Progress = {}): Promise<Outcome[]> {
+  const outcomes: Outcome[] = new Array(items.length);
+  const incoming = new Map<number, IncomingFile>();
+  // every (item, offset, length) in order; a file's chunks are consecutive
+  type Chunk = { i: number; offset: number; length: number; last: boolean };
+  const batches: Chunk[][] = [];
+  let cur: Chunk[] = [];
+  let curBytes = 0;
+  let curArg = 0;
+  items.forEach((it, i) => {
+    let offset = 0;
+    do {
+      const room = READ_BYTES - curBytes;
+      const argLen = it.remote.length * 1.2 + 30;
+      if (cur.length && (room <= 0 || curArg + argLen > ARG_BUDGET)) {
+        batches.push(cur);
+        cur = [];
+        curBytes = 0;
+        curArg = 0;
+      }
+      const length = Math.min(it.size - offset, READ_BYTES - curBytes);
+      cur.push({ i, offset, length, last: offset + length >= it.size });
+      curBytes += length;
+      curArg += argLen;
+      offset += length;
+    } while (offset < it.size);
+  });
+  if (cur.length) batches.push(cur);
+
+  try {
+    for (const batch of batches) {
+      if (p.signal?.aborted) throw cancelled();
+      const live = batch.filter((c) => outcomes[c.i] === undefined);
+      if (!live.length) continue;
+      const res = await agent.read(root, live.map((c) => ({ path: items[c.i]!.remote, offset: c.offset, length: c.length })), p.signal);
+      for (let k = 0; k < live.length; k++) {
+        const c = live[k]!;
+        const it = items[c.i]!;
+        const r = res[k]!;
+        if (outcomes[c.i] !== undefined) continue;
+        if (r.status !== "ok") {
+          outcomes[c.i] = r.status === "absent" ? { status: "absent", message: "it is gone from the server" } : { status: "error", message: r.message };
+          await incoming.get(c.i)?.abort();
+          incoming.delete(c.i);
+          continue;
+        }
+        let f = incoming.get(c.i);
+        if (!f) incoming.set(c.i, (f = new IncomingFile(it.local)));
+        await f.write(r.data);
+        p.onBytes?.(r.data.length, it.remote);
+        if (r.data.length !== c.length || (c.last && f.received !== it.size)) {
+          outcomes[c.i] = { status: "hash", message: "its size changed while it was read" };
+          await f.abort();
+          incoming.delete(c.i);
+          continue;
+        }
+        if (c.last) {
+          incoming.delete(c.i);
+          const v = await f.finish(it.sha, it.expect, it.x);
+          outcomes[c.i] =
+            v === "ok" ? { status: "ok" } : v === "hash" ? { status: "hash", message: "the content arrived changed (sha256 mismatch); it was not put in place" } : { status: "cas", message: "it changed here while it was transferred; it was left as it is" };
+          p.onFile?.(it.remote);
+        }
+      }
+    }
+  } finally {
+    for (const f of incoming.values()) await f.abort();
+  }
+  return outcomes;
+}
+
+export interface PushFile {
+  /** absolute local source */
+  local: string;
+  /** relative to the remote root */
+  remote: string;
+  /** the sha256 the source must have when it is read (from a scan), or null to take what is read */
+  sha: string | null;
+  x: boolean;
+  /** what the remote target must still hold: a sha256, "absent" or "any" */
+  expect: string;
+}
+
+export interface PushResult {
+  files: Array<Outcome & { stat?: { size: number; mtime: number; mode: number }; sha?: string }>;
+  ops: Array<CommitResult>;
+}
+
+/**
+ * Upload `files` and apply `before` (before the puts) and `after` (after
+ * them) in one commit. A file that changed while it was read is not sent
+ * (status "cas"); it is caught on the next round.
+ */
+export async function pushFiles(
+  agent: RemoteAgent,
+  root: string,
+  files: PushFile[],
+  extra: { before?: CommitOp[]; after?: CommitOp[]; mkroot?: boolean },
+  p: Progress = {},
+): Promise<PushResult> {
+  const fileOutcome: PushResult["files"] = new Array(files.length);
+  const puts: Array<{ i: number; op: CommitOp }> = [];
+  let offset = 0;
+  async function* bundle(): AsyncGenerator<Buffer> {
+    for (let i = 0; i < files.length; i++) {
+      const f = files[i]!;
+      if (p.signal?.aborted) throw cancelled();
+      const seen: { sha?: string; stable?: boolean; size?: number } = {};
+      const start = offset;
+      try {
+        for await (const b of readVerified(f.local, seen)) {
+          offset += b.length;
+          yield b;
+        }
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === undefined) throw e;
+        fileOutcome[i] = { status: "error", message: code === "ENOENT" ? "it was deleted here before it was sent" : `it could not be read (${code})` };
+        continue;
+      }
+      if (!seen.stable || (f.sha !== null && seen.sha !== f.sha)) {
+        fileOutcome[i] = { status: "cas", message: "it changed here while it was read; it will be sent on the next round" };
+        continue;
+      }
+      puts.push({ i, op: { op: "put", path: f.remote, off: start, len: seen.size!, sha: seen.sha!, x: f.x, expect: f.expect } });
+      fileOutcome[i] = { status: "ok", sha: seen.sha };
+      p.onFile?.(f.remote);
+    }
+  }
+  // The header goes after the data, so ops are final when it is written.
+  const ops: CommitOp[] = [];
+  const gen = bundle();
+  const data: AsyncIterable<Buffer> = {
+    async *[Symbol.asyncIterator]() {
+      for await (const b of gen) yield b;
+      ops.push(...(extra.before ?? []), ...puts.map((x) => x.op), ...(extra.after ?? []));
+    },
+  };
+  const results = await agent.commit(root, ops, data, { signal: p.signal, onPart: (n) => p.onBytes?.(n, ""), mkroot: extra.mkroot });
+  const nb = extra.before?.length ?? 0;
+  puts.forEach((x, k) => {
+    const r = results[nb + k]!;
+    const sha = fileOutcome[x.i]!.sha;
+    fileOutcome[x.i] =
+      r[0] === "ok"
+        ? { status: "ok", sha, ...(r.length === 4 ? { stat: { size: r[1], mtime: r[2], mode: parseInt(r[3], 8) } } : {}) }
+        : { status: r[0], message: r[1] };
+  });
+  return { files: fileOutcome, ops: results };
+}

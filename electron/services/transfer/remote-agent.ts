@@ -1,0 +1,454 @@
+/**
+ * The remote half of the transfer layer and the sync engine: a Python 3
+ * program run through one exec per call (python3 -c AGENT MODE JSON).
+ * Python is on every CoCalc project image; coreutils alone cannot do a
+ * hash-cached listing, NUL framing and compare-and-swap commits in one call.
+ * Modes: list (remote hash cache keyed by size, mtime, ctime and inode, and a
+ * delta against the client's last listing), page (the rest of a long
+ * listing), read (byte ranges as base64), commit (unpack a staged bundle,
+ * verify sha256, compare-and-swap, rename into place), cleanup.
+ */
+export const REMOTE_AGENT = String.raw`import base64, hashlib, json, os, secrets, shutil, stat, struct, sys
+
+MODE = sys.argv[1]
+A = json.loads(sys.argv[2])
+OUT = sys.stdout.buffer
+TMP_MARK = ".cocalc-tmp-"
+
+
+class Bad(Exception):
+    pass
+
+
+def rel_ok(p):
+    if not isinstance(p, str) or p == "" or p.startswith("/") or "\0" in p:
+        return False
+    return all(x not in ("", ".", "..") for x in p.split("/"))
+
+
+def root_abs():
+    r = A.get("root", "")
+    if r != "" and not rel_ok(r):
+        raise Bad("bad root")
+    return os.path.abspath(r or ".")
+
+
+def check_parents(root, rel, create):
+    """Every folder between root and rel must be a real folder (never a link)."""
+    if not rel_ok(rel):
+        raise Bad("unsafe path")
+    cur = root
+    for part in rel.split("/")[:-1]:
+        cur = os.path.join(cur, part)
+        try:
+            st = os.lstat(cur)
+        except FileNotFoundError:
+            if not create:
+                return False
+            os.mkdir(cur)
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            raise Bad("a parent is not a folder")
+    return True
+
+
+def sha_file(path):
+    h = hashlib.sha256()
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(fd, "rb") as f:
+        while True:
+            b = f.read(1 << 20)
+            if not b:
+                break
+            h.update(b)
+    return h.hexdigest()
+
+
+def state_of(path):
+    """absent | dir | link | other | the file's sha256"""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return "absent"
+    if stat.S_ISDIR(st.st_mode):
+        return "dir"
+    if stat.S_ISLNK(st.st_mode):
+        return "link"
+    if not stat.S_ISREG(st.st_mode):
+        return "other"
+    return sha_file(path)
+
+
+def good_name(name):
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def shown(name):
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+# ---------------------------------------------------------------- list
+def do_list():
+    root = root_abs()
+    prune = set(A.get("prune", []))
+    max_hash = A.get("max_hash", 1 << 62)
+    page_bytes = A.get("page_bytes", 900000)
+    sdir = A.get("state")
+    keep = A.get("keep", True)
+    since = A.get("since")
+    prev = {}
+    cache = {}
+    if sdir:
+        if not rel_ok(sdir):
+            raise Bad("bad state folder")
+        os.makedirs(sdir, exist_ok=True)
+        for n in os.listdir(sdir):
+            if n.startswith("page.") or n.startswith("m.tmp"):
+                try:
+                    os.unlink(os.path.join(sdir, n))
+                except OSError:
+                    pass
+        mf = os.path.join(sdir, "m." + since) if since else None
+        if mf and os.path.exists(mf):
+            with open(mf, "r", encoding="utf-8") as f:
+                prev = json.load(f)
+            cache = prev
+        else:
+            since = None
+            # no manifest for the client's id: any other one still serves as a hash cache
+            for n in os.listdir(sdir):
+                if n.startswith("m."):
+                    try:
+                        with open(os.path.join(sdir, n), "r", encoding="utf-8") as f:
+                            cache = json.load(f)
+                        break
+                    except (OSError, ValueError):
+                        pass
+    skip_top = A.get("skip_top")
+    try:
+        rst = os.lstat(root)
+    except FileNotFoundError:
+        OUT.write(b"CSL1\0missing\0\0\0\0END\0")
+        return
+    if not stat.S_ISDIR(rst.st_mode):
+        raise Bad("the root is not a folder")
+    now = {}
+
+    def add(rel, t, size, mt, ct, ino, mode, sha, extra):
+        now[rel] = [t, size, mt, ct, ino, mode, sha, extra]
+
+    def visit_file(abs_p, rel, st):
+        c = cache.get(rel)
+        sha = ""
+        if c and c[0] == "f" and c[1] == st.st_size and c[2] == st.st_mtime_ns and c[3] == st.st_ctime_ns and c[4] == st.st_ino and c[6]:
+            sha = c[6]
+        elif st.st_size <= max_hash:
+            try:
+                sha = sha_file(abs_p)
+            except OSError as e:
+                add(rel, "e", 0, 0, 0, 0, 0, "", e.strerror or "unreadable")
+                return
+        add(rel, "f", st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, stat.S_IMODE(st.st_mode), sha, "")
+
+    def walk(abs_d, rel_d):
+        try:
+            entries = list(os.scandir(abs_d))
+        except OSError as e:
+            add(rel_d, "e", 0, 0, 0, 0, 0, "", e.strerror or "unreadable folder")
+            return
+        for de in entries:
+            name = de.name
+            rel = rel_d + "/" + name if rel_d else name
+            if TMP_MARK in name:
+                continue
+            if rel_d == "" and skip_top and name == skip_top:
+                continue
+            if not good_name(name):
+                add(shown(rel), "n", 0, 0, 0, 0, 0, "", "the name is not valid UTF-8")
+                continue
+            try:
+                st = de.stat(follow_symlinks=False)
+            except OSError as e:
+                add(rel, "e", 0, 0, 0, 0, 0, "", e.strerror or "unreadable")
+                continue
+            m = st.st_mode
+            if stat.S_ISDIR(m):
+                if name in prune:
+                    continue
+                add(rel, "d", 0, 0, 0, 0, stat.S_IMODE(m), "", "")
+                walk(de.path, rel)
+            elif stat.S_ISLNK(m):
+                try:
+                    target = os.readlink(de.path)
+                except OSError:
+                    target = ""
+                add(rel, "l", 0, 0, 0, 0, 0, "", shown(target))
+            elif stat.S_ISREG(m):
+                visit_file(de.path, rel, st)
+            else:
+                add(rel, "o", 0, 0, 0, 0, 0, "", "not a regular file")
+
+    only = A.get("paths")
+    if only is None:
+        walk(root, "")
+    else:
+        for p in only:
+            if not check_parents(root, p, False):
+                continue
+            ap = os.path.join(root, p)
+            try:
+                st = os.lstat(ap)
+            except FileNotFoundError:
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                add(p, "d", 0, 0, 0, 0, stat.S_IMODE(st.st_mode), "", "")
+                walk(ap, p)
+            elif stat.S_ISREG(st.st_mode):
+                visit_file(ap, p, st)
+            elif stat.S_ISLNK(st.st_mode):
+                add(p, "l", 0, 0, 0, 0, 0, "", "")
+            else:
+                add(p, "o", 0, 0, 0, 0, 0, "", "not a regular file")
+
+    def rec(rel, v):
+        return "%s\0%s\0%d\0%d\0%o\0%s\0%s\0" % (v[0], rel, v[1], v[2] // 1000000, v[5], v[6], v[7])
+
+    recs = []
+    if since:
+        mode = "delta"
+        for rel, v in now.items():
+            p = prev.get(rel)
+            if p is None or p[0] != v[0] or p[1] != v[1] or p[2] != v[2] or p[5] != v[5] or p[6] != v[6] or p[7] != v[7]:
+                recs.append(rec(rel, v))
+        for rel in prev:
+            if rel not in now:
+                recs.append("-\0%s\0\0\0\0\0\0" % rel)
+    else:
+        mode = "full"
+        recs = [rec(rel, v) for rel, v in now.items()]
+    newid = ""
+    if sdir and keep:
+        newid = secrets.token_hex(8)
+        tmp = os.path.join(sdir, "m.tmp" + newid)
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(now, f, separators=(",", ":"))
+        os.replace(tmp, os.path.join(sdir, "m." + newid))
+        kept = {"m." + newid, "m." + (A.get("since") or "")}
+        for n in os.listdir(sdir):
+            if n.startswith("m.") and n not in kept:
+                try:
+                    os.unlink(os.path.join(sdir, n))
+                except OSError:
+                    pass
+    pages = []
+    cur = []
+    size = 0
+    for r in recs:
+        b = len(r.encode("utf-8"))
+        if cur and size + b > page_bytes:
+            pages.append("".join(cur))
+            cur, size = [], 0
+        cur.append(r)
+        size += b
+    pages.append("".join(cur))
+    token = ""
+    if len(pages) > 1:
+        if not sdir:
+            raise Bad("the listing is too long for one reply and there is no state folder")
+        token = secrets.token_hex(6)
+        for i, pg in enumerate(pages[1:], start=1):
+            with open(os.path.join(sdir, "page.%s.%d" % (token, i)), "w", encoding="utf-8") as f:
+                f.write(pg)
+    elif sdir and not keep:
+        try:
+            os.rmdir(sdir)
+        except OSError:
+            pass
+    head = "CSL1\0%s\0%s\0%d\0%s\0" % (mode, newid, len(pages), token)
+    OUT.write((head + pages[0] + "END\0").encode("utf-8"))
+
+
+def do_page():
+    sdir = A["state"]
+    if not rel_ok(sdir) or not all(c in "0123456789abcdef" for c in A["token"]):
+        raise Bad("bad page")
+    p = os.path.join(sdir, "page.%s.%d" % (A["token"], int(A["n"])))
+    with open(p, "r", encoding="utf-8") as f:
+        body = f.read()
+    os.unlink(p)
+    OUT.write(("CSP1\0" + body + "END\0").encode("utf-8"))
+
+
+# ---------------------------------------------------------------- read
+def do_read():
+    root = root_abs()
+    heads = []
+    data = []
+    for rel, off, ln in A["items"]:
+        try:
+            if not check_parents(root, rel, False):
+                raise FileNotFoundError()
+            fd = os.open(os.path.join(root, rel), os.O_RDONLY | os.O_NOFOLLOW)
+            with os.fdopen(fd, "rb") as f:
+                if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                    raise Bad("not a regular file")
+                f.seek(off)
+                b = f.read(ln)
+            heads.append(["ok", len(b)])
+            data.append(b)
+        except FileNotFoundError:
+            heads.append(["absent", 0])
+        except (OSError, Bad) as e:
+            heads.append(["error", str(getattr(e, "strerror", None) or e)])
+    OUT.write(b"CSR1\0" + json.dumps(heads).encode("ascii") + b"\0" + base64.b64encode(b"".join(data)) + b"\0END\0")
+
+
+# ---------------------------------------------------------------- commit
+def new_mode(x):
+    um = os.umask(0)
+    os.umask(um)
+    return (0o777 if x else 0o666) & ~um
+
+
+def stat_of(path):
+    st = os.lstat(path)
+    return [st.st_size, st.st_mtime_ns // 1000000, "%o" % stat.S_IMODE(st.st_mode)]
+
+
+def do_commit():
+    root = root_abs()
+    sdir = A["staging"]
+    if not rel_ok(sdir):
+        raise Bad("bad staging folder")
+    stream = os.path.join(sdir, "stream.bin")
+    if A.get("mkroot"):
+        os.makedirs(root, exist_ok=True)
+    if not os.path.isdir(root) or os.path.islink(root):
+        shutil.rmtree(sdir, ignore_errors=True)
+        raise Bad("the target folder is missing or not a folder")
+    try:
+        with open(stream, "wb") as out:
+            for i in range(int(A["parts"])):
+                with open(os.path.join(sdir, "part.%d" % i), "rb") as f:
+                    out.write(base64.b64decode(f.read(), validate=True))
+        with open(stream, "rb") as s:
+            s.seek(0, 2)
+            total = s.tell()
+            s.seek(total - 8)
+            hlen = struct.unpack(">Q", s.read(8))[0]
+            s.seek(total - 8 - hlen)
+            head = json.loads(s.read(hlen).decode("utf-8"))
+            results = [commit_op(root, s, op) for op in head["ops"]]
+    finally:
+        shutil.rmtree(sdir, ignore_errors=True)
+    OUT.write(("CSC1\0" + json.dumps(results) + "\0END\0").encode("utf-8"))
+
+
+def expect_ok(path, expect):
+    return expect == "any" or state_of(path) == expect
+
+
+def tmp_beside(ap):
+    d, name = os.path.split(ap)
+    return os.path.join(d, "." + name[:100] + TMP_MARK + secrets.token_hex(4))
+
+
+def commit_op(root, s, op):
+    k = op["op"]
+    try:
+        path = op["path"]
+        check_parents(root, path, k in ("put", "mkdir", "mv", "copy"))
+        ap = os.path.join(root, path)
+        if k == "put":
+            tmp = tmp_beside(ap)
+            h = hashlib.sha256()
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as f:
+                    s.seek(op["off"])
+                    left = op["len"]
+                    while left > 0:
+                        b = s.read(min(left, 1 << 20))
+                        if not b:
+                            break
+                        h.update(b)
+                        f.write(b)
+                        left -= len(b)
+                    f.flush()
+                    os.fsync(f.fileno())
+                if h.hexdigest() != op["sha"]:
+                    return ["hash", "the content arrived changed (sha256 mismatch)"]
+                if not expect_ok(ap, op["expect"]):
+                    return ["cas", "it changed on the server since it was listed"]
+                os.chmod(tmp, new_mode(op.get("x", False)))
+                os.replace(tmp, ap)
+                tmp = None
+                return ["ok"] + stat_of(ap)
+            finally:
+                if tmp and os.path.exists(tmp):
+                    os.unlink(tmp)
+        if k == "mkdir":
+            st = state_of(ap)
+            if st == "absent":
+                os.mkdir(ap)
+            elif st != "dir":
+                return ["cas", "something else is at this path on the server"]
+            return ["ok"] + stat_of(ap)
+        if k == "rm":
+            st = state_of(ap)
+            if st == "absent":
+                return ["ok"]
+            if st != op["expect"]:
+                return ["cas", "it changed on the server since it was listed"]
+            os.unlink(ap)
+            return ["ok"]
+        if k == "rmdir":
+            if state_of(ap) == "absent":
+                return ["ok"]
+            try:
+                os.rmdir(ap)
+            except OSError:
+                return ["cas", "the folder is not empty on the server"]
+            return ["ok"]
+        if k in ("mv", "copy"):
+            src = op["from"]
+            if not check_parents(root, src, False):
+                return ["cas", "the source is gone on the server"]
+            asrc = os.path.join(root, src)
+            if not expect_ok(asrc, op["expect"]):
+                return ["cas", "the source changed on the server since it was listed"]
+            if state_of(ap) != "absent" and not (k == "mv" and os.path.samefile(asrc, ap)):
+                return ["cas", "the target exists on the server"]
+            if k == "mv":
+                os.rename(asrc, ap)
+            else:
+                tmp = tmp_beside(ap)
+                shutil.copyfile(asrc, tmp, follow_symlinks=False)
+                shutil.copymode(asrc, tmp, follow_symlinks=False)
+                os.replace(tmp, ap)
+            return ["ok"] + stat_of(ap)
+        return ["error", "unknown operation"]
+    except Bad as e:
+        return ["error", str(e)]
+    except OSError as e:
+        return ["error", e.strerror or str(e)]
+
+
+def do_cleanup():
+    d = A["dir"]
+    if not rel_ok(d):
+        raise Bad("bad folder")
+    shutil.rmtree(d, ignore_errors=True)
+    OUT.write(b"CSX1\0END\0")
+
+
+try:
+    {"list": do_list, "page": do_page, "read": do_read, "commit": do_commit, "cleanup": do_cleanup}[MODE]()
+except Bad as e:
+    sys.stderr.write("refused: %s\n" % e)
+    sys.exit(3)
+`;

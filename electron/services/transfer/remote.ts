@@ -1,0 +1,255 @@
+/**
+ * The remote side of a transfer, through Backend.exec and writeTextFile
+ * only, so it works on every server generation. Each method is one exec of
+ * the remote agent (plus the staged writes of a commit); every reply is
+ * parsed and checked here, once, before anything acts on it.
+ */
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { ApiError, isApiError } from "../../../shared/errors.js";
+import type { Backend } from "../backend/backend.js";
+import { ensureProjectRunning } from "../backend/project-start.js";
+import { REMOTE_AGENT } from "./remote-agent.js";
+import { isSafeRelPath } from "./rel-path.js";
+
+/** Largest stdout the agent is asked to print in one reply (the current server's async exec keeps 1 MB). */
+export const PAGE_BYTES = 900_000;
+/** Raw bytes read per read exec: base64 makes 4/3 of it, under PAGE_BYTES. */
+export const READ_BYTES = 640_000;
+/** base64 characters per staged write: under v1's 1 MB form limit after percent-encoding, and the current 1 MiB body */
+export const PART_CHARS = 640_000;
+/** The folder in the project's home where the agent keeps listings and staged uploads. */
+export const AGENT_DIR = ".cocalc-sync";
+
+const num = z.coerce.number().finite().nonnegative();
+export const RemoteEntry = z.object({
+  /** f file, d folder, l link, e unreadable, n a name that is not UTF-8, o other (fifo, socket, device) */
+  type: z.enum(["f", "d", "l", "e", "n", "o"]),
+  path: z.string().refine(isSafeRelPath, "unsafe path"),
+  size: num,
+  mtime: num,
+  mode: z.string().regex(/^[0-7]{1,6}$/).transform((s) => parseInt(s, 8)),
+  sha: z.union([z.literal(""), z.string().regex(/^[0-9a-f]{64}$/)]),
+  extra: z.string(),
+});
+export type RemoteEntry = z.infer<typeof RemoteEntry>;
+
+export interface RemoteListing {
+  kind: "full" | "delta" | "missing";
+  /** the id of the manifest the agent kept for this listing ("" when none) */
+  id: string;
+  entries: RemoteEntry[];
+  /** delta only: paths gone since the client's listing */
+  removed: string[];
+  /** records refused at the boundary (unsafe paths, malformed fields) */
+  rejected: string[];
+}
+
+export interface ReadItem {
+  path: string;
+  offset: number;
+  length: number;
+}
+export type ReadResult = { status: "ok"; data: Buffer } | { status: "absent" } | { status: "error"; message: string };
+
+export type CommitOp =
+  | { op: "put"; path: string; off: number; len: number; sha: string; x: boolean; expect: string }
+  | { op: "mkdir"; path: string }
+  | { op: "rm"; path: string; expect: string }
+  | { op: "rmdir"; path: string }
+  | { op: "mv"; from: string; path: string; expect: string }
+  | { op: "copy"; from: string; path: string; expect: string };
+
+const CommitResult = z.union([
+  z.tuple([z.literal("ok"), z.number(), z.number(), z.string()]),
+  z.tuple([z.literal("ok")]),
+  z.tuple([z.enum(["cas", "hash", "error"]), z.string()]),
+]);
+export type CommitResult = z.infer<typeof CommitResult>;
+
+export interface ListOptions {
+  root: string;
+  /** folders with these names are not walked at all */
+  prune?: string[];
+  /** keep a manifest under this folder (relative to home): hash cache and delta listings */
+  state?: string;
+  /** the id of the listing the client holds: the reply is a delta against it when the agent still has it */
+  since?: string | null;
+  /** only these paths (relative to root), each walked if it is a folder */
+  paths?: string[];
+  /** files larger than this are listed without a hash */
+  maxHash?: number;
+  /** a top-level name under root the listing skips (the agent's folder when root is home) */
+  skipTop?: string;
+  signal?: AbortSignal;
+}
+
+export class RemoteAgent {
+  constructor(
+    readonly backend: Backend,
+    readonly project_id: string,
+  ) {}
+
+  private async run(mode: string, arg: unknown, o: { timeout: number; retry: boolean; signal?: AbortSignal }): Promise<string> {
+    if (o.signal?.aborted) throw new ApiError("cancelled", "The transfer was cancelled.");
+    const input = {
+      project_id: this.project_id,
+      command: "python3",
+      args: ["-c", REMOTE_AGENT, mode, JSON.stringify(arg)],
+      timeout: o.timeout,
+      max_output: 4_000_000,
+    };
+    // No signal on short commands: the current server then answers in one call rather than a background job.
+    const op = o.timeout > 30 ? { signal: o.signal } : {};
+    let r;
+    try {
+      r = await this.backend.exec(input, op);
+    } catch (e) {
+      if (!o.retry || !(isApiError(e, "project-starting") || isApiError(e, "timeout"))) throw e;
+      await ensureProjectRunning(this.backend, this.project_id, { signal: o.signal });
+      r = await this.backend.exec(input, op);
+    }
+    if (r.exit_code === 3 && r.stderr.startsWith("refused:")) {
+      throw new ApiError("invalid-input", `The server refused the transfer: ${r.stderr.slice(9).trim()}.`, { hint: "This is a bug in the app; please report it." });
+    }
+    if (r.exit_code !== 0) {
+      const missing = r.exit_code === 127 || /ENOENT|python3: (command )?not found/.test(r.stderr);
+      throw new ApiError("server", missing ? "The project has no python3, which file transfer and sync need." : `A transfer command failed on the server (exit ${r.exit_code}).`, {
+        hint: missing ? "Use a project image that includes Python 3 (every standard CoCalc image does)." : "Try again; if it keeps failing, check the project's disk space and the file's permissions.",
+        serverMessage: r.stderr.slice(-2000),
+      });
+    }
+    return r.stdout;
+  }
+
+  async list(o: ListOptions): Promise<RemoteListing> {
+    const arg = {
+      root: o.root,
+      prune: o.prune ?? [],
+      state: o.state,
+      keep: o.state !== undefined,
+      since: o.since ?? null,
+      paths: o.paths,
+      max_hash: o.maxHash,
+      skip_top: o.skipTop,
+      page_bytes: PAGE_BYTES,
+    };
+    // A first listing hashes everything and may take long; later ones hash only what changed.
+    const out = await this.run("list", arg, { timeout: o.since ? 30 : 600, retry: true, signal: o.signal });
+    const f = framed(out, "CSL1");
+    const [kind, id, npages, token] = f.slice(0, 4);
+    if (kind === "missing") return { kind: "missing", id: "", entries: [], removed: [], rejected: [] };
+    if ((kind !== "full" && kind !== "delta") || !/^\d+$/.test(npages ?? "") || id === undefined) throw badReply("listing");
+    let fields = f.slice(4);
+    for (let n = 1; n < Number(npages); n++) {
+      const page = framed(await this.run("page", { state: o.state, token, n }, { timeout: 30, retry: true, signal: o.signal }), "CSP1");
+      fields = fields.concat(page);
+    }
+    return { kind, id, ...parseRecords(fields) };
+  }
+
+  async read(root: string, items: ReadItem[], signal?: AbortSignal): Promise<ReadResult[]> {
+    const out = await this.run("read", { root, items: items.map((i) => [i.path, i.offset, i.length]) }, { timeout: 30, retry: true, signal });
+    const f = framed(out, "CSR1");
+    if (f.length !== 2) throw badReply("read");
+    const heads = z.array(z.union([z.tuple([z.literal("ok"), z.number().int().nonnegative()]), z.tuple([z.literal("absent"), z.number()]), z.tuple([z.literal("error"), z.string()])])).length(items.length).safeParse(JSON.parse(f[0]!));
+    if (!heads.success) throw badReply("read");
+    const data = Buffer.from(f[1]!, "base64");
+    if (data.toString("base64") !== f[1]) throw new ApiError("bad-content", "The server's reply to a file read was damaged on the way.", { retryable: true });
+    let at = 0;
+    return heads.data.map((h) => {
+      if (h[0] === "absent") return { status: "absent" };
+      if (h[0] === "error") return { status: "error", message: String(h[1]) };
+      const slice = data.subarray(at, at + h[1]);
+      at += h[1];
+      return { status: "ok", data: slice };
+    });
+  }
+
+  /**
+   * Stage a bundle with writeTextFile (base64 parts) and apply `ops` in one
+   * commit exec. `data` yields the bundle's bytes in the order the put ops'
+   * offsets name them.
+   */
+  async commit(root: string, ops: CommitOp[], data: AsyncIterable<Buffer>, o: { signal?: AbortSignal; onPart?: (bytes: number) => void; mkroot?: boolean } = {}): Promise<CommitResult[]> {
+    const staging = `${AGENT_DIR}/stage-${randomBytes(8).toString("hex")}`;
+    let parts = 0;
+    let total = 0;
+    const raw = (PART_CHARS / 4) * 3;
+    let pending: Buffer[] = [];
+    let pendingLen = 0;
+    const flush = async (all: boolean) => {
+      while (pendingLen >= raw || (all && pendingLen > 0)) {
+        const buf = Buffer.concat(pending);
+        const chunk = buf.subarray(0, raw);
+        const rest = buf.subarray(chunk.length);
+        if (o.signal?.aborted) throw new ApiError("cancelled", "The transfer was cancelled.");
+        await this.backend.writeTextFile({ project_id: this.project_id, path: `${staging}/part.${parts}` }, chunk.toString("base64"), { signal: o.signal });
+        parts++;
+        o.onPart?.(chunk.length);
+        pending = rest.length ? [Buffer.from(rest)] : [];
+        pendingLen = rest.length;
+      }
+    };
+    try {
+      for await (const b of data) {
+        pending.push(b);
+        pendingLen += b.length;
+        total += b.length;
+        await flush(false);
+      }
+      // ops may be completed while the data streams: the header is made last
+      const header = Buffer.from(JSON.stringify({ ops }), "utf8");
+      const len = Buffer.alloc(8);
+      len.writeBigUInt64BE(BigInt(header.length));
+      pending.push(header, len);
+      pendingLen += header.length + 8;
+      await flush(true);
+    } catch (e) {
+      await this.cleanup(staging);
+      throw e;
+    }
+    const out = await this.run("commit", { root, staging, parts, mkroot: o.mkroot ?? false }, { timeout: Math.min(3600, 30 + Math.ceil(total / 4e6)), retry: false, signal: o.signal });
+    const f = framed(out, "CSC1");
+    const res = z.array(CommitResult).length(ops.length).safeParse(JSON.parse(f[0] ?? "null"));
+    if (!res.success) throw badReply("commit");
+    return res.data;
+  }
+
+  async cleanup(dir: string): Promise<void> {
+    await this.run("cleanup", { dir }, { timeout: 30, retry: false }).catch(() => undefined);
+  }
+}
+
+function badReply(what: string): ApiError {
+  return new ApiError("bad-content", `The server's reply to a ${what} was cut short or damaged; nothing was changed because of it.`, {
+    hint: "Try again; a reply over the server's output limit or a proxy that rewrites replies can cause this.",
+    retryable: true,
+  });
+}
+
+/** NUL-framed fields between a magic word and the END marker; anything cut short is refused. */
+function framed(out: string, magic: string): string[] {
+  const f = out.split("\0");
+  if (f[0] !== magic || f[f.length - 1] !== "" || f[f.length - 2] !== "END") throw badReply(magic === "CSL1" || magic === "CSP1" ? "listing" : magic === "CSR1" ? "read" : "commit");
+  return f.slice(1, -2);
+}
+
+function parseRecords(fields: string[]): { entries: RemoteEntry[]; removed: string[]; rejected: string[] } {
+  if (fields.length % 7 !== 0) throw badReply("listing");
+  const entries: RemoteEntry[] = [];
+  const removed: string[] = [];
+  const rejected: string[] = [];
+  for (let i = 0; i < fields.length; i += 7) {
+    const [type, path, size, mtime, mode, sha, extra] = fields.slice(i, i + 7) as string[];
+    if (type === "-") {
+      if (isSafeRelPath(path!)) removed.push(path!);
+      else rejected.push(path!);
+      continue;
+    }
+    const r = RemoteEntry.safeParse({ type, path, size, mtime, mode, sha, extra });
+    if (r.success) entries.push(r.data);
+    else rejected.push(path ?? "");
+  }
+  return { entries, removed, rejected };
+}
