@@ -13,6 +13,7 @@ import type { Backend } from "./backend/backend.js";
 import { ProjectRunner } from "./backend/project-start.js";
 import { writeTooLarge } from "../../shared/write-limit.js";
 import { explainSpawnFailure } from "./backend/spawn-failure.js";
+import { saveInParts } from "./files/large-save.js";
 import { listingCommand, listingFailure, parseListing } from "./files/listing.js";
 import { normalizeProjectPath } from "./files/project-path.js";
 import type { Logger, Redactor } from "./log.js";
@@ -303,16 +304,26 @@ export class AppServices implements CoreHandlers {
     const p = normalizeProjectPath(path);
     if (p === "") throw new ApiError("invalid-input", "Give a file name to save to.");
     const { backend } = await this.backend();
-    // Refused before anything is read or sent, with the reason the server would not give.
-    const tooLarge = writeTooLarge(backend.capabilities.generation, p, content);
-    if (tooLarge) throw new ApiError("too-large", tooLarge.message, { hint: tooLarge.hint });
-    if (base_sha256 !== undefined) {
+    const serverVersion = async () => {
       const [cur] = await backend.readTextFiles([{ project_id, path: p }]);
-      const missing = cur && "error" in cur && /ENOENT|does not exist|no such file/i.test(`${cur.error.message} ${cur.error.serverMessage ?? ""}`);
+      const missing = cur && "error" in cur && (cur.error.kind === "not-found" || /ENOENT|does not exist|no such file/i.test(`${cur.error.message} ${cur.error.serverMessage ?? ""}`));
       if (cur && "error" in cur && !missing) throw ApiError.fromData(cur.error);
-      const serverText = cur && "content" in cur ? cur.content : null;
-      const serverSha = serverText === null ? null : sha256(serverText);
-      if (serverSha !== base_sha256) return { status: "conflict" as const, server_content: serverText, server_sha256: serverSha };
+      const text = cur && "content" in cur ? cur.content : null;
+      return { text, sha: text === null ? null : sha256(text) };
+    };
+    let expect = "any";
+    if (base_sha256 !== undefined) {
+      const server = await serverVersion();
+      if (server.sha !== base_sha256) return { status: "conflict" as const, server_content: server.text, server_sha256: server.sha };
+      expect = server.sha ?? "absent";
+    }
+    // Over the server's limit for one write (measured as the server measures it): in verified parts,
+    // put in place only if the file is still what was checked above.
+    if (writeTooLarge(backend.capabilities.generation, p, content)) {
+      const r = await saveInParts(backend, { project_id, path: p }, content, expect);
+      if (r.status === "saved") return { status: "saved" as const, sha256: r.sha256 };
+      const server = await serverVersion();
+      return { status: "conflict" as const, server_content: server.text, server_sha256: server.sha };
     }
     await backend.writeTextFile({ project_id, path: p }, content);
     return { status: "saved" as const, sha256: sha256(content) };

@@ -3,11 +3,11 @@
  * services against a real hub, in both API generations: a path that is a file
  * is said to be one, a missing folder is named, a command in a folder that
  * does not exist says so instead of Node's spawn error, a file too large for
- * one write is refused with the true reason before anything is sent, and a
+ * one write is saved in verified parts with the conflict check, and a
  * wrong key is "not valid on this server" without the server's internals.
  */
-import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { createHash, randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -100,17 +100,25 @@ describe.each(["v1", "current"] as const)("files and messages, API %s", (generat
     expect(await call("exec.run", { request_id: randomUUID(), project_id: pid, command: "ls", args: ["missing"] })).toMatchObject({ exit_code: 2 });
   });
 
-  it("a file too large for one write is refused with the true reason, before anything is sent", async () => {
-    // v1 counts the form-encoded body (900 KB of such text is well over 1 MB encoded); current, the JSON body
+  it("a file too large for one write is saved in verified parts, byte-exact, with the conflict check", async () => {
+    // v1 counts the form-encoded body (900 KB of such text is well over 1 MB encoded); current, the 1 MiB JSON body
     const unit = "Grüße, café & thé: 50% (x+y)=z; ";
-    const content = generation === "v1" ? unit.repeat(Math.ceil(900_000 / Buffer.byteLength(unit))) : "x".repeat(1_200_000);
-    const r = await raw("files.write", { project_id: pid, path: "big.txt", content, base_sha256: null });
-    const how = generation === "v1" ? /it is 900 KB of text, 1\.\d\d MB once form-encoded for this server \(API v1\)/ : /it is 1\.20 MB of text, 1\.20 MB as the request to this server/;
-    expect(r).toMatchObject({ ok: false, error: { kind: "too-large", message: expect.stringMatching(how) } });
-    expect(existsSync(join(home, "big.txt"))).toBe(false);
-    // just under the limit goes through whole
-    const fits = "y".repeat(generation === "v1" ? 1_000_000 : 1_040_000);
-    expect(await call("files.write", { project_id: pid, path: "fits.txt", content: fits, base_sha256: null })).toMatchObject({ status: "saved" });
+    const big = (tag: string) => (generation === "v1" ? `${tag}\n${unit.repeat(Math.ceil(900_000 / Buffer.byteLength(unit)))}` : `${tag}\n${"x".repeat(1_200_000)}\n`);
+    const first = big("first");
+    const saved = await call("files.write", { project_id: pid, path: "big/big.txt", content: first, base_sha256: null });
+    expect(saved).toEqual({ status: "saved", sha256: createHash("sha256").update(first).digest("hex") });
+    expect(readFileSync(join(home, "big/big.txt"), "utf8")).toBe(first);
+    // nothing half-written is left beside the file
+    expect(readdirSync(join(home, "big"))).toEqual(["big.txt"]);
+    // someone changes the file on the server: a large save from the old version is refused with both versions
+    writeFileSync(join(home, "big/big.txt"), "theirs\n");
+    const stale = await call("files.write", { project_id: pid, path: "big/big.txt", content: big("second"), base_sha256: saved.status === "saved" ? saved.sha256 : "" });
+    expect(stale).toMatchObject({ status: "conflict", server_content: "theirs\n" });
+    expect(readFileSync(join(home, "big/big.txt"), "utf8")).toBe("theirs\n");
+    // and from the server's version it goes through
+    const third = big("third");
+    expect(await call("files.write", { project_id: pid, path: "big/big.txt", content: third, base_sha256: createHash("sha256").update("theirs\n").digest("hex") })).toMatchObject({ status: "saved" });
+    expect(readFileSync(join(home, "big/big.txt"), "utf8")).toBe(third);
   });
 
   it("a wrong key is 'not valid on this server', without the server's text in the message", async () => {

@@ -5,6 +5,7 @@
  * in `serverMessage` for the details.
  */
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
 import { CONAT_WHAT, V2_WHAT, decodeCurrentReply } from "../../electron/services/api/current-client.js";
 import { decodeV1Reply } from "../../electron/services/api/v1-client.js";
 import { conatResults, v2Results } from "../../shared/api/current.js";
@@ -38,7 +39,7 @@ function decodeCurrent(r: (typeof currentErrors)[number]): ApiError {
   const route = r.request.path.replace(/^\/api\/v2\/?/, "");
   const conat = r.request.path.startsWith("/api/conat/");
   const what = (conat ? (CONAT_WHAT as Record<string, string>)[body.name ?? ""] : (V2_WHAT as Record<string, string>)[route]) ?? "the request";
-  const schema = conat ? (conatResults as Record<string, never>)[body.name ?? ""] : (v2Results as Record<string, never>)[route];
+  const schema: z.ZodType | undefined = conat ? (conatResults as Record<string, z.ZodType>)[body.name ?? ""] : (v2Results as Record<string, z.ZodType>)[route];
   return failure(() => decodeCurrentReply(what, schema ? [schema] : [], { status: r.status, contentType: r.content_type ?? "", text: typeof r.reply === "string" ? r.reply : wireText(r.reply) }));
 }
 

@@ -97,8 +97,8 @@ export function Files({
   }, [openRequest]);
 
   const current = open.find((o) => o.path === active) ?? null;
-  // Said before editing: a file this server cannot take in one write (measured as the server measures it).
-  const tooLarge = useMemo(() => (current ? writeTooLarge(generation, current.path, current.text) : null), [generation, current?.path, current?.text]);
+  // Said before editing: a file this server cannot take in one write (measured as the server measures it) is saved in parts.
+  const overLimit = useMemo(() => (current ? writeTooLarge(generation, current.path, current.text) : null), [generation, current?.path, current?.text]);
   // Rows of another folder are never shown: after a click into a folder, nothing stale can be clicked.
   const shown = listing && listing.dir === dir ? listing : null;
   const patch = (path: string, f: Partial<OpenFile>) => setOpen((o) => o.map((x) => (x.path === path ? { ...x, ...f } : x)));
@@ -242,17 +242,16 @@ export function Files({
               <div className="row">
                 <span className="mono">{current.path}</span>
                 <span className="muted">{current.text !== current.base || current.baseSha === null ? "unsaved changes" : "saved"}</span>
+                {overLimit && (
+                  <span className="muted" title={overLimit.message}>
+                    · larger than this server takes in one write: saved in parts, verified on the server
+                  </span>
+                )}
                 <span className="grow" />
                 <button className="primary" onClick={() => void save(current)}>
                   Save <kbd>Ctrl S</kbd>
                 </button>
               </div>
-              {tooLarge && (
-                <div className="banner warn" role="alert" aria-label="Too large to save">
-                  <div>{tooLarge.message}</div>
-                  <div className="hint">You can read it here; changes cannot be saved to this server.</div>
-                </div>
-              )}
               {current.conflict && (
                 <div className="card" role="alert" aria-label="Save conflict">
                   <p style={{ marginTop: 0 }}>
