@@ -6,6 +6,9 @@ export default defineConfig({
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Every expect.poll waits for its state with a margin that holds on a loaded machine (two cores shared
+    // with other work): vitest's own default of 1 s does not. A poll that needs longer says so itself.
+    expect: { poll: { timeout: 20_000, interval: 100 } },
     // Two cores: keep parallel files few so timing-sensitive servers are not starved.
     maxWorkers: 2,
     reporters: process.env.VITEST_JSON ? ["default", ["json", { outputFile: process.env.VITEST_JSON }]] : ["default"],

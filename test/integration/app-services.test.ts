@@ -17,6 +17,7 @@ import type { ChannelInput, ChannelOutput } from "../../shared/ipc/contract.js";
 import type { IpcResult } from "../../shared/ipc/api.js";
 import { waitForExit } from "../support/process.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
+import { waitUntil } from "../support/wait.js";
 
 const APP = { url: "app://cocalc-desktop/index.html", isMainFrame: true };
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -148,11 +149,10 @@ describe("features", () => {
     const target = (await call("projects.create", { title: "Copy target" })).project_id;
     const started = await call("copy.start", { src_project_id: pid, src_path: "notes", target_project_id: target, target_path: "copied" });
     expect(started.copy_id).toMatch(/^[0-9a-f-]{36}$/);
-    let s = await call("copy.status", { copy_id: started.copy_id! });
-    for (let i = 0; i < 100 && !s.finished; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      s = await call("copy.status", { copy_id: started.copy_id! });
-    }
+    const s = await waitUntil("the copy to finish", async () => {
+      const st = await call("copy.status", { copy_id: started.copy_id! });
+      return st.finished ? st : null;
+    });
     expect(s).toMatchObject({ error: null });
     expect(s.finished).toBeTruthy();
     expect(readFileSync(join(hub.hub.runtime.folder(target), "copied/a.txt"), "utf8")).toBe("mine\n");

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CHANNELS, IPC_PREFIX } from "../../shared/ipc/channels.js";
+import { waitUntil } from "../support/wait.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const rec = vi.hoisted(() => ({
@@ -98,7 +99,7 @@ beforeAll(async () => {
   rec.userData = mkdtempSync(join(tmpdir(), "shell-"));
   await import("../../electron/main.js");
   // start() runs after whenReady(); wait until the window exists
-  for (let i = 0; i < 300 && rec.windows.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  await waitUntil("the main window", () => rec.windows.length > 0, { timeout: 50_000 });
 }, 60_000);
 
 afterAll(async () => {
@@ -189,7 +190,7 @@ describe("electron/main.ts wiring", () => {
     const ipc = (c: string, payload: unknown) => rec.ipc.get(`${IPC_PREFIX}${c}`)!(appFrame, payload) as Promise<{ ok: boolean; value?: { name: string; has_key: boolean }; error?: unknown }>;
     const before = rec.windows.length;
     const pending = ipc("profiles.signIn", { name: "Signed in", url: "http://127.0.0.1:9" });
-    for (let i = 0; i < 100 && rec.windows.length === before; i++) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil("the sign-in window", () => rec.windows.length > before, { interval: 20 });
     const w = rec.windows.at(-1)!;
     expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, partition: expect.stringMatching(/^signin-/) });
     expect(w.options.webPreferences).not.toHaveProperty("preload");

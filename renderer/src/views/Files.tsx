@@ -181,7 +181,13 @@ export function Files({
       <div className="files">
         <div className="tree" role="listbox" aria-label="Files in this folder" aria-multiselectable="true">
           {dir && (
-            <button className="entry" onClick={() => setDir(crumbs.slice(0, -1).join("/"))}>
+            <button
+              className="entry"
+              onClick={(ev) => {
+                // where the first row was: the second click of a double-click on it must not go back up
+                if (ev.detail <= 1) setDir(crumbs.slice(0, -1).join("/"));
+              }}
+            >
               ↑ ..
             </button>
           )}
