@@ -60,7 +60,7 @@ describe.each(["v1", "current"] as const)("the app against a hub serving %s", (a
     a = await openApp(browser, { hub });
     page = a.page;
     page.on("dialog", (d) => void d.accept());
-  }, 120_000);
+  }, 300_000); // 2,000 projects made through the API: minutes on a busy machine
   afterAll(async () => {
     await a?.close();
     await hub?.stop();
