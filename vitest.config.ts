@@ -4,8 +4,12 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     environment: "node",
-    testTimeout: 30_000,
+    // a test of several steps, each waiting up to 20–30 s for its state on a loaded machine
+    testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Every expect.poll waits for its state with a margin that holds on a loaded machine (two cores shared
+    // with other work): vitest's own default of 1 s does not. A poll that needs longer says so itself.
+    expect: { poll: { timeout: 20_000, interval: 100 } },
     // Two cores: keep parallel files few so timing-sensitive servers are not starved.
     maxWorkers: 2,
     reporters: process.env.VITEST_JSON ? ["default", ["json", { outputFile: process.env.VITEST_JSON }]] : ["default"],

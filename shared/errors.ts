@@ -14,6 +14,8 @@ export const ApiErrorKind = z.enum([
   "invalid-params",
   /** the key's account may not do this to that project */
   "permission",
+  /** a file, folder, command or record named in the request does not exist */
+  "not-found",
   /** a handler ran and failed; `serverMessage` has its text */
   "server",
   /** the project is starting; the same call may succeed in a few seconds */
@@ -67,6 +69,7 @@ const DEFAULT_HINT: Record<ApiErrorKind, string> = {
   "not-available": "This server does not offer this feature.",
   "invalid-params": "This is a bug in the app or a server it does not understand; please report it.",
   permission: "Ask the project's owner to add your account as a collaborator.",
+  "not-found": "Check the name; it may have been moved, renamed or deleted.",
   server: "Read the server's message; correct what it names and try again.",
   "project-starting": "The project is starting; try again in a few seconds.",
   "rate-limited": "Wait a minute before trying again.",

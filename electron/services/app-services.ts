@@ -14,7 +14,10 @@ import type { Backend } from "./backend/backend.js";
 import { ProjectRunner } from "./backend/project-start.js";
 import { CancellableRuns } from "./exec/cancellable.js";
 import { copyConfirmed } from "./copy/confirmed-copy.js";
-import { listingCommand, parseListing } from "./files/listing.js";
+import { writeTooLarge } from "../../shared/write-limit.js";
+import { explainSpawnFailure } from "./backend/spawn-failure.js";
+import { saveInParts } from "./files/large-save.js";
+import { listingCommand, listingFailure, parseListing } from "./files/listing.js";
 import { normalizeProjectPath } from "./files/project-path.js";
 import type { Logger, Redactor } from "./log.js";
 import type { ProfileStore, StoredProfile } from "./profiles.js";
@@ -320,12 +323,12 @@ export class AppServices implements CoreHandlers {
     const { runner } = await this.backend();
     const { command, args } = listingCommand(dir);
     const r = await runner.exec({ project_id, command, args, timeout: 30 });
-    if (r.exit_code !== 0 && r.stdout === "") {
-      throw new ApiError("server", `Cannot list '${dir || "~"}': ${r.stderr.trim() || `exit code ${r.exit_code}`}`, { hint: "Check that the folder exists." });
-    }
-    const { entries, rejected } = parseListing(r.stdout);
+    const { self, entries, rejected } = parseListing(r.stdout);
+    if (self === null) throw listingFailure(dir, r.stderr, r.exit_code);
     if (rejected) this.o.log.warn(`ignored ${rejected} unreadable entries listing ${dir || "~"} in ${project_id}`);
-    return { path: dir, entries };
+    // A file is not an empty folder: say what it is, so the view can offer to open it.
+    if (self === "file") return { path: dir, type: "file" as const, entries: [] };
+    return { path: dir, type: "folder" as const, entries };
   };
 
   "files.read": CoreHandlers["files.read"] = async ({ files }) => {
@@ -342,13 +345,26 @@ export class AppServices implements CoreHandlers {
     const p = normalizeProjectPath(path);
     if (p === "") throw new ApiError("invalid-input", "Give a file name to save to.");
     const { backend } = await this.backend();
-    if (base_sha256 !== undefined) {
+    const serverVersion = async () => {
       const [cur] = await backend.readTextFiles([{ project_id, path: p }]);
-      const missing = cur && "error" in cur && /ENOENT|does not exist|no such file/i.test(`${cur.error.message} ${cur.error.serverMessage ?? ""}`);
+      const missing = cur && "error" in cur && (cur.error.kind === "not-found" || /ENOENT|does not exist|no such file/i.test(`${cur.error.message} ${cur.error.serverMessage ?? ""}`));
       if (cur && "error" in cur && !missing) throw ApiError.fromData(cur.error);
-      const serverText = cur && "content" in cur ? cur.content : null;
-      const serverSha = serverText === null ? null : sha256(serverText);
-      if (serverSha !== base_sha256) return { status: "conflict" as const, server_content: serverText, server_sha256: serverSha };
+      const text = cur && "content" in cur ? cur.content : null;
+      return { text, sha: text === null ? null : sha256(text) };
+    };
+    let expect = "any";
+    if (base_sha256 !== undefined) {
+      const server = await serverVersion();
+      if (server.sha !== base_sha256) return { status: "conflict" as const, server_content: server.text, server_sha256: server.sha };
+      expect = server.sha ?? "absent";
+    }
+    // Over the server's limit for one write (measured as the server measures it): in verified parts,
+    // put in place only if the file is still what was checked above.
+    if (writeTooLarge(backend.capabilities.generation, p, content)) {
+      const r = await saveInParts(backend, { project_id, path: p }, content, expect);
+      if (r.status === "saved") return { status: "saved" as const, sha256: r.sha256 };
+      const server = await serverVersion();
+      return { status: "conflict" as const, server_content: server.text, server_sha256: server.sha };
     }
     await backend.writeTextFile({ project_id, path: p }, content);
     return { status: "saved" as const, sha256: sha256(content) };
@@ -369,6 +385,7 @@ export class AppServices implements CoreHandlers {
     const t0 = performance.now();
     const path = input.path === undefined ? undefined : normalizeProjectPath(input.path);
     const r = await this.runs.run(backend, runner, { ...input, ...(path === undefined ? {} : { path }) }, request_id);
+    await explainSpawnFailure(runner, { ...input, path }, r);
     return { ...r, duration_ms: Math.round(performance.now() - t0) };
   };
 

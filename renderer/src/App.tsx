@@ -1,7 +1,7 @@
 /** The app's frame: top bar, navigation, the "reconnecting" banner, the command palette, and the views. */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { capabilitiesOf } from "../../shared/domain.js";
-import type { ApiError } from "../../shared/errors.js";
+import { ApiError } from "../../shared/errors.js";
 import type { CocalcApi } from "../../shared/ipc/api.js";
 import type { Profile, ProjectSummary } from "../../shared/ipc/contract.js";
 import { AppContext, isOffline, toApiError } from "./lib.js";
@@ -41,6 +41,8 @@ export function App({ api }: { api: CocalcApi }) {
     setKioskRequest((r) => ({ path, n: (r?.n ?? 0) + 1, present }));
     setView("kiosk");
   }, []);
+  /** What the active server last said about its key: "connected" only once it answered a call made with it. */
+  const [link, setLink] = useState<{ state: "checking" | "connected" | "refused" | "failed"; why?: string }>({ state: "checking" });
 
   const active = profiles.find((p) => p.id === activeId) ?? null;
   const caps = capabilitiesOf(active?.generation ?? "v1");
@@ -87,7 +89,28 @@ export function App({ api }: { api: CocalcApi }) {
 
   const report = useCallback((e: unknown) => {
     if (isOffline(e)) setOffline(toApiError(e));
+    else if (e instanceof ApiError && (e.kind === "auth" || e.kind === "not-configured")) setLink({ state: "refused", why: e.message });
   }, []);
+
+  // Ask the active server once with its key whenever the active server (or its key) changes.
+  const linkKey = active ? `${active.id}|${active.url}|${active.has_key}` : null;
+  useEffect(() => {
+    if (!linkKey) return;
+    let stale = false;
+    setLink({ state: "checking" });
+    api.server.ping({}).then(
+      () => !stale && setLink({ state: "connected" }),
+      (e: unknown) => {
+        if (stale) return;
+        const err = toApiError(e);
+        if (isOffline(err)) setOffline(err);
+        else setLink({ state: err.kind === "auth" || err.kind === "not-configured" ? "refused" : "failed", why: err.message });
+      },
+    );
+    return () => {
+      stale = true;
+    };
+  }, [api, linkKey]);
 
   // While the server cannot be reached, ask it again with backoff; when it answers, every view reloads.
   useEffect(() => {
@@ -100,6 +123,7 @@ export function App({ api }: { api: CocalcApi }) {
         await api.server.ping({});
         if (stopped) return;
         setOffline(null);
+        setLink({ state: "connected" });
         setEpoch((n) => n + 1);
       } catch (e) {
         if (stopped) return;
@@ -125,6 +149,7 @@ export function App({ api }: { api: CocalcApi }) {
       .ping({})
       .then(() => {
         setOffline(null);
+        setLink({ state: "connected" });
         setEpoch((n) => n + 1);
       })
       .catch((e: unknown) => setOffline(toApiError(e)));
@@ -243,7 +268,9 @@ export function App({ api }: { api: CocalcApi }) {
               reconnecting…
             </span>
           ) : active ? (
-            <span className="muted">connected</span>
+            <span role="status" aria-label="Connection" className={link.state === "refused" || link.state === "failed" ? "exit bad" : "muted"} title={link.why}>
+              {link.state === "connected" ? "connected" : link.state === "refused" ? (active.has_key ? "key refused" : "no key") : link.state === "failed" ? "not connected" : "checking…"}
+            </span>
           ) : null}
           <button onClick={() => setPalette("all")} aria-label="Open the command palette">
             Commands <kbd>Ctrl K</kbd>
@@ -294,7 +321,7 @@ export function App({ api }: { api: CocalcApi }) {
           ) : view === "projects" || !project ? (
             <Projects caps={caps} projects={projects} setProjects={setProjects} selected={project} onSelect={setProject} onOpen={openProject} />
           ) : view === "files" ? (
-            <Files key={project.project_id} project={project} onListing={setFileNames} openRequest={openRequest} onShowInKiosk={showInKiosk} />
+            <Files key={project.project_id} project={project} generation={active?.generation ?? null} onListing={setFileNames} openRequest={openRequest} onShowInKiosk={showInKiosk} />
           ) : view === "console" ? (
             <Console key={project.project_id} project={project} />
           ) : view === "copy" ? (

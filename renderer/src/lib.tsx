@@ -52,7 +52,7 @@ export function useCall() {
     };
   }, []);
   const run = useCallback(
-    async <T,>(fn: () => Promise<T>): Promise<T | undefined> => {
+    async <T,>(fn: () => Promise<T>, onError?: (e: ApiError) => void): Promise<T | undefined> => {
       setError(null);
       const t = setTimeout(() => mounted.current && setBusy(true), PROGRESS_DELAY_MS);
       try {
@@ -62,6 +62,7 @@ export function useCall() {
         // A lost server is shown once, by the app's banner, not again in every view.
         if (mounted.current && !isOffline(err)) setError(err);
         report(err);
+        onError?.(err);
         return undefined;
       } finally {
         clearTimeout(t);
@@ -86,7 +87,14 @@ export function ErrorNote({ error, onRetry }: { error: ApiError | null; onRetry?
   return (
     <div className="banner error" role="alert">
       <div>{error.message}</div>
-      <div className="hint">{error.hint}</div>
+      {error.hint !== error.message && <div className="hint">{error.hint}</div>}
+      {error.serverMessage && error.serverMessage !== error.message && (
+        // The server's own words, for a report or a search; the message above says it in the user's terms.
+        <details className="details">
+          <summary>Details</summary>
+          <pre>{error.serverMessage}</pre>
+        </details>
+      )}
       {onRetry && (
         <div className="row" style={{ marginTop: 6 }}>
           <button onClick={onRetry}>Try again</button>

@@ -47,8 +47,13 @@ const ProfileId = z.string().regex(/^[a-z0-9-]{1,64}$/);
 const Name = z.string().trim().min(1).max(200);
 /** PEM certificates a self-hosted server's TLS chain needs. */
 const CaPem = z.string().max(100_000).regex(/-----BEGIN CERTIFICATE-----/, "must be a PEM certificate");
-/** API keys of both generations: sk_…, sk-…, or older opaque strings. */
-const ApiKeyInput = z.string().trim().min(8).max(512).regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
+/** API keys of both generations: sk_…, sk-…, or older opaque strings. The Connect form checks a typed key with it too. */
+export const ApiKeyInput = z
+  .string()
+  .trim()
+  .min(8, "is too short: an API key has at least 8 characters; copy the whole key")
+  .max(512, "is too long: an API key has at most 512 characters; copy only the key")
+  .regex(/^[\x21-\x7e]+$/, "cannot contain spaces or characters other than letters, digits and punctuation; copy the key again without them");
 
 export const Profile = z.object({
   id: ProfileId,
@@ -199,7 +204,12 @@ export const contract = {
 
   "files.list": {
     input: z.strictObject({ project_id: Uuid, path: ProjectPath }),
-    output: z.object({ path: z.string(), entries: z.array(FileEntry) }),
+    output: z.object({
+      path: z.string(),
+      /** "file": the path is a file, not a folder (entries is empty); the view offers to open it */
+      type: z.enum(["folder", "file"]),
+      entries: z.array(FileEntry),
+    }),
   },
   "files.read": { input: z.strictObject({ files: z.array(FileRef).min(1).max(200) }), output: z.object({ files: z.array(FileReadResult) }) },
   "files.write": {

@@ -31,7 +31,7 @@ function parentHtml(hubOrigin: string, src: string): string {
 }
 
 async function replies(page: Page, n: number): Promise<{ origin: string; data: Record<string, unknown> }[]> {
-  await page.waitForFunction((k) => (window as unknown as { got: unknown[] }).got.length >= k, n, { timeout: 10_000 });
+  await page.waitForFunction((k) => (window as unknown as { got: unknown[] }).got.length >= k, n, { timeout: 30_000 });
   return page.evaluate(() => (window as unknown as { got: { origin: string; data: Record<string, unknown> }[] }).got.splice(0));
 }
 
@@ -56,7 +56,7 @@ describe("iframe protocol from an allowed parent", () => {
     parent = await servePage(parentHtml(hub.url, `${hub.url}/app?auth_token=${await token(hub)}&fullscreen=kiosk&session=`));
     page = await browser.newPage();
     await page.goto(parent.url);
-    await page.frameLocator("#f").locator("#banner.ready").waitFor({ timeout: 10_000 });
+    await page.frameLocator("#f").locator("#banner.ready").waitFor({ timeout: 30_000 });
   });
   afterAll(async () => {
     await page?.close();

@@ -17,6 +17,7 @@ import type { ChannelInput, ChannelOutput } from "../../shared/ipc/contract.js";
 import type { IpcResult } from "../../shared/ipc/api.js";
 import { isRunning } from "../support/process.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
+import { waitUntil } from "../support/wait.js";
 
 const APP = { url: "app://cocalc-desktop/index.html", isMainFrame: true };
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -103,7 +104,7 @@ describe("features", () => {
     expect(await call("files.write", { project_id: pid, path: "notes/a.txt", content: "x", base_sha256: null })).toMatchObject({ status: "conflict", server_content: "mine\n" });
     const read = await call("files.read", { files: [{ project_id: pid, path: "notes/a.txt" }, { project_id: pid, path: "nope.txt" }] });
     expect(read.files[0]).toEqual({ project_id: pid, path: "notes/a.txt", content: "mine\n" });
-    expect(read.files[1]).toMatchObject({ error: { kind: "server" } });
+    expect(read.files[1]).toMatchObject({ error: { kind: "not-found" } });
   });
 
   it("lists a folder whose names have spaces, quotes, tabs, newlines, non-ASCII and a leading dash", async () => {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newProject, secondAccount, startTestHub, type TestHub } from "../support/hub.js";
 import { isAlive, waitForExit } from "../support/process.js";
+import { waitUntil } from "../support/wait.js";
 
 let hub: TestHub;
 let pid: string;
@@ -417,11 +418,10 @@ describe("copy_path_between_projects with --copy-mode kucalc (cocalc.com's queue
     const r = await hub.v1("copy_path_between_projects", { src_project_id: pid, src_path: "src/a.txt", target_project_id: target, target_path: "async/a.txt" });
     const id = String(r.json.copy_path_id);
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    let data: Record<string, unknown> = {};
-    for (let i = 0; i < 100 && !data.finished; i++) {
-      data = (await hub.v1("copy_path_status", { copy_path_id: id })).json.data as Record<string, unknown>;
-      if (!data.finished) await new Promise((res) => setTimeout(res, 50));
-    }
+    const data = await waitUntil("the copy to finish", async () => {
+      const d = (await hub.v1("copy_path_status", { copy_path_id: id })).json.data as Record<string, unknown>;
+      return d.finished ? d : null;
+    });
     expect(data).toMatchObject({ copy_path_id: id, source_project_id: pid, source_path: "src/a.txt", target_path: "async/a.txt", error: null });
     expect(data.started).toBeTruthy();
     expect(readFileSync(join(tdir(), "async/a.txt"), "utf8")).toBe("A");
@@ -458,11 +458,10 @@ describe("copy_path_between_projects with --copy-mode kucalc (cocalc.com's queue
     const pending = await hub.v1("copy_path_status", { target_project_id: target });
     expect((pending.json.data as { copy_path_id: string; started: unknown }[]).filter((d) => [keepId, dropId].includes(d.copy_path_id)).map((d) => d.started)).toEqual([null, null]);
     expect((await hub.v1("copy_path_delete", { copy_path_id: dropId })).json).toMatchObject({ event: "copy_path_status_response", data: `copy_path_id = '${dropId}' deleted` });
-    let data: Record<string, unknown> = {};
-    for (let i = 0; i < 100 && !data.finished; i++) {
-      await new Promise((res) => setTimeout(res, 100));
-      data = (await hub.v1("copy_path_status", { copy_path_id: keepId })).json.data as Record<string, unknown>;
-    }
+    const data = await waitUntil("the scheduled copy to finish", async () => {
+      const d = (await hub.v1("copy_path_status", { copy_path_id: keepId })).json.data as Record<string, unknown>;
+      return d.finished ? d : null;
+    });
     expect(data.finished).toBeTruthy();
     expect(Date.parse(String(data.started))).toBeGreaterThanOrEqual(Date.parse(when));
     expect(existsSync(join(tdir(), "sched/kept.txt"))).toBe(true);

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CHANNELS, IPC_PREFIX } from "../../shared/ipc/channels.js";
+import { waitUntil } from "../support/wait.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const rec = vi.hoisted(() => ({
@@ -144,7 +145,7 @@ beforeAll(async () => {
   process.argv.push("--no-sandbox", "--kiosk", "--profile", "This computer", "--project", LAUNCH_PROJECT, "--path", "talks/a b #1.ipynb");
   await import("../../electron/main.js");
   // start() runs after whenReady(); wait until the window exists
-  for (let i = 0; i < 900 && rec.windows.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  await waitUntil("the main window", () => rec.windows.length > 0, { timeout: 50_000 });
 }, 60_000);
 
 afterAll(async () => {
@@ -236,7 +237,7 @@ describe("electron/main.ts wiring", () => {
     const ipc = (c: string, payload: unknown) => rec.ipc.get(`${IPC_PREFIX}${c}`)!(appFrame, payload) as Promise<{ ok: boolean; value?: { name: string; has_key: boolean }; error?: unknown }>;
     const before = rec.windows.length;
     const pending = ipc("profiles.signIn", { name: "Signed in", url: "http://127.0.0.1:9" });
-    for (let i = 0; i < 100 && rec.windows.length === before; i++) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil("the sign-in window", () => rec.windows.length > before, { interval: 20 });
     const w = rec.windows.at(-1)!;
     expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, partition: expect.stringMatching(/^signin-/) });
     expect(w.options.webPreferences).not.toHaveProperty("preload");

@@ -103,7 +103,8 @@ describe("what the client sends", () => {
     fresh();
     const e = await failure(client().call("write_text_file_to_project", { project_id: PID, path: "huge.txt", content: "x".repeat(1_100_000) }));
     expect(e.kind).toBe("too-large");
-    expect(e.message).toMatch(/1 MB/);
+    // what the server measures: the form-encoded body, against its 1,048,576-byte limit
+    expect(e.message).toMatch(/huge\.txt is too large to save to this server: it is 1\.10 MB of text, 1\.10 MB once form-encoded .* at most 1\.05 MB per write/);
     expect(server.seen.length).toBe(0);
   });
 });
@@ -112,7 +113,7 @@ describe("server errors", () => {
   it.each([
     ["a missing key", "You must provide authentication via an API key.", "auth", /API key/],
     ["a wrong key", "No account found. Is your API key wrong?", "auth", /API key/],
-    ["a malformed key", 'error: value "22330934726" is out of range for type integer', "auth", /malformed/],
+    ["a malformed key", 'error: value "22330934726" is out of range for type integer', "auth", /this key is not valid on this server/],
     ["an unknown endpoint", "unknown endpoint 'no_such_event'", "not-available", /does not offer/],
     ["invalid parameters", "invalid parameters 'Error: misc.defaults -- TypeError: got an unexpected argument 'bogus' '", "invalid-params", /bug/],
   ])("400 {error} for %s", async (_what, text, kind, hintOrMessage) => {
@@ -129,8 +130,9 @@ describe("server errors", () => {
     fresh();
     server.setHandler((_r, res) => json(res, 200, { event: "error", id: "x", error: "Error: ENOENT: no such file or directory, stat '/projects/x/nope.txt'" }));
     const e = await failure(client().call("read_text_file_from_project", { project_id: PID, path: "nope.txt" }));
-    expect(e.kind).toBe("server");
-    expect(e.message).toMatch(/Reading the file failed: .*ENOENT/);
+    expect(e.kind).toBe("not-found");
+    expect(e.message).toBe("Reading the file failed: nope.txt does not exist in the project.");
+    expect(e.serverMessage).toMatch(/ENOENT/);
   });
 
   it("a reply of an unexpected event", async () => {

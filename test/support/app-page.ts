@@ -14,6 +14,12 @@ import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
 import { startTestHub, type TestHub } from "./hub.js";
 import type { ApiMode } from "../../hub/app.js";
 
+/**
+ * How long a Playwright step (click, waitFor) waits for the page's state: generous, because on a
+ * busy machine a render or a hub call can take seconds; a step that is really broken still fails.
+ */
+export const UI_WAIT_MS = 25_000;
+
 export interface AppPage {
   page: Page;
   hub: TestHub;
@@ -42,6 +48,7 @@ export async function openApp(
     ...o.compose,
   }));
   const page = await browser.newPage({ colorScheme: o.colorScheme ?? "light", viewport: o.viewport ?? { width: 1280, height: 800 } });
+  page.setDefaultTimeout(UI_WAIT_MS);
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => {

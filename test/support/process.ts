@@ -9,8 +9,8 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** True once the process is gone, false if it is still there after `ms`. */
-export async function waitForExit(pid: number, ms = 3000): Promise<boolean> {
+/** True once the process is gone, false if it is still there after `ms` (a margin for a loaded machine). */
+export async function waitForExit(pid: number, ms = 15_000): Promise<boolean> {
   const end = Date.now() + ms;
   while (isAlive(pid)) {
     if (Date.now() > end) return false;

@@ -43,7 +43,7 @@ describe("classifyErrorText", () => {
     ["user must be a collaborator on the project", "permission"],
     ["ACCESS BLOCKED -- No read access to source project -- x", "permission"],
     ["Error: banned -- please wait at least #{BAN_TIME_MS/1000}s before trying again", "rate-limited"],
-    ["Error: ENOENT: no such file or directory", "server"],
+    ["Error: ENOENT: no such file or directory", "not-found"],
   ])("%s → %s", (text, kind) => expect(classifyErrorText(text).kind).toBe(kind));
 });
 

@@ -104,11 +104,11 @@ const EXPECTED: Record<string, "ok" | ApiError["kind"]> = {
   "project_exec path": "server",
   "project_exec missing command": "invalid-params",
   "project_exec form": "ok",
-  "project_exec bad project id": "permission",
+  "project_exec bad project id": "invalid-params",
   "project_exec unknown project": "server",
   write_text_file: "ok",
   read_text_file: "ok",
-  "read_text_file missing": "server",
+  "read_text_file missing": "not-found",
   "read_text_file array": "ok",
   "read_text_file array length mismatch": "server",
   "write_text_file JSON 150KB": "too-large",
@@ -117,13 +117,13 @@ const EXPECTED: Record<string, "ok" | ApiError["kind"]> = {
   "query get projects one": "ok",
   "query set title": "ok",
   "query get accounts": "ok",
-  "query bad table": "server",
+  "query bad table": "invalid-params",
   copy_path: "ok",
   "copy_path wait": "ok",
   "copy_path_status list": "ok",
-  "copy_path_status unknown id": "server",
+  "copy_path_status unknown id": "not-found",
   "copy_path_status with id field": "invalid-params",
-  "copy_path_delete unknown": "server",
+  "copy_path_delete unknown": "not-found",
   user_auth: "ok",
   "user_auth wrong password": "server",
   get_available_upgrades: "not-available",
@@ -177,13 +177,14 @@ describe("every reply of the real v1 server", () => {
     }
   });
 
-  it("errors carry the server's own text for the person to read", () => {
+  it("errors say what happened in the user's terms and keep the server's own text as details", () => {
     const r = all.find((x) => x.name === "other account reads")!;
     try {
       decodeV1Reply("read_text_file_from_project", { status: 200, contentType: "application/json", text: wireText(r.reply) });
       expect.unreachable();
     } catch (e) {
-      expect((e as ApiError).message).toContain("does not have read access");
+      expect((e as ApiError).message).toBe("Your account has no access to this project, so reading the file was refused.");
+      expect((e as ApiError).serverMessage).toContain("does not have read access");
       expect((e as ApiError).hint).toMatch(/collaborator/);
     }
   });
@@ -204,8 +205,9 @@ describe("every reply of the real v1 server", () => {
       decodeV1Reply("write_text_file_to_project", { status: 200, contentType: "application/json", text: wireText(r.reply) });
       expect.unreachable();
     } catch (e) {
-      expect((e as ApiError).message).toContain("EISDIR");
-      expect((e as ApiError).message).not.toContain("[object");
+      expect((e as ApiError).message).toBe("d is a folder, not a file.");
+      expect((e as ApiError).serverMessage).toContain("EISDIR");
+      expect((e as ApiError).serverMessage).not.toContain("[object");
     }
   });
 

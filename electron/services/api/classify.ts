@@ -11,61 +11,83 @@ import type { RawReply } from "../http/transport.js";
 interface TextRule {
   test: RegExp;
   kind: ApiErrorKind;
+  /** the message in the user's terms; `what` names the action ("reading the file"), `m` is the match */
+  message?: (what: string, m: RegExpExecArray) => string;
   hint?: string;
 }
 
-/** Server error texts, v1 and current, mapped to kinds (facts §1, §2, §7, §8). */
+const KEY_NOT_VALID = "The server did not accept the API key: this key is not valid on this server.";
+const KEY_NOT_VALID_HINT = "Copy the key again from the server's account settings (API keys), or make a new one there, and add it in Connect.";
+
+/**
+ * Server error texts, v1 and current, mapped to kinds and to messages in the
+ * user's terms (facts §1, §2, §7–§9). The server's own text is kept apart, in
+ * `serverMessage`, and shown only as details.
+ */
 const ERROR_TEXT_RULES: TextRule[] = [
-  { test: /^timeout$/, kind: "project-starting" },
-  { test: /You must provide authentication via an API key/, kind: "auth", hint: "Add an API key to this server profile." },
-  { test: /No account found\. Is your API key wrong\?/, kind: "auth" },
-  { test: /out of range for type integer/, kind: "auth", hint: "The API key is malformed; copy it again from the server's account settings." },
-  { test: /^Unknown authorization type/, kind: "auth" },
-  { test: /must be signed in/, kind: "auth" },
-  { test: /badly formatted remember_me cookie/, kind: "auth" },
-  { test: /anonymous (get|set) queries not allowed/, kind: "auth" },
-  { test: /^unknown endpoint '/, kind: "not-available" },
-  { test: /is not part of the HTTP API/, kind: "not-available" },
-  { test: /^unknown message event type '/, kind: "not-available" },
-  { test: /unknown function '/, kind: "not-available" },
-  { test: /Jupyter API is not enabled on this server/, kind: "not-available", hint: "Jupyter is switched off on this server, or needs a project." },
-  { test: /stripe customer not defined/, kind: "not-available", hint: "This server has no billing, so there are no upgrades." },
-  { test: /^invalid parameters '/, kind: "invalid-params" },
-  { test: /does not have (read|write) access to project/, kind: "permission" },
-  { test: /(Write|Read) access denied/, kind: "permission" },
-  { test: /ACCESS BLOCKED/, kind: "permission" },
-  { test: /FATAL: user must be an admin/, kind: "permission" },
-  { test: /FATAL: you do not have read access/, kind: "permission" },
-  { test: /must have write access/, kind: "permission" },
-  { test: /must be a collaborator on the project/, kind: "permission" },
-  { test: /banned -- please wait/, kind: "rate-limited", hint: "Wait a minute, then try again with the right password." },
+  { test: /^timeout$/, kind: "project-starting", message: (what) => `The project is starting, so ${what} timed out.` },
+  // keys: missing, malformed (v1 answers with database text), well-formed but wrong
+  {
+    test: /You must provide authentication via an API key/,
+    kind: "auth",
+    message: () => "The server received no API key.",
+    hint: "Add this server's API key in Connect.",
+  },
+  { test: /No account found\. Is your API key wrong\?/, kind: "auth", message: () => KEY_NOT_VALID, hint: KEY_NOT_VALID_HINT },
+  { test: /out of range for type integer/, kind: "auth", message: () => KEY_NOT_VALID, hint: KEY_NOT_VALID_HINT },
+  { test: /^Unknown authorization type/, kind: "auth", message: () => KEY_NOT_VALID, hint: KEY_NOT_VALID_HINT },
+  { test: /must be signed in/, kind: "auth", message: () => KEY_NOT_VALID, hint: KEY_NOT_VALID_HINT },
+  { test: /badly formatted remember_me cookie|anonymous (get|set) queries not allowed/, kind: "auth", message: () => "The server did not take this request as signed in with the API key.", hint: KEY_NOT_VALID_HINT },
+  // what the server does not offer
+  { test: /^unknown endpoint '|is not part of the HTTP API|^unknown message event type '|unknown function '/, kind: "not-available", message: (what) => `This server does not offer ${what}.`, hint: "It runs a version of CoCalc without this feature." },
+  { test: /Jupyter API is not enabled on this server/, kind: "not-available", message: (what) => `This server does not offer ${what}: its Jupyter API is switched off.`, hint: "Jupyter is switched off on this server, or needs a project." },
+  { test: /stripe customer not defined/, kind: "not-available", message: () => "This server has no billing, so there are no upgrades.", hint: "Nothing to do: upgrades are not used on this server." },
+  // access
+  { test: /does not have (read|write) access to project|must be a collaborator on the project|ACCESS BLOCKED|must have write access|FATAL: you do not have read access/, kind: "permission", message: (what) => `Your account has no access to this project, so ${what} was refused.` },
+  { test: /FATAL: user must be an admin/, kind: "permission", message: (what) => `Only an administrator of this server may do this (${what}).`, hint: "Ask the server's administrator, or use a project your account owns." },
+  { test: /(Write|Read) access denied -- invalid project_id/, kind: "invalid-params", message: () => "The project id is not valid on this server." },
+  { test: /banned -- please wait/, kind: "rate-limited", message: () => "After a wrong password the server refuses to try again for a while.", hint: "Wait a minute, then try again with the right password." },
+  { test: /incorrect password/, kind: "server", message: () => "The server did not accept the password.", hint: "Type your account's password; after a wrong one the server refuses to try again for a minute." },
+  // files
+  {
+    test: /ENOENT: no such file or directory(?:, \w+ '([^']*)')?/,
+    kind: "not-found",
+    message: (what, m) => `${capitalise(what)} failed: ${m[1] === undefined ? "it" : projectRelative(m[1])} does not exist in the project.`,
+  },
+  { test: /^EISDIR \S+ (.*)$|EISDIR: illegal operation on a directory, \w+ '([^']*)'/, kind: "server", message: (_w, m) => `${projectRelative((m[1] ?? m[2])!)} is a folder, not a file.`, hint: "Choose a file name that is not a folder." },
+  // copies
+  { test: /^Can't find copy operation with ID=|^copy_id not found|either does not exist or already finished/, kind: "not-found", message: () => "The server has no record of this copy (or it already finished).", hint: "Refresh the list of copies." },
   // the current generation (facts §8)
-  { test: /code='408'/, kind: "timeout", hint: "The server's bridge gave up waiting for the project; try again, with a longer timeout for long commands." },
-  { test: /^undefined$/, kind: "timeout", hint: "The server gave up after about 60 s; long commands need a server that runs them in the background." },
-  { test: /must specify project_id or use project-specific api key/, kind: "invalid-params" },
-  { test: /invalid account_id or project_id|must set project_id to a valid uuid|must specify a 'path'|^path must be specified|copy_id must be a valid uuid/, kind: "invalid-params" },
+  { test: /code='408'/, kind: "timeout", message: (what) => `The server gave up waiting for the project (${what}).`, hint: "Try again; long commands need a longer timeout." },
+  { test: /^undefined$/, kind: "timeout", message: (what) => `The server gave up on ${what} after about 60 s.`, hint: "The server gives up after about 60 s; long commands need a server that runs them in the background." },
+  { test: /^invalid parameters '|must specify project_id or use project-specific api key|invalid account_id or project_id|must set project_id to a valid uuid|must specify a 'path'|^path must be specified|copy_id must be a valid uuid|FATAL: get queries not allowed for table|FATAL: must specify exactly one key/, kind: "invalid-params", message: (what) => `The server could not take the request for ${what}.` },
+  { test: /^FATAL: /, kind: "server", message: (what) => `The server's database refused ${what}.` },
   // raw exceptions: an id that does not exist (v1), or arguments of a shape the server did not expect (current)
-  { test: /^TypeError: /, kind: "server", hint: "The server failed on this request: check that the project exists; if it does, the server may be a version this app does not know." },
+  { test: /^TypeError: /, kind: "server", message: (what) => `${capitalise(what)} failed on the server.`, hint: "Check that the project exists; if it does, the server may be a version this app does not know." },
 ];
 
-export function classifyErrorText(text: string): { kind: ApiErrorKind; hint?: string } {
-  const rule = ERROR_TEXT_RULES.find((r) => r.test.test(text));
-  return rule ? { kind: rule.kind, hint: rule.hint } : { kind: "server" };
+/** A path as the server names it (`/projects/<id>/a.txt`, `/srv/…/projects/<id>/a.txt`), relative to the project. */
+function projectRelative(path: string): string {
+  return path.replace(/^.*\/projects\/[^/]+(\/|$)/, "") || "the project's home folder";
 }
 
-/** The error of a server that answered with an error text. */
+export function classifyErrorText(text: string): { kind: ApiErrorKind; hint?: string; message?: (what: string) => string } {
+  for (const r of ERROR_TEXT_RULES) {
+    const m = r.test.exec(text);
+    if (m) return { kind: r.kind, hint: r.hint, ...(r.message ? { message: (what: string) => r.message!(what, m) } : {}) };
+  }
+  return { kind: "server" };
+}
+
+/** The error of a server that answered with an error text: a message in the user's terms, the text in `serverMessage`. */
 export function serverError(what: string, error: ServerErrorValue | undefined, status?: number): ApiError {
   const text = errorValueText(error);
-  const { kind, hint } = classifyErrorText(text);
-  const message =
-    kind === "project-starting"
-      ? `The project is starting, so ${what} timed out.`
-      : kind === "auth"
-        ? `The server did not accept the API key: ${text}`
-        : kind === "not-available"
-          ? `This server does not offer ${what}: ${text}`
-          : `${capitalise(what)} failed: ${text}`;
-  return new ApiError(kind, message, { hint, status, serverMessage: text });
+  const { kind, hint, message } = classifyErrorText(text);
+  return new ApiError(kind, message ? message(what) : `${capitalise(what)} failed on the server.`, {
+    hint: hint ?? (kind === "server" ? "The server's message is in the details; correct what it names and try again." : undefined),
+    status,
+    serverMessage: text,
+  });
 }
 
 const PROXY_STATUSES = new Set([502, 503, 504]);

@@ -8,13 +8,14 @@
 import type { z } from "zod";
 import { ApiError } from "../../../shared/errors.js";
 import { ConatHubRequest, ConatProjectRequest, CurrentErrorBody, conatResults, v2Results, type ConatName, type ConatResult, type V2Result, type V2Route } from "../../../shared/api/current.js";
+import { CURRENT_BODY_LIMIT, formatBytes } from "../../../shared/write-limit.js";
 import type { HttpTransport, RawReply } from "../http/transport.js";
 import { nonJsonError, parseJson, parseReply, serverError } from "./classify.js";
 import { backoffDelay, DEFAULT_RETRY, shouldRetry, sleep, type RetryPolicy } from "./retry.js";
 
 /** The bridges stop at 15 s unless told otherwise; their own limit is 1 MiB of JSON. */
 export const BRIDGE_DEFAULT_TIMEOUT_MS = 15_000;
-export const CURRENT_BODY_LIMIT = 1024 * 1024;
+export { CURRENT_BODY_LIMIT } from "../../../shared/write-limit.js";
 
 export interface CurrentCallOptions {
   signal?: AbortSignal;
@@ -23,6 +24,37 @@ export interface CurrentCallOptions {
   /** safe to repeat after a lost reply */
   idempotent?: boolean;
 }
+
+/** What each call does, in the user's terms: error messages name it, never the wire name. */
+export const CONAT_WHAT: Record<ConatName, string> = {
+  "system.ping": "the connection test",
+  "system.test": "the connection test",
+  "projects.createProject": "creating the project",
+  "projects.start": "starting the project",
+  "projects.stop": "stopping the project",
+  "projects.state": "the project's state",
+  "projects.copyPathBetweenProjects": "the copy",
+  "db.userQuery": "the database query",
+  "system.generateUserAuthToken": "getting a sign-in token",
+  "system.logClientError": "sending the error report",
+  "jupyter.kernels": "the Jupyter kernel list",
+  "jupyter.execute": "running Jupyter code",
+  "system.exec": "running the command",
+  "system.readTextFileFromProject": "reading the file",
+  "system.writeTextFileToProject": "writing the file",
+  "system.listing": "listing the folder",
+};
+
+export const V2_WHAT: Record<V2Route, string> = {
+  exec: "running the command",
+  "projects/create": "creating the project",
+  "projects/write-text-file": "writing the file",
+  "projects/copy-path": "the copy",
+  "projects/copy-path-status": "the copy status",
+  "user-query": "the database query",
+  "jupyter/kernels": "the Jupyter kernel list",
+  "jupyter/execute": "running Jupyter code",
+};
 
 export class CurrentClient {
   readonly server: string;
@@ -41,24 +73,27 @@ export class CurrentClient {
   async hub<N extends ConatName>(name: N, args: unknown[], o: CurrentCallOptions = {}): Promise<ConatResult<N>> {
     const bridge = o.bridgeTimeoutMs ?? BRIDGE_DEFAULT_TIMEOUT_MS;
     const body = checked(ConatHubRequest, { name, args, timeout: bridge }, name);
-    return (await this.post(`/api/conat/hub`, body, bridge, `${name}`, [conatResults[name]], o)) as ConatResult<N>;
+    return (await this.post(`/api/conat/hub`, body, bridge, CONAT_WHAT[name], [conatResults[name]], o)) as ConatResult<N>;
   }
 
   async project<N extends ConatName>(project_id: string, name: N, args: unknown[], o: CurrentCallOptions = {}): Promise<ConatResult<N>> {
     const bridge = o.bridgeTimeoutMs ?? BRIDGE_DEFAULT_TIMEOUT_MS;
     const body = checked(ConatProjectRequest, { project_id, name, args, timeout: bridge }, name);
-    return (await this.post(`/api/conat/project`, body, bridge, `${name}`, [conatResults[name]], o)) as ConatResult<N>;
+    return (await this.post(`/api/conat/project`, body, bridge, CONAT_WHAT[name], [conatResults[name]], o)) as ConatResult<N>;
   }
 
   v2<R extends V2Route>(route: R, body: Record<string, unknown>, o: CurrentCallOptions = {}): Promise<V2Result<R>> {
     // v2 routes have no bridge timeout of their own; the hub→project socket gives up near 60 s.
-    return this.post(`/api/v2/${route}`, body, o.bridgeTimeoutMs ?? 60_000, `v2 ${route}`, [v2Results[route]], o) as Promise<V2Result<R>>;
+    return this.post(`/api/v2/${route}`, body, o.bridgeTimeoutMs ?? 60_000, V2_WHAT[route], [v2Results[route]], o) as Promise<V2Result<R>>;
   }
 
   private async post(path: string, body: unknown, bridgeMs: number, what: string, schemas: readonly z.ZodType[], o: CurrentCallOptions): Promise<unknown> {
     const text = JSON.stringify(body);
-    if (Buffer.byteLength(text) > CURRENT_BODY_LIMIT) {
-      throw new ApiError("too-large", `The request for ${what} is over the server's 1 MB limit.`, { hint: "Send less at once (a smaller file)." });
+    const bytes = Buffer.byteLength(text);
+    if (bytes > CURRENT_BODY_LIMIT) {
+      throw new ApiError("too-large", `The request for ${what} would be ${formatBytes(bytes)}; this server accepts at most ${formatBytes(CURRENT_BODY_LIMIT)} per request.`, {
+        hint: "Nothing was sent. Send less at once (a smaller file).",
+      });
     }
     const send = {
       // No cookie header, ever: on v2 a remember_me cookie would override the key.

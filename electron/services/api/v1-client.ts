@@ -13,14 +13,12 @@ import {
   type V1Reply,
   type V1Request,
 } from "../../../shared/api/v1.js";
+import { V1_FORM_LIMIT, v1WriteBody, writeTooLarge } from "../../../shared/write-limit.js";
 import type { HttpTransport, RawReply } from "../http/transport.js";
 import { nonJsonError, parseJson, parseReply, serverError } from "./classify.js";
 import { DEFAULT_RETRY, backoffDelay, shouldRetry, sleep, type RetryPolicy } from "./retry.js";
 
-/** express.json()'s default limit on the last v1 server. */
-export const V1_JSON_LIMIT = 100 * 1024;
-/** express.urlencoded limit there; text-only bodies may go this way. */
-export const V1_FORM_LIMIT = 1024 * 1024;
+export { V1_FORM_LIMIT, V1_JSON_LIMIT } from "../../../shared/write-limit.js";
 
 export interface V1ClientOptions {
   /** e.g. https://cocalc.example.org or http://127.0.0.1:5000/base-path */
@@ -116,22 +114,17 @@ export class V1Client {
 
 /**
  * JSON always, except a write whose JSON is over the server's 100 KB JSON
- * limit: its fields are all text, so it goes form-encoded (limit 1 MB).
+ * limit: its fields are all text, so it goes form-encoded (limit 1 MB, counted
+ * after encoding, which makes text up to three times larger).
  */
 export function encodeBody(event: V1Event, body: Record<string, unknown>): { text: string; contentType: string } {
-  const json = JSON.stringify(body);
-  if (Buffer.byteLength(json) <= V1_JSON_LIMIT || event !== "write_text_file_to_project") {
-    return { text: json, contentType: "application/json" };
+  if (event !== "write_text_file_to_project") return { text: JSON.stringify(body), contentType: "application/json" };
+  const encoded = v1WriteBody(body as Record<string, string>);
+  if (encoded.contentType !== "application/json" && encoded.text.length > V1_FORM_LIMIT) {
+    const why = writeTooLarge("v1", String(body.path), String(body.content));
+    throw new ApiError("too-large", why?.message ?? "The file is too large for one write to this server.", { hint: why?.hint });
   }
-  const form = new URLSearchParams(body as Record<string, string>).toString();
-  if (form.length > V1_FORM_LIMIT) {
-    throw new ApiError(
-      "too-large",
-      `The file is ${Math.round(Buffer.byteLength(String(body.content)) / 1024)} KB; a v1 server accepts about 1 MB per write at most.`,
-      { hint: "Split the file, or copy it into the project another way (e.g. copy between projects)." },
-    );
-  }
-  return { text: form, contentType: "application/x-www-form-urlencoded" };
+  return encoded;
 }
 
 const EXPECTED_EVENTS = Object.fromEntries(

@@ -1,9 +1,17 @@
 /** Servers: the profile list, adding one (URL + key, or signing in), testing, switching, renaming, removing. */
 import { useEffect, useState } from "react";
-import type { Profile } from "../../../shared/ipc/contract.js";
+import type { ApiError } from "../../../shared/errors.js";
+import { ApiKeyInput, type Profile } from "../../../shared/ipc/contract.js";
 import { Busy, ErrorNote, Section, useApp, useCall } from "../lib.js";
 
 type TestResult = { generation: string; email_address: string | null; latency_ms: number };
+
+/** A typed key checked with the contract's own schema, so the form and the main process agree on what a key is. */
+export function keyProblem(key: string): string | null {
+  if (key === "") return null;
+  const r = ApiKeyInput.safeParse(key);
+  return r.success ? null : `This API key ${r.error.issues[0]?.message ?? "is not valid"}.`;
+}
 
 function defaultName(url: string): string {
   try {
@@ -22,6 +30,9 @@ export function Connect({ profiles, activeId, onChanged, onConnected }: { profil
   const [key, setKey] = useState("");
   const [ca, setCa] = useState("");
   const [tested, setTested] = useState<Record<string, TestResult>>({});
+  /** the last test of a profile that failed: its status says so instead of an old success */
+  const [failed, setFailed] = useState<Record<string, ApiError>>({});
+  const badKey = keyProblem(key);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [newName, setNewName] = useState("");
   const [store, setStore] = useState<{ kind: string; warning: string | null } | null>(null);
@@ -31,12 +42,16 @@ export function Connect({ profiles, activeId, onChanged, onConnected }: { profil
   }, [api]);
 
   const test = async (id: string) => {
-    const r = await row.run(() => api.profiles.test({ id }));
-    if (r) setTested((t) => ({ ...t, [id]: r }));
+    const r = await row.run(() => api.profiles.test({ id }), (e) => setFailed((f) => ({ ...f, [id]: e })));
+    if (r) {
+      setTested((t) => ({ ...t, [id]: r }));
+      setFailed(({ [id]: _gone, ...rest }) => rest);
+    }
     return r;
   };
 
   const submit = async (how: "key" | "signin") => {
+    if (how === "key" && badKey) return;
     const p = await add.run(() =>
       how === "key"
         ? api.profiles.add({ name: name.trim() || defaultName(url), url, api_key: key, ...(ca.trim() ? { ca_pem: ca } : {}) })
@@ -99,6 +114,10 @@ export function Connect({ profiles, activeId, onChanged, onConnected }: { profil
                   <td>
                     {!p.has_key ? (
                       <span className="exit bad">no key</span>
+                    ) : failed[p.id] ? (
+                      <span className="exit bad" title={failed[p.id]!.message}>
+                        {failed[p.id]!.kind === "auth" ? "key refused" : "test failed"}
+                      </span>
                     ) : tested[p.id] ? (
                       <span className="exit ok">
                         API {tested[p.id]!.generation} · {tested[p.id]!.email_address ?? "signed in"} · {tested[p.id]!.latency_ms} ms
@@ -177,15 +196,29 @@ export function Connect({ profiles, activeId, onChanged, onConnected }: { profil
           </label>
           <label style={{ flexDirection: "column", alignItems: "stretch" }} className="grow">
             API key
-            <input aria-label="API key" value={key} onChange={(e) => setKey(e.target.value)} type="password" autoComplete="off" placeholder="sk-…" />
+            <input
+              aria-label="API key"
+              value={key}
+              onChange={(e) => setKey(e.target.value)}
+              type="password"
+              autoComplete="off"
+              placeholder="sk-…"
+              aria-invalid={badKey ? true : undefined}
+              aria-describedby={badKey ? "api-key-problem" : undefined}
+            />
           </label>
-          <button type="submit" className="primary" disabled={!url || !key}>
+          <button type="submit" className="primary" disabled={!url || !key || !!badKey}>
             Add with key
           </button>
           <button type="button" disabled={!url} onClick={() => void submit("signin")} title="Opens the server's sign-in page in a separate window">
             Sign in to get a key
           </button>
         </form>
+        {badKey && (
+          <p id="api-key-problem" className="field-error" role="alert" aria-label="API key problem">
+            {badKey}
+          </p>
+        )}
         <details style={{ marginTop: 8 }}>
           <summary className="muted">A self-hosted server with its own certificate authority</summary>
           <textarea aria-label="CA certificate (PEM)" rows={4} style={{ width: "100%", marginTop: 6 }} value={ca} onChange={(e) => setCa(e.target.value)} placeholder="-----BEGIN CERTIFICATE-----" />

@@ -151,7 +151,7 @@ export function Console({ project }: { project: ProjectSummary }) {
       </form>
       {running && <Busy label={stopping ? "Stopping the command on the server…" : "Running… (a stopped project is started first)"} />}
       {call.busy && !running && <Busy label="Working…" />}
-      <ErrorNote error={call.error} />
+      {call.error?.kind !== "cancelled" && <ErrorNote error={call.error} />}
       {cancelled && (
         <div className={`banner ${cancelled.stopped ? "ok" : "warn"}`} role="status" aria-label="Command cancelled">
           <div>{cancelled.message}</div>

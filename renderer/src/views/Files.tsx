@@ -5,7 +5,7 @@
  * folders go to and from this computer (download, upload by chooser or path,
  * drag and drop onto the listing), byte-exact, with progress and cancel.
  */
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError } from "../../../shared/errors.js";
 import type { FileEntry, ProjectSummary } from "../../../shared/ipc/contract.js";
 import { isApiError } from "../../../shared/errors.js";
@@ -13,6 +13,7 @@ import { Busy, ErrorNote, sha256Hex, toApiError, useApp, useCall } from "../lib.
 import { formatBytes, plural, progressText } from "../format.js";
 import { LocalPathField } from "../LocalPathField.js";
 import { droppedFiles, stageDropped, useTransfer, type DroppedFile } from "../transfers.js";
+import { writeTooLarge } from "../../../shared/write-limit.js";
 import { Editor } from "./Editor.js";
 
 interface OpenFile {
@@ -27,15 +28,25 @@ interface OpenFile {
   conflict?: { server: string | null; serverSha: string | null };
 }
 
+/** What the server said about one path: rows are only ever shown for the folder they were listed from. */
+interface Listing {
+  dir: string;
+  type: "folder" | "file";
+  entries: FileEntry[];
+}
+
 const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
 export function Files({
   project,
+  generation,
   onListing,
   openRequest,
   onShowInKiosk,
 }: {
   project: ProjectSummary;
+  /** the server's API generation, for its write limit */
+  generation: string | null;
   onListing: (names: string[]) => void;
   openRequest: { path: string; n: number } | null;
   /** "Show in kiosk view": the file alone, in the kiosk view */
@@ -45,7 +56,9 @@ export function Files({
   const list = useCall();
   const io = useCall();
   const [dir, setDir] = useState("");
-  const [entries, setEntries] = useState<FileEntry[]>([]);
+  const [listing, setListing] = useState<Listing | null>(null);
+  /** the latest listing asked for: an answer to any earlier request is stale and dropped */
+  const listToken = useRef(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [open, setOpen] = useState<OpenFile[]>([]);
   const [active, setActive] = useState<string | null>(null);
@@ -60,9 +73,10 @@ export function Files({
   const pid = project.project_id;
 
   const refresh = useCallback(async () => {
+    const token = ++listToken.current;
     const r = await list.run(() => api.files.list({ project_id: pid, path: dir }));
-    if (!r) return;
-    setEntries(r.entries);
+    if (token !== listToken.current || !r) return;
+    setListing({ dir, type: r.type, entries: r.entries });
     onListing(r.entries.filter((e) => !e.isdir).map((e) => join(dir, e.name)));
   }, [api, list.run, pid, dir, onListing]);
 
@@ -98,6 +112,10 @@ export function Files({
   }, [openRequest]);
 
   const current = open.find((o) => o.path === active) ?? null;
+  // Said before editing: a file this server cannot take in one write (measured as the server measures it) is saved in parts.
+  const overLimit = useMemo(() => (current ? writeTooLarge(generation, current.path, current.text) : null), [generation, current?.path, current?.text]);
+  // Rows of another folder are never shown: after a click into a folder, nothing stale can be clicked.
+  const shown = listing && listing.dir === dir ? listing : null;
   const patch = (path: string, f: Partial<OpenFile>) => setOpen((o) => o.map((x) => (x.path === path ? { ...x, ...f } : x)));
 
   const save = async (file: OpenFile, base: string | null | undefined = file.baseSha) => {
@@ -183,7 +201,7 @@ export function Files({
         <span className="grow" />
         <button onClick={() => setMaking("file")}>New file</button>
         <button onClick={() => setMaking("folder")}>New folder</button>
-        <button disabled={selected.size === 0 || [...selected].some((p) => entries.find((e) => join(dir, e.name) === p)?.isdir)} onClick={() => void openFiles([...selected])}>
+        <button disabled={selected.size === 0 || [...selected].some((p) => (shown?.entries ?? []).find((e) => join(dir, e.name) === p)?.isdir)} onClick={() => void openFiles([...selected])}>
           Open selected ({selected.size})
         </button>
         <button disabled={selected.size === 0} onClick={() => setMoving(moving === "download" ? null : "download")} aria-expanded={moving === "download"}>
@@ -194,6 +212,19 @@ export function Files({
         </button>
         <button onClick={() => void refresh()}>Refresh</button>
       </div>
+      {shown?.type === "file" && (
+        <div className="banner warn" role="alert" aria-label="Not a folder">
+          <div>
+            <strong className="mono">{dir}</strong> is a file, not a folder.
+          </div>
+          <div className="row" style={{ marginTop: 6 }}>
+            <button className="primary" onClick={() => void openFiles([dir])}>
+              Open {dir.split("/").pop()}
+            </button>
+            <button onClick={() => setDir(crumbs.slice(0, -1).join("/"))}>Go to its folder</button>
+          </div>
+        </div>
+      )}
       {making && (
         <form
           className="row card"
@@ -321,12 +352,20 @@ export function Files({
           }}
         >
           {dir && (
-            <button className="entry" onClick={() => setDir(crumbs.slice(0, -1).join("/"))}>
+            <button
+              className="entry"
+              onClick={(ev) => {
+                // where the first row was: the second click of a double-click on it must not go back up
+                if (ev.detail <= 1) setDir(crumbs.slice(0, -1).join("/"));
+              }}
+            >
               ↑ ..
             </button>
           )}
-          {entries.map((e) => {
-            const path = join(dir, e.name);
+          {!shown && !list.error && <p className="muted">Listing {dir || "~"}…</p>}
+          {(shown?.entries ?? []).map((e) => {
+            // the folder these rows were listed from, never one navigated to since
+            const path = join(shown!.dir, e.name);
             return (
               <button
                 key={e.name}
@@ -335,6 +374,8 @@ export function Files({
                 aria-selected={selected.has(path) || active === path}
                 title={e.name}
                 onClick={(ev) => {
+                  // The second click of a double-click: the first one already acted.
+                  if (ev.detail > 1) return;
                   if (ev.ctrlKey || ev.metaKey || ev.shiftKey) {
                     const next = new Set(selected);
                     if (next.has(path)) next.delete(path);
@@ -349,10 +390,10 @@ export function Files({
               </button>
             );
           })}
-          {entries.length === 0 && !list.busy && <p className="muted">Empty folder.</p>}
+          {shown?.type === "folder" && shown.entries.length === 0 && <p className="muted">Empty folder.</p>}
           <p className="muted drop-hint">Drop files or folders here to upload them into ~/{dir}.</p>
         </div>
-        <div style={{ display: "flex", flexDirection: "column", gap: 8, minWidth: 0 }}>
+        <div className="editor-pane">
           <div className="row" role="tablist" aria-label="Open files">
             {open.map((o) => (
               <button key={o.path} role="tab" aria-selected={o.path === active} onClick={() => setActive(o.path)}>
@@ -379,6 +420,11 @@ export function Files({
               <div className="row">
                 <span className="mono">{current.path}</span>
                 <span className="muted">{current.text !== current.base || current.baseSha === null ? "unsaved changes" : "saved"}</span>
+                {overLimit && (
+                  <span className="muted" title={overLimit.message}>
+                    · larger than this server takes in one write: saved in parts, verified on the server
+                  </span>
+                )}
                 <span className="grow" />
                 {onShowInKiosk && <button onClick={() => onShowInKiosk(current.path)}>Show in kiosk view</button>}
                 <button className="primary" onClick={() => void save(current)}>
