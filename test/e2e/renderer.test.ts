@@ -14,7 +14,7 @@ import { request } from "undici";
 import { launchChromium } from "../support/browser.js";
 import { openApp, type AppPage } from "../support/app-page.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
-import { isRunning, waitForExit } from "../support/process.js";
+import { isRunning } from "../support/process.js";
 import { SHOTS, shoot } from "../support/screenshots.js";
 
 const N_PROJECTS = 2000;

@@ -17,7 +17,6 @@ import type { ChannelInput, ChannelOutput } from "../../shared/ipc/contract.js";
 import type { IpcResult } from "../../shared/ipc/api.js";
 import { isRunning } from "../support/process.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
-import { waitUntil } from "../support/wait.js";
 
 const APP = { url: "app://cocalc-desktop/index.html", isMainFrame: true };
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
