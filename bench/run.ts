@@ -2,11 +2,13 @@
 import { benchPing } from "./ping.js";
 import { benchHub } from "./hub.js";
 import { benchRenderer } from "./renderer.js";
+import { benchNotebook } from "./notebook.js";
 
 const benches: Record<string, () => Promise<void>> = {
   ping: () => benchPing(),
   hub: () => benchHub(),
   renderer: () => benchRenderer(),
+  notebook: () => benchNotebook(),
 };
 
 const only = process.argv.slice(2);
