@@ -3,12 +3,14 @@ import { benchPing } from "./ping.js";
 import { benchHub } from "./hub.js";
 import { benchRenderer } from "./renderer.js";
 import { benchSync } from "./sync.js";
+import { benchNotebook } from "./notebook.js";
 
 const benches: Record<string, () => Promise<void>> = {
   ping: () => benchPing(),
   hub: () => benchHub(),
   renderer: () => benchRenderer(),
   sync: () => benchSync(),
+  notebook: () => benchNotebook(),
 };
 
 const only = process.argv.slice(2);

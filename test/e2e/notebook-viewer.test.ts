@@ -398,20 +398,35 @@ describe("files other than notebooks, and broken notebooks", () => {
 });
 
 describe("screenshots", () => {
-  const picks = ["01-", "03-", "07-", "08-", "12-", "20-", "23-"];
-  it.each(notebooks.filter((n) => picks.some((p) => n.name.startsWith(p))).map((n) => [n.name, n.text]))(
+  // Each notebook from the top, and again at the part it is picked for (its first output of that kind).
+  const picks: Record<string, string | null> = {
+    "01-": ".nb-output[data-mime='image/svg+xml']",
+    "03-": ".nb-error",
+    "07-": null,
+    "08-": ".nb-markdown img",
+    "12-": ".nb-output[data-mime='image/png']",
+    "20-": ".nb-latex",
+    "23-": ".nb-html",
+  };
+  it.each(notebooks.flatMap((n) => Object.entries(picks).filter(([p]) => n.name.startsWith(p)).map(([, focus]) => [n.name, n.text, focus] as const)))(
     "%s, light and dark",
-    async (name, json) => {
+    async (name, json, focus) => {
       await show(name, json);
-      await page.locator(".file-viewer").evaluate((v) => (v.scrollTop = 0));
       const short = name.replace(/\.ipynb$/, "").split("-").slice(0, 3).join("-");
-      for (const scheme of ["light", "dark"] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        await page.waitForFunction((s) => matchMedia(`(prefers-color-scheme: ${s})`).matches, scheme);
-        await page.screenshot({ path: join(SHOTS, `viewer-${short}-${scheme}.png`) });
+      for (const [part, selector] of [["top", null], ["output", focus]] as const) {
+        if (part === "output" && !selector) continue;
+        await page.locator(".file-viewer").evaluate((v, sel) => {
+          const target = sel ? v.querySelector(sel) : null;
+          v.scrollTop = target ? target.getBoundingClientRect().top - v.getBoundingClientRect().top + v.scrollTop - 120 : 0;
+        }, selector);
+        for (const scheme of ["light", "dark"] as const) {
+          await page.emulateMedia({ colorScheme: scheme });
+          await page.waitForFunction((sc) => matchMedia(`(prefers-color-scheme: ${sc})`).matches, scheme);
+          await page.screenshot({ path: join(SHOTS, `viewer-${short}${part === "output" ? "-output" : ""}-${scheme}.png`) });
+        }
       }
       await page.emulateMedia({ colorScheme: "light" });
     },
-    60_000,
+    90_000,
   );
 });

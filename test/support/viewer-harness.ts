@@ -12,7 +12,8 @@ import config from "../../electron.vite.config.js";
 
 const rendererBuild = (config as { renderer: { build: { assetsInlineLimit: number | ((file: string) => boolean | undefined) } } }).renderer.build;
 
-export const HARNESS_OUT = join(ROOT, "out", "viewer-harness");
+/** Outside out/: the harness is never packaged with the app nor scanned as part of it. */
+export const HARNESS_OUT = join(ROOT, "test-results", "viewer-harness");
 const HARNESS_SRC = join(import.meta.dirname, "viewer-harness");
 
 export async function buildViewerHarness(): Promise<void> {
