@@ -35,6 +35,61 @@ export const ExecResult = z.object({
 });
 export type ExecResult = z.infer<typeof ExecResult>;
 
+/** Who the key's account is. A generation that cannot say whether it is an admin answers null. */
+export const Identity = z.object({
+  account_id: Uuid,
+  email_address: z.string().nullable(),
+  is_admin: z.boolean().nullable(),
+});
+export type Identity = z.infer<typeof Identity>;
+
+export const ProjectSummary = z.object({
+  project_id: Uuid,
+  title: z.string(),
+  description: z.string(),
+  /** null where the server does not say (cocalc.ai lists projects newest first without a date) */
+  last_edited: z.string().nullable(),
+  deleted: z.boolean(),
+  /** running, opened, starting, …; null when not known */
+  state: z.string().nullable(),
+  /**
+   * Set once a call about this project was refused for this key (a scoped
+   * key without the project in its list): the capability it lacked.
+   */
+  key_denied: z.string().nullable(),
+});
+export type ProjectSummary = z.infer<typeof ProjectSummary>;
+
+export const ProjectUser = z.object({
+  /** owner or collaborator; null where the server does not say */
+  group: z.string().nullable(),
+  /** a readable name, where the server gives one */
+  name: z.string().nullable().optional(),
+  upgrades: z.record(z.string(), z.number()).optional(),
+});
+export type ProjectUser = z.infer<typeof ProjectUser>;
+
+export const ProjectDetails = ProjectSummary.extend({
+  users: z.record(z.string(), ProjectUser),
+  created: z.string().nullable(),
+});
+export type ProjectDetails = z.infer<typeof ProjectDetails>;
+
+export const ProjectUpdate = z.strictObject({ title: z.string().max(1000).optional(), description: z.string().max(10_000).optional() });
+export type ProjectUpdate = z.infer<typeof ProjectUpdate>;
+
+export const ProjectAction = z.enum(["start", "stop", "restart"]);
+export type ProjectAction = z.infer<typeof ProjectAction>;
+
+export const FileEntry = z.object({
+  name: z.string(),
+  isdir: z.boolean(),
+  size: z.number(),
+  /** seconds since the epoch */
+  mtime: z.number(),
+});
+export type FileEntry = z.infer<typeof FileEntry>;
+
 export const FileRef = z.strictObject({ project_id: Uuid, path: ProjectPath });
 export type FileRef = z.infer<typeof FileRef>;
 

@@ -4,14 +4,11 @@
  * server's Backend. The router validates inputs and outputs around these.
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
-import { Uuid } from "../../shared/api/common.js";
 import { ApiError, isApiError } from "../../shared/errors.js";
-import type { Profile, ProjectSummary } from "../../shared/ipc/contract.js";
+import type { Profile } from "../../shared/ipc/contract.js";
 import type { CoreHandlers } from "../ipc/handlers.js";
 import type { Backend } from "./backend/backend.js";
 import { ProjectRunner } from "./backend/project-start.js";
-import { listingCommand, parseListing } from "./files/listing.js";
 import { normalizeProjectPath } from "./files/project-path.js";
 import type { Logger, Redactor } from "./log.js";
 import type { ProfileStore, StoredProfile } from "./profiles.js";
@@ -37,24 +34,6 @@ export interface AppServicesOptions {
 }
 
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
-
-/** Server rows are checked where they enter: a project row must have an id; the rest is defaulted. */
-const ProjectRow = z.looseObject({
-  project_id: Uuid,
-  title: z.string().nullish(),
-  description: z.string().nullish(),
-  last_edited: z.union([z.string(), z.number()]).nullish(),
-  deleted: z.boolean().nullish(),
-  users: z.record(z.string(), z.looseObject({ group: z.string().catch("collaborator"), upgrades: z.record(z.string(), z.number()).optional().catch(undefined) })).nullish(),
-  state: z.unknown().optional(),
-  created: z.union([z.string(), z.number()]).nullish(),
-});
-
-const toIso = (v: string | number | null | undefined) => (v === null || v === undefined ? null : typeof v === "number" ? new Date(v).toISOString() : v);
-
-function summary(r: z.infer<typeof ProjectRow>): ProjectSummary {
-  return { project_id: r.project_id, title: r.title ?? "", description: r.description ?? "", last_edited: toIso(r.last_edited), deleted: !!r.deleted };
-}
 
 export class AppServices implements CoreHandlers {
   private current: { profileId: string; backend: Backend; runner: ProjectRunner; close: () => Promise<void> } | undefined;
@@ -200,12 +179,11 @@ export class AppServices implements CoreHandlers {
       const t0 = performance.now();
       await backend.ping();
       const latency_ms = Math.round((performance.now() - t0) * 10) / 10;
-      const me = (await backend.query({ accounts: { account_id: null, email_address: null } })).accounts as { account_id?: string; email_address?: string } | undefined;
-      const account_id = Uuid.safeParse(me?.account_id).success ? me!.account_id! : null;
-      await this.o.profiles.update(id, { account_id, generation: backend.capabilities.generation });
+      const me = await backend.whoAmI();
+      await this.o.profiles.update(id, { account_id: me.account_id, generation: backend.capabilities.generation });
       if (prev === id) await this.disconnect();
       this.changed();
-      return { generation: backend.capabilities.generation, account_id, email_address: typeof me?.email_address === "string" ? me.email_address : null, latency_ms, capabilities: backend.capabilities };
+      return { generation: backend.capabilities.generation, account_id: me.account_id, email_address: me.email_address, latency_ms, capabilities: backend.capabilities };
     } finally {
       await close();
     }
@@ -229,38 +207,17 @@ export class AppServices implements CoreHandlers {
   // ------------------------------------------------------------ projects
   "projects.list": CoreHandlers["projects.list"] = async () => {
     const { backend } = await this.backend();
-    const r = await backend.query({ projects_all: [{ project_id: null, title: null, description: null, last_edited: null, deleted: null }] });
-    const rows = z.array(z.unknown()).catch([]).parse(r.projects_all);
-    const projects: ProjectSummary[] = [];
-    for (const row of rows) {
-      const p = ProjectRow.safeParse(row);
-      if (p.success) projects.push(summary(p.data));
-      else this.o.log.warn("skipped a project row the server sent without a valid project_id");
-    }
-    return { projects };
+    return { projects: (await backend.listProjects()).map((p) => ({ ...p, key_denied: null })) };
   };
 
   "projects.get": CoreHandlers["projects.get"] = async ({ project_id }) => {
     const { backend } = await this.backend();
-    const r = await backend.query({ projects: { project_id, title: null, description: null, last_edited: null, deleted: null, users: null, state: null, created: null } });
-    const p = ProjectRow.safeParse(r.projects);
-    if (!p.success) throw new ApiError("unexpected-reply", "The server's answer about this project is not what this app expects.");
-    const state = p.data.state as { state?: unknown } | string | null | undefined;
-    return {
-      ...summary(p.data),
-      users: Object.fromEntries(Object.entries(p.data.users ?? {}).map(([k, u]) => [k, { group: u.group, ...(u.upgrades ? { upgrades: u.upgrades } : {}) }])),
-      state: typeof state === "string" ? state : typeof state?.state === "string" ? state.state : null,
-      created: toIso(p.data.created),
-    };
+    return { ...(await backend.getProject(project_id)), key_denied: null };
   };
 
-  "projects.update": CoreHandlers["projects.update"] = async ({ project_id, title, description }) => {
+  "projects.update": CoreHandlers["projects.update"] = async ({ project_id, ...fields }) => {
     const { backend } = await this.backend();
-    const set: Record<string, unknown> = { project_id };
-    if (title !== undefined) set.title = title;
-    if (description !== undefined) set.description = description;
-    if (Object.keys(set).length === 1) throw new ApiError("invalid-input", "Nothing to change: give a title or a description.");
-    await backend.query({ projects: set });
+    await backend.updateProject(project_id, fields);
     return { ok: true as const };
   };
 
@@ -276,14 +233,9 @@ export class AppServices implements CoreHandlers {
   // ------------------------------------------------------------ files
   "files.list": CoreHandlers["files.list"] = async ({ project_id, path }) => {
     const dir = normalizeProjectPath(path);
-    const { runner } = await this.backend();
-    const { command, args } = listingCommand(dir);
-    const r = await runner.exec({ project_id, command, args, timeout: 30 });
-    if (r.exit_code !== 0 && r.stdout === "") {
-      throw new ApiError("server", `Cannot list '${dir || "~"}': ${r.stderr.trim() || `exit code ${r.exit_code}`}`, { hint: "Check that the folder exists." });
-    }
-    const { entries, rejected } = parseListing(r.stdout);
-    if (rejected) this.o.log.warn(`ignored ${rejected} unreadable entries listing ${dir || "~"} in ${project_id}`);
+    const { backend, runner } = await this.backend();
+    const { entries, skipped } = await runner.run(project_id, (signal) => backend.listFolder(project_id, dir, { signal }));
+    if (skipped) this.o.log.warn(`ignored ${skipped} unreadable entries listing ${dir || "~"} in ${project_id}`);
     return { path: dir, entries };
   };
 

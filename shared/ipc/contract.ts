@@ -15,11 +15,16 @@ import {
   CopyStatus,
   ExecResult,
   FileReadResult,
+  FileEntry,
   FileRef,
   Generation,
+  ProjectDetails,
   ProjectPath,
+  ProjectSummary,
   Upgrades,
 } from "../domain.js";
+
+export { FileEntry, ProjectDetails, ProjectSummary, ProjectUser } from "../domain.js";
 import type { Channel } from "./channels.js";
 
 const Empty = z.strictObject({});
@@ -65,36 +70,6 @@ export const SecretStoreInfo = z.object({
   persistent: z.boolean(),
   warning: z.string().nullable(),
 });
-
-export const ProjectSummary = z.object({
-  project_id: Uuid,
-  title: z.string(),
-  description: z.string(),
-  last_edited: z.string().nullable(),
-  deleted: z.boolean(),
-});
-export type ProjectSummary = z.infer<typeof ProjectSummary>;
-
-export const ProjectUser = z.object({
-  group: z.string(),
-  upgrades: z.record(z.string(), z.number()).optional(),
-});
-
-export const ProjectDetails = ProjectSummary.extend({
-  users: z.record(z.string(), ProjectUser),
-  state: z.string().nullable(),
-  created: z.string().nullable(),
-});
-export type ProjectDetails = z.infer<typeof ProjectDetails>;
-
-export const FileEntry = z.object({
-  name: z.string(),
-  isdir: z.boolean(),
-  size: z.number(),
-  /** seconds since the epoch */
-  mtime: z.number(),
-});
-export type FileEntry = z.infer<typeof FileEntry>;
 
 export const WriteResult = z.discriminatedUnion("status", [
   z.object({ status: z.literal("saved"), sha256: z.string() }),

@@ -215,7 +215,7 @@ function Details({ summary, caps, onOpen, onChanged }: { summary: ProjectSummary
     await onChanged();
     return true;
   };
-  const p = d ?? { ...summary, users: {}, state: null, created: null };
+  const p = d ?? { ...summary, users: {}, created: null };
   return (
     <Section
       title="Project"
@@ -257,7 +257,7 @@ function Details({ summary, caps, onOpen, onChanged }: { summary: ProjectSummary
               {Object.entries(p.users).map(([id, u]) => (
                 <tr key={id}>
                   <td className="mono">{id}</td>
-                  <td>{u.group}</td>
+                  <td>{[u.name, u.group].filter(Boolean).join(" · ")}</td>
                   <td className="muted">{u.upgrades && Object.keys(u.upgrades).length ? Object.entries(u.upgrades).map(([k, n]) => `${k} ${n}`).join(", ") : "no upgrades"}</td>
                 </tr>
               ))}
