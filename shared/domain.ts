@@ -7,7 +7,8 @@ import { z } from "zod";
 import { Uuid } from "./api/common.js";
 import { ApiErrorData } from "./errors.js";
 
-export const Generation = z.enum(["v1", "current"]);
+/** API v1, classic CoCalc's current API (v2 + conat), and cocalc.ai (scoped keys; facts in cocalc-ai-facts.md). */
+export const Generation = z.enum(["v1", "current", "ai"]);
 export type Generation = z.infer<typeof Generation>;
 
 /** A path inside a project, relative to its home folder, as a person types it. */
@@ -161,11 +162,32 @@ export const Capabilities = z.object({
   upgrades: z.boolean(),
   createAccount: z.boolean(),
   jupyter: z.boolean(),
+  /** who copies between projects: the server, or the app itself (download and upload, verified by hash) where the server's copy cannot be trusted */
+  copy: z.enum(["server", "app"]),
+  /** a sign-in token for the kiosk view can be had with a key */
+  kioskToken: z.boolean(),
+  /** keys carry capabilities and a list of projects: a project may be out of a key's reach */
+  scopedKeys: z.boolean(),
+  /** the server gives each project's last-edited date (cocalc.ai only orders by it) */
+  projectDates: z.boolean(),
 });
 export type Capabilities = z.infer<typeof Capabilities>;
 
 /** What each API generation offers: the backends declare it, the UI hides or explains what is missing. */
 export function capabilitiesOf(generation: Generation): Capabilities {
   const v1 = generation === "v1";
-  return { generation, copyStatusList: v1, copyDelete: v1, copySchedule: v1, upgrades: v1, createAccount: v1, jupyter: true };
+  const ai = generation === "ai";
+  return {
+    generation,
+    copyStatusList: v1,
+    copyDelete: v1,
+    copySchedule: v1,
+    upgrades: v1,
+    createAccount: v1,
+    jupyter: true,
+    copy: ai ? "app" : "server",
+    kioskToken: !ai,
+    scopedKeys: ai,
+    projectDates: !ai,
+  };
 }

@@ -21,7 +21,8 @@ const ERROR_TEXT_RULES: TextRule[] = [
   { test: /No account found\. Is your API key wrong\?/, kind: "auth" },
   { test: /out of range for type integer/, kind: "auth", hint: "The API key is malformed; copy it again from the server's account settings." },
   { test: /^Unknown authorization type/, kind: "auth" },
-  { test: /must be signed in/, kind: "auth" },
+  { test: /must be signed in/i, kind: "auth" },
+  { test: /must sign in with an account API key/, kind: "auth" },
   { test: /badly formatted remember_me cookie/, kind: "auth" },
   { test: /anonymous (get|set) queries not allowed/, kind: "auth" },
   { test: /^unknown endpoint '/, kind: "not-available" },
@@ -37,13 +38,19 @@ const ERROR_TEXT_RULES: TextRule[] = [
   { test: /FATAL: user must be an admin/, kind: "permission" },
   { test: /FATAL: you do not have read access/, kind: "permission" },
   { test: /must have write access/, kind: "permission" },
-  { test: /must be a collaborator on the project/, kind: "permission" },
+  { test: /must be a collaborator on (the )?project/, kind: "permission" },
   { test: /banned -- please wait/, kind: "rate-limited", hint: "Wait a minute, then try again with the right password." },
   // the current generation (facts §8)
   { test: /code='408'/, kind: "timeout", hint: "The server's bridge gave up waiting for the project; try again, with a longer timeout for long commands." },
   { test: /^undefined$/, kind: "timeout", hint: "The server gave up after about 60 s; long commands need a server that runs them in the background." },
   { test: /must specify project_id or use project-specific api key/, kind: "invalid-params" },
   { test: /invalid account_id or project_id|must set project_id to a valid uuid|must specify a 'path'|^path must be specified|copy_id must be a valid uuid/, kind: "invalid-params" },
+  // cocalc.ai's scoped keys (cocalc-ai-facts §1.6)
+  { test: /^API key lacks required capability '/, kind: "permission" },
+  { test: /^API keys may only list projects for their own account/, kind: "permission" },
+  { test: /^API key project capability check requires project_id|^The `account_id` field cannot be specified by API keys/, kind: "invalid-params" },
+  { test: /^API keys are not allowed to call hub RPC '/, kind: "not-available", hint: "cocalc.ai lets API keys call only a few hub functions; this one needs a browser session." },
+  { test: /^API keys are not allowed to |^API keys cannot manage account API keys|^legacy HTTP API key mutations are disabled/, kind: "not-available", hint: "cocalc.ai does not let API keys do this; it needs a browser session." },
   // raw exceptions: an id that does not exist (v1), or arguments of a shape the server did not expect (current)
   { test: /^TypeError: /, kind: "server", hint: "The server failed on this request: check that the project exists; if it does, the server may be a version this app does not know." },
 ];
@@ -53,10 +60,27 @@ export function classifyErrorText(text: string): { kind: ApiErrorKind; hint?: st
   return rule ? { kind: rule.kind, hint: rule.hint } : { kind: "server" };
 }
 
+/** What a scoped key's refusal names: `API key lacks required capability '<cap>'[ for project <id>]`. */
+export function keyScopeOf(text: string): { capability: string; project_id?: string } | undefined {
+  const m = /^API key lacks required capability '([^']+)'(?: for project (\S+))?/.exec(text);
+  if (!m) return undefined;
+  return { capability: m[1]!, ...(m[2] && m[2] !== "undefined" ? { project_id: m[2] } : {}) };
+}
+
 /** The error of a server that answered with an error text. */
 export function serverError(what: string, error: ServerErrorValue | undefined, status?: number): ApiError {
   const text = errorValueText(error);
   const { kind, hint } = classifyErrorText(text);
+  const scope = keyScopeOf(text);
+  if (scope) {
+    const where = scope.project_id ? ` for the project ${scope.project_id}` : "";
+    return new ApiError("permission", `This API key may not do ${what}: it lacks the capability '${scope.capability}'${where}.`, {
+      hint: `Widen the key where it was made (Settings → SSH & API keys): give it '${scope.capability}'${scope.project_id ? " and add this project to its projects" : ""}.`,
+      status,
+      serverMessage: text,
+      ...scope,
+    });
+  }
   const message =
     kind === "project-starting"
       ? `The project is starting, so ${what} timed out.`

@@ -42,9 +42,13 @@ export interface ProjectCreated {
   notice?: string;
 }
 
-/** A summary without what the app adds itself (what this key was refused). */
-export type ServerProjectSummary = Omit<ProjectSummary, "key_denied">;
-export type ServerProjectDetails = Omit<ProjectDetails, "key_denied">;
+/**
+ * A project as a backend answers it. `key_denied` is what this very call
+ * learned about a scoped key's reach: the capability refused, null when the
+ * project answered, absent when nothing was learned (the app remembers it).
+ */
+export type ServerProjectSummary = Omit<ProjectSummary, "key_denied"> & { key_denied?: string | null };
+export type ServerProjectDetails = Omit<ProjectDetails, "key_denied"> & { key_denied?: string | null };
 
 export interface Backend {
   readonly capabilities: Capabilities;

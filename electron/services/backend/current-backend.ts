@@ -21,6 +21,7 @@ import type {
 } from "../../../shared/domain.js";
 import { ApiError, isApiError } from "../../../shared/errors.js";
 import { runExec, type ExecWire } from "./exec-runner.js";
+import { readOneByOne } from "./read-one-by-one.js";
 import type { CurrentClient } from "../api/current-client.js";
 import type { Backend, Op } from "./backend.js";
 import { listFolderByExec, queryCollaborators, queryGetProject, queryListProjects, queryProjectState, queryUpdateProject, queryWhoAmI } from "./query-operations.js";
@@ -94,25 +95,9 @@ export class CurrentBackend implements Backend {
     };
   }
 
-  async readTextFiles(files: FileRef[], op: Op = {}): Promise<FileReadResult[]> {
+  readTextFiles(files: FileRef[], op: Op = {}): Promise<FileReadResult[]> {
     // No array form here: one call per file, a few at a time.
-    const out: FileReadResult[] = new Array(files.length);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(6, files.length) }, async () => {
-        while (next < files.length) {
-          const i = next++;
-          const f = files[i]!;
-          try {
-            out[i] = { ...f, content: await this.c.project(f.project_id, "system.readTextFileFromProject", [{ path: f.path }], { ...op, idempotent: true }) };
-          } catch (e) {
-            if (!isApiError(e) || e.retryable || e.kind === "cancelled") throw e;
-            out[i] = { ...f, error: e.toData() };
-          }
-        }
-      }),
-    );
-    return out;
+    return readOneByOne(files, (f) => this.c.project(f.project_id, "system.readTextFileFromProject", [{ path: f.path }], { ...op, idempotent: true }));
   }
 
   async writeTextFile(file: FileRef, content: string, op: Op = {}) {

@@ -34,6 +34,10 @@ export function parseListing(stdout: string): ParsedListing {
     }
     entries.push({ name: m[4]!, isdir: m[1] === "d", size: Number(m[2]), mtime: Number(m[3]) });
   }
-  entries.sort((a, b) => (a.isdir === b.isdir ? a.name.localeCompare(b.name) : a.isdir ? -1 : 1));
-  return { entries, rejected };
+  return { entries: sortEntries(entries), rejected };
+}
+
+/** Folders first, then by name: the order every listing is shown in. */
+export function sortEntries(entries: FileEntry[]): FileEntry[] {
+  return entries.sort((a, b) => (a.isdir === b.isdir ? a.name.localeCompare(b.name) : a.isdir ? -1 : 1));
 }
