@@ -8,7 +8,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { STATUS_CODES } from "node:http";
-import { HubCredentials } from "../shared/hub-credentials.js";
+import { HubCredentials, type HubApiMode } from "../shared/hub-credentials.js";
 import { Copier } from "./copier.js";
 import { DEFAULT_SETTINGS, type Hub, type HubSettings } from "./context.js";
 import { Db } from "./db.js";
@@ -18,6 +18,9 @@ import { handleV1 } from "./v1/transport.js";
 import { seedExampleProject } from "./example.js";
 import { mountKiosk } from "./kiosk/routes.js";
 import { currentRouter, nextNotFound } from "./current/routes.js";
+import { aiRouter } from "./ai/router.js";
+import { aiKeys } from "./ai/auth.js";
+import { mintStartKey, type StartKeyOptions } from "./ai/start-key.js";
 
 export interface HubOptions {
   dataDir: string;
@@ -27,11 +30,13 @@ export interface HubOptions {
   projectStartMs?: number;
   /** how long a call waits for a starting project before the "timeout" reply, ms */
   projectConnectTimeoutMs?: number;
-  /** which API generations to serve: API v1, the current one (v2 + conat), or both */
+  /** which API generations to serve: API v1, the current one (v2 + conat), both, or cocalc.ai's */
   api?: ApiMode;
+  /** with `api: "ai"`: the scope of the key minted at start (default: every capability but codex:run, every project of the admin) */
+  aiKey?: StartKeyOptions;
 }
 
-export type ApiMode = "v1" | "current" | "both";
+export type ApiMode = HubApiMode;
 
 type Credentials = HubCredentials;
 
@@ -65,15 +70,19 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
   app.disable("x-powered-by");
   app.set("etag", false);
   const api = o.api ?? "both";
-  if (api !== "current") {
+  let url = "";
+  if (api === "ai") {
+    // cocalc.ai: no v1 (POST /api/v1/… falls through to Express's 404 page) and no kiosk tokens
+    app.use(aiRouter(hub, () => url));
+  } else if (api !== "current") {
     app.use("/api/v1", express.json({ limit: settings.jsonLimit }), express.urlencoded({ extended: true, limit: settings.formLimit }));
     app.post("/api/v1/:event", (req, res) => void handleV1(hub, req, res));
   } else {
     // as on the current server, where /api/v1 falls through to the web app's 404 page
     app.all("/api/v1/*rest", (_req, res) => nextNotFound(res));
   }
-  if (api !== "v1") app.use(currentRouter(hub));
-  mountKiosk(app, hub);
+  if (api === "current" || api === "both") app.use(currentRouter(hub));
+  if (api !== "ai") mountKiosk(app, hub);
   app.use((req: Request, res: Response) => {
     res.status(404).type("html").send(errorPage(404).replace("Not Found", `Cannot ${req.method} ${escapeHtml(req.path)}`));
   });
@@ -89,8 +98,12 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
     s.once("error", reject);
   });
   server.keepAliveTimeout = 65_000;
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const credentials = bootstrap(o.dataDir, store, runtime, url);
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const ai = api === "ai" && settings.aiProduct !== "plus";
+  const credentials = bootstrap(o.dataDir, store, runtime, url, {
+    ...(ai ? { mintAiKey: (account_id: string) => mintStartKey(store, account_id, o.aiKey) } : {}),
+    ...(api === "ai" ? { tag: { api, ai_product: settings.aiProduct } } : {}),
+  });
 
   return {
     url,
@@ -113,12 +126,23 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
  * project; later starts reuse them. credentials.json (mode 0600) is how the
  * app and tests learn the admin's key: keys are stored hashed in the database.
  */
-function bootstrap(dataDir: string, store: Store, runtime: ProjectRuntime, url: string): Credentials {
+function bootstrap(
+  dataDir: string,
+  store: Store,
+  runtime: ProjectRuntime,
+  url: string,
+  { mintAiKey, tag }: { mintAiKey?: (account_id: string) => string; tag?: Pick<Credentials, "api" | "ai_product"> } = {},
+): Credentials {
   const file = join(dataDir, "credentials.json");
   let creds: Credentials | undefined;
   if (existsSync(file)) {
     const parsed = HubCredentials.safeParse(JSON.parse(readFileSync(file, "utf8")));
-    if (parsed.success && store.accountForKey(parsed.data.api_key)) creds = { ...parsed.data, url };
+    // a scoped key of an earlier `--api ai` start also proves the file is this folder's
+    const known = (k: string) => store.accountForKey(k) !== undefined || (mintAiKey !== undefined && aiKeys(store).authenticate(k) !== undefined);
+    if (parsed.success && known(parsed.data.api_key)) {
+      const { api: _a, ai_product: _p, ...rest } = parsed.data;
+      creds = { ...rest, url };
+    }
   }
   if (!creds) {
     const email = "admin@localhost";
@@ -139,6 +163,8 @@ function bootstrap(dataDir: string, store: Store, runtime: ProjectRuntime, url: 
     }
     creds = { url, api_key: store.createApiKey(admin.account_id), account_id: admin.account_id, email_address: email, password };
   }
+  if (mintAiKey) creds = { ...creds, api_key: mintAiKey(creds.account_id) };
+  if (tag) creds = { ...creds, ...tag };
   writeFileSync(file, `${JSON.stringify(creds)}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return creds;

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startHub } from "./app.js";
+import { parseAiCliOptions } from "./ai/cli-options.js";
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +22,10 @@ const { values } = parseArgs({
     "form-limit": { type: "string" },
     "exit-with-stdin": { type: "boolean", default: false },
     api: { type: "string", default: "both" },
+    "ai-product": { type: "string", default: "hosted" },
+    "ai-copy-path": { type: "string", default: "hangs" },
+    "key-capabilities": { type: "string" },
+    "key-projects": { type: "string", default: "all" },
   },
   strict: true,
 });
@@ -41,8 +46,13 @@ if (kioskAuth !== "legacy" && kioskAuth !== "modern") {
   process.exit(2);
 }
 const api = values.api;
-if (api !== "v1" && api !== "current" && api !== "both") {
-  console.error("--api must be 'v1', 'current' (API v2 and the conat bridges) or 'both'");
+if (api !== "v1" && api !== "current" && api !== "both" && api !== "ai") {
+  console.error("--api must be 'v1', 'current' (API v2 and the conat bridges), 'both' or 'ai' (cocalc.ai's scoped keys and routes)");
+  process.exit(2);
+}
+const ai = parseAiCliOptions(values);
+if (typeof ai === "string") {
+  console.error(ai);
   process.exit(2);
 }
 const dataDir = values.data ?? mkdtempSync(join(tmpdir(), "cocalc-hub-"));
@@ -50,16 +60,24 @@ const running = await startHub({
   dataDir,
   port: int("port", values.port),
   api,
+  aiKey: ai.key,
   projectStartMs: int("project-start-ms", values["project-start-ms"]),
   projectConnectTimeoutMs: int("project-connect-timeout-ms", values["project-connect-timeout-ms"]),
   settings: {
     kioskAuth,
     iframeCommHosts: values["iframe-comm-hosts"].split(",").map((s) => s.trim()).filter(Boolean),
     iframeStrict: values["iframe-strict"],
+    aiProduct: ai.product,
+    aiCopyPath: ai.copyPath,
     ...(values["json-limit"] ? { jsonLimit: int("json-limit", values["json-limit"]) } : {}),
     ...(values["form-limit"] ? { formLimit: int("form-limit", values["form-limit"]) } : {}),
   },
+}).catch((e: unknown) => {
+  // e.g. a key scope the server would refuse ("… must include at least one allowed project id")
+  console.error(`the hub could not start: ${(e as Error).message}`);
+  process.exit(2);
 });
+
 process.stdout.write(`${JSON.stringify(running.credentials)}\n`);
 
 const stop = () => void running.close().then(() => process.exit(0));

@@ -25,6 +25,10 @@ export interface HubSettings {
   iframeCommHosts: string[];
   /** exactly the real server's iframe origin rules: no loopback or app origins by default */
   iframeStrict: boolean;
+  /** with `--api ai`: which cocalc.ai product to be (hosted: every route; launchpad: the bridges; plus: no keys) */
+  aiProduct: "hosted" | "launchpad" | "plus";
+  /** with `--api ai`: /api/v2/projects/copy-path "hangs" into a timeout as inferred of the real one, or "works" */
+  aiCopyPath: "hangs" | "works";
 }
 
 export const DEFAULT_SETTINGS: HubSettings = {
@@ -36,6 +40,8 @@ export const DEFAULT_SETTINGS: HubSettings = {
   kioskAuth: "legacy",
   iframeCommHosts: [],
   iframeStrict: false,
+  aiProduct: "hosted",
+  aiCopyPath: "hangs",
 };
 
 export interface Hub {

@@ -14,12 +14,14 @@ interface Job {
   account_id: string;
   start: number;
   pid?: number;
-  status: "running" | "completed" | "error";
+  status: "running" | "completed" | "error" | "killed";
   stdout: string;
   stderr: string;
   exit_code: number;
   elapsed_s?: number;
   done: Promise<void>;
+  /** aborting kills the job's whole process group */
+  abort: AbortController;
 }
 
 /** Finished jobs are kept this long for a late async_get. */
@@ -37,13 +39,16 @@ export class ExecJobs {
       spawned = resolve;
       setTimeout(() => resolve(undefined), 2000);
     });
-    const job: Job = { job_id: randomUUID(), account_id: account.account_id, start: Date.now(), status: "running", stdout: "", stderr: "", exit_code: 0, done: Promise.resolve() };
+    const job: Job = {
+      job_id: randomUUID(), account_id: account.account_id, start: Date.now(), status: "running", stdout: "", stderr: "", exit_code: 0, done: Promise.resolve(), abort: new AbortController(),
+    };
     job.done = handlers
-      .project_exec(this.hub, account, { ...params, err_on_exit: false }, new AbortController().signal, (p) => spawned(p))
+      .project_exec(this.hub, account, { ...params, err_on_exit: false }, job.abort.signal, (p) => spawned(p))
       .then((r) => {
         Object.assign(job, { status: "completed", stdout: r.stdout, stderr: r.stderr, exit_code: r.exit_code });
       })
       .catch((e: unknown) => {
+        if (job.status === "killed") return;
         const v = toHandlerError(e).value;
         Object.assign(job, { status: "error", stderr: typeof v === "string" ? v : JSON.stringify(v), exit_code: 1 });
       })
@@ -61,6 +66,18 @@ export class ExecJobs {
     if (!job || job.account_id !== account.account_id) throw new HandlerError(`Error: Async operation '${job_id}' does not exist.`);
     if (wait) await job.done;
     return this.view(job, stats);
+  }
+
+  /** SIGKILL the job's process group and answer its final record, status "killed" (a finished job is answered as it is). */
+  async cancel(account: Account, job_id: string): Promise<Record<string, unknown>> {
+    const job = this.jobs.get(job_id);
+    if (!job || job.account_id !== account.account_id) throw new HandlerError(`Error: Async operation '${job_id}' does not exist.`);
+    if (job.status === "running") {
+      job.status = "killed";
+      job.abort.abort();
+      await job.done;
+    }
+    return this.view(job, false);
   }
 
   private view(j: Job, stats: boolean): Record<string, unknown> {

@@ -5,12 +5,10 @@
  * request shapes, the replies (bare values, HTTP 200 {error}) and the auth
  * rules differ.
  */
-import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import { parse as parseCookies } from "cookie";
 import { isUuid, canRead, type Hub } from "../context.js";
-import { resolveInProject } from "../paths.js";
+import { listFolder } from "../listing.js";
 import type { Account } from "../store.js";
 import { handlers, toHandlerError } from "../v1/handlers.js";
 import { HandlerError, TransportError } from "../v1/errors.js";
@@ -30,9 +28,9 @@ export function nextNotFound(res: Response): void {
     .send('<!DOCTYPE html><html lang="en"><head><meta charSet="utf-8"/><title>404 Page Not Found</title></head><body><h1>404</h1><p>This page could not be found.</p></body></html>');
 }
 
-class BridgeTimeout extends Error {}
+export class BridgeTimeout extends Error {}
 
-function withBridgeTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+export function withBridgeTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new BridgeTimeout()), ms);
     p.then(
@@ -143,16 +141,7 @@ export function currentRouter(hub: Hub): Router {
       await handlers.write_text_file_to_project(hub, a, { project_id: pid, path: String(arg.path ?? ""), content: String(arg.content ?? "") }, new AbortController().signal);
       return null;
     },
-    "system.listing": async (_a, pid, arg) => {
-      const dir = resolveInProject(hub.runtime.folder(pid), String(arg.path ?? ""));
-      const names = await readdir(dir);
-      return Promise.all(
-        names.map(async (name) => {
-          const st = await stat(join(dir, name));
-          return { name, mtime: st.mtimeMs / 1000, size: st.size, ...(st.isDirectory() ? { isdir: true } : {}) };
-        }),
-      );
-    },
+    "system.listing": async (_a, pid, arg) => listFolder(hub, pid, String(arg.path ?? "")),
   };
 
   const bridge = (kind: "hub" | "project") => async (req: Request, res: Response) => {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
 import { startHub, type HubOptions, type RunningHub } from "../../hub/app.js";
+import { aiKeys } from "../../hub/ai/auth.js";
 
 export interface TestHub extends RunningHub {
   dataDir: string;
@@ -11,8 +12,19 @@ export interface TestHub extends RunningHub {
   v1(event: string, body?: unknown, key?: string | null): Promise<{ status: number; contentType: string; text: string; json: Record<string, unknown> }>;
   /** POST with a form-encoded body */
   v1form(event: string, fields: Record<string, string>, key?: string | null): Promise<{ status: number; text: string; json: Record<string, unknown> }>;
+  /**
+   * A scoped cocalc.ai key (`--api ai`), minted in the hub's store with the server's validation.
+   * Defaults: the admin's account, no projects; `expire` in ms since the epoch.
+   */
+  mintAiKey(o: { capabilities: readonly string[]; projects?: readonly string[]; expire?: number; account_id?: string }): string;
+  /** POST a JSON body (or a raw string) to any path, with `Authorization: <authorization>` when given */
+  post(path: string, body?: unknown, authorization?: string, headers?: Record<string, string>): Promise<{ status: number; contentType: string; text: string; json: unknown }>;
   stop(): Promise<void>;
 }
+
+/** Authorization header values for a key. */
+export const bearer = (key: string) => `Bearer ${key}`;
+export const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString("base64")}`;
 
 export async function startTestHub(o: Partial<HubOptions> = {}): Promise<TestHub> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), "hub-test-"));
@@ -46,6 +58,29 @@ export async function startTestHub(o: Partial<HubOptions> = {}): Promise<TestHub
       });
       const text = await res.body.text();
       return { status: res.statusCode, text, json: parse(text) };
+    },
+    mintAiKey(k) {
+      return aiKeys(running.hub.store).mint({
+        account_id: k.account_id ?? running.credentials.account_id,
+        capabilities: k.capabilities,
+        allowed_project_ids: k.projects ?? [],
+        ...(k.expire === undefined ? {} : { expire: k.expire }),
+      });
+    },
+    async post(path, body = {}, authorization, headers = {}) {
+      const res = await request(`${running.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(authorization === undefined ? {} : { authorization }), ...headers },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
+      const text = await res.body.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: res.statusCode, contentType: String(res.headers["content-type"] ?? ""), text, json };
     },
     async stop() {
       await running.close();
