@@ -13,6 +13,7 @@ import { normalizeProjectPath } from "./files/project-path.js";
 import type { Logger, Redactor } from "./log.js";
 import type { ProfileStore, StoredProfile } from "./profiles.js";
 import type { SecretStore } from "./secrets/secret-store.js";
+import { KeyReach } from "./key-reach.js";
 
 export type { Handlers } from "../ipc/handlers.js";
 
@@ -40,9 +41,11 @@ export class AppServices implements CoreHandlers {
   private readonly running = new Map<string, AbortController>();
 
   private readonly o: AppServicesOptions;
+  private readonly reach: KeyReach;
 
   constructor(o: AppServicesOptions) {
     this.o = { ...o };
+    this.reach = new KeyReach(o.profiles);
   }
 
   // ------------------------------------------------------------ connection
@@ -64,18 +67,19 @@ export class AppServices implements CoreHandlers {
         await this.o.profiles.update(profile.id, { generation });
         this.changed();
       }
-      const backend = this.redetectOnNotFound(made.backend, profile.id);
+      const backend = this.watch(made.backend, profile.id);
       this.current = { profileId: profile.id, backend, runner: new ProjectRunner(backend), close: made.close };
     }
     return { ...this.current, profile: this.o.profiles.get(profile.id)! };
   }
 
   /**
-   * A server that starts answering 404 may have changed API generation (an
-   * upgrade from v1 to current): forget the stored one so the next call
-   * detects it again.
+   * Every backend call passes here. A server that starts answering 404 may
+   * have changed API generation (an upgrade from v1 to current): forget the
+   * stored one so the next call detects it again. A scoped key's refusal for
+   * a project is remembered, so the project list can mark it.
    */
-  private redetectOnNotFound(backend: Backend, profileId: string): Backend {
+  private watch(backend: Backend, profileId: string): Backend {
     return new Proxy(backend, {
       get: (target, prop, receiver) => {
         const v = Reflect.get(target, prop, receiver) as unknown;
@@ -84,6 +88,7 @@ export class AppServices implements CoreHandlers {
           try {
             return await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
           } catch (e) {
+            await this.reach.learnFrom(profileId, e);
             if (isApiError(e, "not-available") && e.status === 404) {
               this.o.log.warn("the server answered 404; its API generation will be detected again");
               await this.o.profiles.update(profileId, { generation: null }).catch(() => undefined);
@@ -179,11 +184,16 @@ export class AppServices implements CoreHandlers {
       const t0 = performance.now();
       await backend.ping();
       const latency_ms = Math.round((performance.now() - t0) * 10) / 10;
-      const me = await backend.whoAmI();
-      await this.o.profiles.update(id, { account_id: me.account_id, generation: backend.capabilities.generation });
+      // A scoped key without account:read still connects; the account stays unknown.
+      const me = await backend.whoAmI().catch((e: unknown) => {
+        if (isApiError(e, "permission")) return null;
+        throw e;
+      });
+      const account_id = me?.account_id ?? null;
+      await this.o.profiles.update(id, { account_id, generation: backend.capabilities.generation });
       if (prev === id) await this.disconnect();
       this.changed();
-      return { generation: backend.capabilities.generation, account_id: me.account_id, email_address: me.email_address, latency_ms, capabilities: backend.capabilities };
+      return { generation: backend.capabilities.generation, account_id, email_address: me?.email_address ?? null, latency_ms, capabilities: backend.capabilities };
     } finally {
       await close();
     }
@@ -206,13 +216,14 @@ export class AppServices implements CoreHandlers {
 
   // ------------------------------------------------------------ projects
   "projects.list": CoreHandlers["projects.list"] = async () => {
-    const { backend } = await this.backend();
-    return { projects: (await backend.listProjects()).map((p) => ({ ...p, key_denied: null })) };
+    const { backend, profile } = await this.backend();
+    return { projects: await this.reach.mark(profile.id, await backend.listProjects()) };
   };
 
   "projects.get": CoreHandlers["projects.get"] = async ({ project_id }) => {
-    const { backend } = await this.backend();
-    return { ...(await backend.getProject(project_id)), key_denied: null };
+    const { backend, profile } = await this.backend();
+    const [p] = await this.reach.mark(profile.id, [await backend.getProject(project_id)]);
+    return p!;
   };
 
   "projects.update": CoreHandlers["projects.update"] = async ({ project_id, ...fields }) => {
@@ -240,9 +251,11 @@ export class AppServices implements CoreHandlers {
   };
 
   "files.read": CoreHandlers["files.read"] = async ({ files }) => {
-    const { backend } = await this.backend();
+    const { backend, profile } = await this.backend();
     const refs = files.map((f) => ({ project_id: f.project_id, path: normalizeProjectPath(f.path) }));
-    return { files: await backend.readTextFiles(refs) };
+    const read = await backend.readTextFiles(refs);
+    for (const r of read) if ("error" in r) await this.reach.learnFrom(profile.id, ApiError.fromData(r.error));
+    return { files: read };
   };
 
   /**
@@ -313,9 +326,10 @@ export class AppServices implements CoreHandlers {
   // ------------------------------------------------------------ kiosk
   "kiosk.open": CoreHandlers["kiosk.open"] = async ({ project_id, path, password }) => {
     const { backend, profile } = await this.backend();
-    if (!profile.account_id) throw new ApiError("not-configured", "This server's account is not known yet.", { hint: "Test the connection in Connect first." });
+    if (!profile.account_id && backend.capabilities.kioskToken) throw new ApiError("not-configured", "This server's account is not known yet.", { hint: "Test the connection in Connect first." });
     this.o.redactor.addSecret(password);
-    const token = await backend.authToken(profile.account_id, password ?? "");
+    // where no token can be had, this says why
+    const token = await backend.authToken(profile.account_id ?? "", password ?? "");
     this.o.redactor.addSecret(token);
     const p = normalizeProjectPath(path).split("/").map(encodeURIComponent).join("/");
     const origin = new URL(profile.url).origin;

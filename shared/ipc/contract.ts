@@ -124,7 +124,8 @@ export const contract = {
   },
   "projects.create": {
     input: z.strictObject({ title: z.string().max(1000), description: z.string().max(10_000).optional() }),
-    output: z.object({ project_id: Uuid }),
+    /** `notice`: what the person must know about the new project (on cocalc.ai: this key cannot reach it yet) */
+    output: z.object({ project_id: Uuid, notice: z.string().optional() }),
   },
   "projects.action": { input: z.strictObject({ project_id: Uuid, action: z.enum(["start", "stop", "restart"]) }), output: Ok },
   "upgrades.available": { input: Empty, output: Upgrades },

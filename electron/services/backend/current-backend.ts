@@ -19,7 +19,7 @@ import type {
   ProjectUpdate,
   Upgrades,
 } from "../../../shared/domain.js";
-import { ApiError, isApiError } from "../../../shared/errors.js";
+import { ApiError } from "../../../shared/errors.js";
 import { runExec, type ExecWire } from "./exec-runner.js";
 import { readOneByOne } from "./read-one-by-one.js";
 import type { CurrentClient } from "../api/current-client.js";
