@@ -120,11 +120,15 @@ export async function detectFamily(server: string, transport: HttpTransport, sig
   const base = server.replace(/\/+$/, "");
   const post = (path: string, headers: Record<string, string> = {}) =>
     transport.send(`${base}${path}`, { headers: { "content-type": "application/json", accept: "application/json", ...headers }, body: "{}", timeoutMs: 15_000, signal });
-  const [bootstrap, customize, bridge] = await Promise.all([
+  // All three settle before any verdict, so no probe is left running behind it.
+  const settled = await Promise.allSettled([
     jsonOf(post("/api/v2/auth/bootstrap")),
     jsonOf(transport.send(`${base}/customize`, { method: "GET", headers: { accept: "application/json" }, timeoutMs: 15_000, signal })),
     jsonOf(post("/api/conat/project", { authorization: "Bearer x" })),
   ]);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+  const [bootstrap, customize, bridge] = settled.map((r) => (r as PromiseFulfilledResult<unknown>).value);
   const bridgeError = typeof (bridge as { error?: unknown } | undefined)?.error === "string" ? (bridge as { error: string }).error : undefined;
   const family = decideFamily({ bootstrap, customize, bridgeError });
   if (family !== "ai") return family;
