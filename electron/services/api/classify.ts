@@ -74,7 +74,7 @@ export function serverError(what: string, error: ServerErrorValue | undefined, s
   const scope = keyScopeOf(text);
   if (scope) {
     const where = scope.project_id ? ` for the project ${scope.project_id}` : "";
-    return new ApiError("permission", `This API key may not do ${what}: it lacks the capability '${scope.capability}'${where}.`, {
+    return new ApiError("permission", `This API key may not be used for ${what}: it lacks the capability '${scope.capability}'${where}.`, {
       hint: `Widen the key where it was made (Settings → SSH & API keys): give it '${scope.capability}'${scope.project_id ? " and add this project to its projects" : ""}.`,
       status,
       serverMessage: text,
