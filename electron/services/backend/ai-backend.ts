@@ -10,7 +10,7 @@ import { z } from "zod";
 import { AiProjectRow, type AiExecReply } from "../../../shared/api/ai.js";
 import { ListingEntry } from "../../../shared/api/current.js";
 import { capabilitiesOf } from "../../../shared/domain.js";
-import type { Capabilities, CopyStarted, CopyStatus, ExecInput, ExecResult, FileEntry, FileReadResult, FileRef, Identity, ProjectAction, ProjectUpdate, ProjectUser, Upgrades } from "../../../shared/domain.js";
+import type { Capabilities, CopyInput, CopyStarted, CopyStatus, ExecInput, ExecResult, FileEntry, FileReadResult, FileRef, Identity, ProjectAction, ProjectUpdate, ProjectUser, Upgrades } from "../../../shared/domain.js";
 import { ApiError, isApiError } from "../../../shared/errors.js";
 import type { AiClient } from "../api/ai-client.js";
 import { isSafeEntryName } from "../files/project-path.js";
@@ -187,8 +187,23 @@ export class AiBackend implements Backend {
     await this.c.project(file.project_id, "system.writeTextFileToProject", [{ path: file.path, content }], op);
   }
 
-  // The server's copy has no status route and may never finish (facts §2.2): the app copies itself.
-  async copyPath(): Promise<CopyStarted> {
+  /**
+   * Within one project a copy is a command there (rsync, as the server's own
+   * copy does), done before this answers. Between projects the server's copy
+   * has no status route and may never finish (facts §2.2): the app copies
+   * itself, through its transfer layer.
+   */
+  async copyPath(input?: CopyInput, op: Op = {}): Promise<CopyStarted> {
+    if (input && input.src_project_id === input.target_project_id && !input.scheduled) {
+      const flags = [...(input.overwrite_newer ? [] : ["--update"]), ...(input.delete_missing ? ["--delete"] : []), ...(input.backup ? ["--backup"] : []), ...(input.exclude ?? []).map((x) => `--exclude=${x}`)];
+      const src = `./${input.src_path}`;
+      const dst = `./${input.target_path ?? input.src_path}`;
+      // "./" keeps a name starting with "-" from being read as an option; a folder's contents go into the target folder.
+      const script = 'set -e; src=$1; dst=$2; shift 2; mkdir -p "$(dirname "$dst")"; if [ -d "$src" ]; then rsync -a "$@" "$src/" "$dst/"; else rsync -a "$@" "$src" "$dst"; fi';
+      const r = await this.exec({ project_id: input.src_project_id, command: "sh", args: ["-c", script, "sh", src, dst, ...flags], timeout: input.timeout || 600 }, op);
+      if (r.exit_code !== 0) throw new ApiError("server", `The copy of '${input.src_path}' failed: ${r.stderr.trim() || `exit code ${r.exit_code}`}`, { hint: "Check that the path exists in the project." });
+      return { copy_id: null };
+    }
     throw notAvailable("a copy between projects that can be followed", "its copy route has no status and may never finish.", "The app copies between projects itself here (download, upload, verified by hash).");
   }
   async copyStatus(): Promise<CopyStatus> {
