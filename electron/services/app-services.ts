@@ -265,11 +265,15 @@ export class AppServices implements CoreHandlers {
   "files.write": CoreHandlers["files.write"] = async ({ project_id, path, content, base_sha256 }) => {
     const p = normalizeProjectPath(path);
     if (p === "") throw new ApiError("invalid-input", "Give a file name to save to.");
-    const { backend } = await this.backend();
+    const { backend, profile } = await this.backend();
     if (base_sha256 !== undefined) {
       const [cur] = await backend.readTextFiles([{ project_id, path: p }]);
       const missing = cur && "error" in cur && /ENOENT|does not exist|no such file/i.test(`${cur.error.message} ${cur.error.serverMessage ?? ""}`);
-      if (cur && "error" in cur && !missing) throw ApiError.fromData(cur.error);
+      if (cur && "error" in cur && !missing) {
+        const e = ApiError.fromData(cur.error);
+        await this.reach.learnFrom(profile.id, e);
+        throw e;
+      }
       const serverText = cur && "content" in cur ? cur.content : null;
       const serverSha = serverText === null ? null : sha256(serverText);
       if (serverSha !== base_sha256) return { status: "conflict" as const, server_content: serverText, server_sha256: serverSha };
