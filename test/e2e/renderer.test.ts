@@ -83,7 +83,7 @@ describe.each(["v1", "current", "ai"] as const)("the app against a hub serving %
     // A step that fails should fail in seconds, not hold every later step for Playwright's 30 s.
     page.setDefaultTimeout(10_000);
     page.on("dialog", (d) => void d.accept());
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await a?.close();
     await hub?.stop();
@@ -119,7 +119,14 @@ describe.each(["v1", "current", "ai"] as const)("the app against a hub serving %
     await page.getByRole("button", { name: "Create" }).click();
     await expect.poll(() => page.getByTestId("project-count").textContent(), { timeout: 20_000 }).toBe(`${N_PROJECTS + 2} of ${N_PROJECTS + 2}`);
     // a scoped key never reaches a project it made: the app says where to add it
-    if (ai) expect(await page.getByRole("status").filter({ hasText: "cannot open it yet" }).textContent()).toContain(`${hub.url}/settings/keys`);
+    if (ai) {
+      expect(await page.getByRole("status").filter({ hasText: "cannot open it yet" }).textContent()).toContain(`${hub.url}/settings/keys`);
+      // the list learns it from the refused state call, and marks the row
+      await page.getByRole("option", { name: /Made in the app/ }).filter({ hasText: "no access for this key" }).waitFor({ timeout: 20_000 });
+      await page.getByRole("option", { name: /Made in the app/ }).click();
+      await page.getByRole("status", { name: "Key access" }).waitFor({ timeout: 20_000 });
+      await shoot(page, "projects-ai");
+    }
     expect(hub.hub.store.projectsOf(hub.credentials.account_id).some((p) => p.title === "Made in the app")).toBe(true);
   });
 
