@@ -137,11 +137,12 @@ function bootstrap(
   let creds: Credentials | undefined;
   if (existsSync(file)) {
     const parsed = HubCredentials.safeParse(JSON.parse(readFileSync(file, "utf8")));
-    // a scoped key of an earlier `--api ai` start also proves the file is this folder's
-    const known = (k: string) => store.accountForKey(k) !== undefined || (mintAiKey !== undefined && aiKeys(store).authenticate(k) !== undefined);
-    if (parsed.success && known(parsed.data.api_key)) {
+    if (parsed.success) {
       const { api: _a, ai_product: _p, ...rest } = parsed.data;
-      creds = { ...rest, url };
+      const classic = store.accountForKey(rest.api_key) !== undefined;
+      // a scoped key of an earlier `--api ai` start proves the file is this folder's too; other modes need a classic key again
+      if (classic) creds = { ...rest, url };
+      else if (aiKeys(store).authenticate(rest.api_key)?.account_id === rest.account_id) creds = { ...rest, url, api_key: mintAiKey ? rest.api_key : store.createApiKey(rest.account_id) };
     }
   }
   if (!creds) {

@@ -13,6 +13,7 @@ import { handlers, toHandlerError } from "../v1/handlers.js";
 import { HandlerError } from "../v1/errors.js";
 import { principalOf, KeyHeaderError } from "./auth.js";
 import type { AiExec } from "./exec.js";
+import { displayName } from "./names.js";
 import { requireCapability, requireProjectCapability, ScopeError, type AiCapability, type AiPrincipal } from "./keys.js";
 
 type Obj = Record<string, unknown>;
@@ -21,7 +22,6 @@ const NO_SIGNAL = new AbortController().signal;
 
 /** conat's default request timeout, ms */
 export const BRIDGE_TIMEOUT_MS = 15_000;
-
 
 const text = (e: unknown): string => {
   const v = toHandlerError(e).value;
@@ -61,7 +61,7 @@ export function hubBridge(hub: Hub, exec: AiExec) {
         const names: Obj = {};
         for (const id of ids) {
           const acc = typeof id === "string" ? hub.store.account(id) : undefined;
-          if (acc) names[acc.account_id] = { display_name: `${acc.first_name} ${acc.last_name}`.trim(), first_name: acc.first_name, last_name: acc.last_name };
+          if (acc) names[acc.account_id] = { display_name: displayName(acc), first_name: acc.first_name, last_name: acc.last_name };
         }
         return names;
       },
@@ -119,7 +119,8 @@ export function hubBridge(hub: Hub, exec: AiExec) {
     try {
       p = principalOf(hub, req);
     } catch (e) {
-      return void res.json({ error: (e as KeyHeaderError).message });
+      if (!(e instanceof KeyHeaderError)) throw e;
+      return void res.json({ error: e.message });
     }
     const account = p && hub.store.account(p.account_id);
     if (!p || !account) return void res.json({ error: "must be signed in and MUST provide an api key (cookies are not allowed)" });
@@ -167,7 +168,6 @@ export function projectBridge(hub: Hub, exec: AiExec) {
       if (!g) throw new TypeError("Cannot convert undefined or null to object");
       const f = Object.hasOwn(g, fname) ? g[fname] : undefined;
       if (!f) throw new Error(`unknown function '${name}' -- available functions are ${JSON.stringify(Object.keys(g))}`);
-      await hub.runtime.ensureRunning(pid);
       return (await f(a, pid, obj(args[0]), signal)) ?? null;
     } catch (e) {
       // the project answers `${err}`: "Error: …", "TypeError: …"
@@ -182,7 +182,8 @@ export function projectBridge(hub: Hub, exec: AiExec) {
     try {
       p = principalOf(hub, req);
     } catch (e) {
-      return void res.json({ error: (e as KeyHeaderError).message });
+      if (!(e instanceof KeyHeaderError)) throw e;
+      return void res.json({ error: e.message });
     }
     const account = p && hub.store.account(p.account_id);
     if (!p || !account) return void res.json({ error: "must sign in with an account API key" });

@@ -34,7 +34,7 @@ export function aiRouter(hub: Hub, url: () => string): Router {
   const r = express.Router();
   const product = hub.settings.aiProduct;
   const exec = new AiExec(hub);
-  r.use("/api", express.json({ limit: AI_JSON_LIMIT }));
+  r.use(["/api/v2", "/api/conat"], express.json({ limit: AI_JSON_LIMIT }));
 
   if (product !== "plus") {
     r.post("/api/conat/hub", hubBridge(hub, exec));

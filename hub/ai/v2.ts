@@ -13,6 +13,7 @@ import { HandlerError } from "../v1/errors.js";
 import { aiKeys, apiKeyOf } from "./auth.js";
 import { BRIDGE_TIMEOUT_MS } from "./bridges.js";
 import type { AiExec } from "./exec.js";
+import { displayName } from "./names.js";
 import { requireCapability, requireProjectCapability, type AiPrincipal } from "./keys.js";
 
 type Obj = Record<string, unknown>;
@@ -106,7 +107,7 @@ export function v2Routes(hub: Hub, exec: AiExec, url: () => string): { hosted: R
       requireCapability(c.principal, "account:read");
       const a = c.account;
       return {
-        profile: { ...nameOf(a), display_name: `${a.first_name} ${a.last_name}`.trim(), is_admin: a.is_admin, is_partner: false, email_address: a.email_address },
+        profile: { ...nameOf(a), display_name: displayName(a), is_admin: a.is_admin, is_partner: false, email_address: a.email_address },
       };
     },
     "accounts/get-names": async (c, b) => {
@@ -180,7 +181,7 @@ export function v2Routes(hub: Hub, exec: AiExec, url: () => string): { hosted: R
       return Object.keys(p.users)
         .map((id) => hub.store.account(id))
         .filter((a): a is Account => a !== undefined)
-        .map((a) => ({ ...nameOf(a), display_name: `${a.first_name} ${a.last_name}`.trim() }));
+        .map((a) => ({ ...nameOf(a), display_name: displayName(a) }));
     },
     exec: async (c, b, signal) => {
       const { account, principal } = signedIn(c, "must be signed in");

@@ -244,6 +244,15 @@ describe("POST /api/conat/hub (§2.1)", () => {
     }
   });
 
+  it("passes the request's timeout through: past it, a 408 with callHub's suffix", async () => {
+    const t0 = Date.now();
+    const r = await callHub("projects.exec", [{ project_id: PA, execOpts: { command: "sleep", args: ["3"], timeout: 10 } }], bearer(K), { timeout: 500 });
+    expect(Date.now() - t0).toBeLessThan(2500);
+    expect(errorOf(r)).toBe(
+      `timeout - Error: operation has timed out subject:hub.account.${admin}.api - callHub: subject='hub.account.${admin}.api', name='projects.exec', code='408' `,
+    );
+  });
+
   it("a hub-side error carries callHub's suffix", async () => {
     const key = hub.mintAiKey({ capabilities: ["project:exec", "project:read"], projects: [PB] });
     expect(errorOf(await callHub("projects.exec", [{ project_id: PB, execOpts: { command: "true" } }], bearer(key)))).toBe(
@@ -359,6 +368,12 @@ describe("/api/v2 routes (§2.2)", () => {
     expect((await v2("accounts/profile", {})).json).toEqual({ profile: {} });
   });
 
+  it("accounts/profile with an account_id: that account's public profile, no key needed", async () => {
+    expect((await v2("accounts/profile", { account_id: other.account_id })).json).toEqual({
+      profile: { account_id: other.account_id, first_name: "Second", last_name: "User" },
+    });
+  });
+
   it("accounts/get-names → {names}", async () => {
     expect((await v2("accounts/get-names", { account_ids: [other.account_id] }, bearer(K))).json).toEqual({
       names: { [other.account_id]: { first_name: "Second", last_name: "User" } },
@@ -402,6 +417,9 @@ describe("/api/v2 routes (§2.2)", () => {
     expect(hub.hub.store.project(r.project_id)).toMatchObject({ title: "via v2", description: "d" });
     expect(errorOf(await v2("projects/create", {}, bearer(WRONG)))).toBe("must be signed in with a valid account API key");
     expect(errorOf(await v2("projects/create", {}))).toBe("user must be signed in");
+    // routes that read the key themselves name an unknown scheme; the others just see nobody
+    expect(errorOf(await v2("projects/create", {}, `Token ${K}`))).toBe("Unknown authorization type 'Token'");
+    expect(errorOf(await v2("exec", { project_id: PA, command: "true" }, `Token ${K}`))).toBe("must be signed in");
     expect(errorOf(await v2("exec", { project_id: r.project_id, command: "true" }, bearer(K)))).toBe(
       `API key lacks required capability 'project:exec' for project ${r.project_id}`,
     );
