@@ -7,7 +7,8 @@ import { z } from "zod";
 import { Uuid } from "./api/common.js";
 import { ApiErrorData } from "./errors.js";
 
-export const Generation = z.enum(["v1", "current"]);
+/** API v1, classic CoCalc's current API (v2 + conat), and cocalc.ai (scoped keys; facts in cocalc-ai-facts.md). */
+export const Generation = z.enum(["v1", "current", "ai"]);
 export type Generation = z.infer<typeof Generation>;
 
 /** A path inside a project, relative to its home folder, as a person types it. */
@@ -34,6 +35,61 @@ export const ExecResult = z.object({
   exit_code: z.number().int(),
 });
 export type ExecResult = z.infer<typeof ExecResult>;
+
+/** Who the key's account is. A generation that cannot say whether it is an admin answers null. */
+export const Identity = z.object({
+  account_id: Uuid,
+  email_address: z.string().nullable(),
+  is_admin: z.boolean().nullable(),
+});
+export type Identity = z.infer<typeof Identity>;
+
+export const ProjectSummary = z.object({
+  project_id: Uuid,
+  title: z.string(),
+  description: z.string(),
+  /** null where the server does not say (cocalc.ai lists projects newest first without a date) */
+  last_edited: z.string().nullable(),
+  deleted: z.boolean(),
+  /** running, opened, starting, …; null when not known */
+  state: z.string().nullable(),
+  /**
+   * Set once a call about this project was refused for this key (a scoped
+   * key without the project in its list): the capability it lacked.
+   */
+  key_denied: z.string().nullable(),
+});
+export type ProjectSummary = z.infer<typeof ProjectSummary>;
+
+export const ProjectUser = z.object({
+  /** owner or collaborator; null where the server does not say */
+  group: z.string().nullable(),
+  /** a readable name, where the server gives one */
+  name: z.string().nullable().optional(),
+  upgrades: z.record(z.string(), z.number()).optional(),
+});
+export type ProjectUser = z.infer<typeof ProjectUser>;
+
+export const ProjectDetails = ProjectSummary.extend({
+  users: z.record(z.string(), ProjectUser),
+  created: z.string().nullable(),
+});
+export type ProjectDetails = z.infer<typeof ProjectDetails>;
+
+export const ProjectUpdate = z.strictObject({ title: z.string().max(1000).optional(), description: z.string().max(10_000).optional() });
+export type ProjectUpdate = z.infer<typeof ProjectUpdate>;
+
+export const ProjectAction = z.enum(["start", "stop", "restart"]);
+export type ProjectAction = z.infer<typeof ProjectAction>;
+
+export const FileEntry = z.object({
+  name: z.string(),
+  isdir: z.boolean(),
+  size: z.number(),
+  /** seconds since the epoch */
+  mtime: z.number(),
+});
+export type FileEntry = z.infer<typeof FileEntry>;
 
 export const FileRef = z.strictObject({ project_id: Uuid, path: ProjectPath });
 export type FileRef = z.infer<typeof FileRef>;
@@ -76,7 +132,8 @@ export type CopyStarted = z.infer<typeof CopyStarted>;
 export const CopyOutcome = z.object({
   status: z.enum(["done", "scheduled"]),
   copy_id: z.string().nullable(),
-  confirmed_by: z.enum(["server", "target-check"]).nullable(),
+  /** who confirmed it: the server, the app's check of the target, or (copies the app carries out itself) every file's sha256 */
+  confirmed_by: z.enum(["server", "target-check", "hash-verified"]).nullable(),
   /** items of the source found in the target, where the app checked */
   files_checked: z.number().int().nullable(),
 });
@@ -123,6 +180,14 @@ export const Capabilities = z.object({
   upgrades: z.boolean(),
   createAccount: z.boolean(),
   jupyter: z.boolean(),
+  /** who copies between projects: the server, or the app itself (download and upload, verified by hash) where the server's copy cannot be trusted */
+  copy: z.enum(["server", "app"]),
+  /** a sign-in token for the kiosk view can be had with a key */
+  kioskToken: z.boolean(),
+  /** keys carry capabilities and a list of projects: a project may be out of a key's reach */
+  scopedKeys: z.boolean(),
+  /** the server gives each project's last-edited date (cocalc.ai only orders by it) */
+  projectDates: z.boolean(),
 });
 export type Capabilities = z.infer<typeof Capabilities>;
 
@@ -145,7 +210,21 @@ export type LearnedCapabilities = z.infer<typeof LearnedCapabilities>;
  */
 export function capabilitiesOf(generation: Generation): Capabilities {
   const v1 = generation === "v1";
-  return { generation, copyStatusList: v1, copyDelete: v1, copySchedule: false, upgrades: v1, createAccount: false, jupyter: true };
+  const ai = generation === "ai";
+  return {
+    generation,
+    copyStatusList: v1,
+    copyDelete: v1,
+    // false until learned from the server: see withLearned
+    copySchedule: false,
+    upgrades: v1,
+    createAccount: false,
+    jupyter: true,
+    copy: ai ? "app" : "server",
+    kioskToken: !ai,
+    scopedKeys: ai,
+    projectDates: !ai,
+  };
 }
 
 /** A generation's capabilities with what was learned from this server; only v1 servers can have the learned ones. */

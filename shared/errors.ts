@@ -36,6 +36,8 @@ export const ApiErrorKind = z.enum([
   "network",
   /** certificate or handshake failure */
   "tls",
+  /** the server sends the app elsewhere (a redirect, a retired server); the key was not sent there */
+  "moved",
   /** the reply was received but its content cannot be trusted or decoded */
   "bad-content",
   /** the renderer sent input a channel does not take (a bug, or a page that should not be calling) */
@@ -59,6 +61,10 @@ export const ApiErrorData = z.object({
   serverMessage: z.string().optional(),
   /** safe to try the same call again */
   retryable: z.boolean(),
+  /** for a scoped key's refusal: the capability it lacked … */
+  capability: z.string().optional(),
+  /** … and the project it was refused for */
+  project_id: z.string().optional(),
 });
 export type ApiErrorData = z.infer<typeof ApiErrorData>;
 
@@ -80,6 +86,7 @@ const DEFAULT_HINT: Record<ApiErrorKind, string> = {
   cancelled: "The operation was cancelled.",
   network: "Check the server URL and your network connection, then try again.",
   tls: "The server's certificate is not trusted; add its CA certificate to this server profile.",
+  moved: "Use the address the server points to, if you trust it, and add it as a server of its own.",
   "bad-content": "Reload the file; if it keeps failing, the file may be binary or have changed while it was read.",
   "invalid-input": "This is a bug in the app; please report it with the log file.",
   forbidden: "Only the app's own window may do this.",
@@ -93,11 +100,13 @@ export class ApiError extends Error {
   readonly status?: number;
   readonly serverMessage?: string;
   readonly retryable: boolean;
+  readonly capability?: string;
+  readonly project_id?: string;
 
   constructor(
     kind: ApiErrorKind,
     message: string,
-    opts: { hint?: string; status?: number; serverMessage?: string; retryable?: boolean; cause?: unknown } = {},
+    opts: { hint?: string; status?: number; serverMessage?: string; retryable?: boolean; cause?: unknown; capability?: string; project_id?: string } = {},
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "ApiError";
@@ -106,6 +115,8 @@ export class ApiError extends Error {
     this.status = opts.status;
     this.serverMessage = opts.serverMessage;
     this.retryable = opts.retryable ?? RETRYABLE.has(kind);
+    this.capability = opts.capability;
+    this.project_id = opts.project_id;
   }
 
   toData(): ApiErrorData {
@@ -116,6 +127,8 @@ export class ApiError extends Error {
       retryable: this.retryable,
       ...(this.status === undefined ? {} : { status: this.status }),
       ...(this.serverMessage === undefined ? {} : { serverMessage: this.serverMessage }),
+      ...(this.capability === undefined ? {} : { capability: this.capability }),
+      ...(this.project_id === undefined ? {} : { project_id: this.project_id }),
     };
   }
 

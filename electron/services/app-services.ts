@@ -4,13 +4,13 @@
  * server's Backend. The router validates inputs and outputs around these.
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
-import { Uuid } from "../../shared/api/common.js";
 import { withLearned, type Capabilities, type LearnedCapabilities } from "../../shared/domain.js";
 import { ApiError, isApiError } from "../../shared/errors.js";
-import type { Profile, ProjectSummary } from "../../shared/ipc/contract.js";
+import type { Profile } from "../../shared/ipc/contract.js";
 import type { CoreHandlers } from "../ipc/handlers.js";
 import type { Backend } from "./backend/backend.js";
+import type { TransferApi } from "./sync/api.js";
+import type { CopyInput, CopyOutcome } from "../../shared/domain.js";
 import { ProjectRunner } from "./backend/project-start.js";
 import { CancellableRuns } from "./exec/cancellable.js";
 import { copyConfirmed } from "./copy/confirmed-copy.js";
@@ -22,6 +22,7 @@ import { normalizeProjectPath } from "./files/project-path.js";
 import type { Logger, Redactor } from "./log.js";
 import type { ProfileStore, StoredProfile } from "./profiles.js";
 import type { SecretStore } from "./secrets/secret-store.js";
+import { KeyReach } from "./key-reach.js";
 
 export type { Handlers } from "../ipc/handlers.js";
 
@@ -38,29 +39,13 @@ export interface AppServicesOptions {
   platform: string;
   /** the shell's sign-in window; absent where there is no Electron (preview, tests) */
   signIn?: (serverUrl: string) => Promise<string>;
+  /** byte-exact, hash-verified moves: copies between projects on servers whose own copy cannot be followed */
+  transfer?: TransferApi;
   /** tell the renderer that profiles changed */
   emit?: (event: "profiles.changed", payload: unknown) => void;
 }
 
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
-
-/** Server rows are checked where they enter: a project row must have an id; the rest is defaulted. */
-const ProjectRow = z.looseObject({
-  project_id: Uuid,
-  title: z.string().nullish(),
-  description: z.string().nullish(),
-  last_edited: z.union([z.string(), z.number()]).nullish(),
-  deleted: z.boolean().nullish(),
-  users: z.record(z.string(), z.looseObject({ group: z.string().catch("collaborator"), upgrades: z.record(z.string(), z.number()).optional().catch(undefined) })).nullish(),
-  state: z.unknown().optional(),
-  created: z.union([z.string(), z.number()]).nullish(),
-});
-
-const toIso = (v: string | number | null | undefined) => (v === null || v === undefined ? null : typeof v === "number" ? new Date(v).toISOString() : v);
-
-function summary(r: z.infer<typeof ProjectRow>): ProjectSummary {
-  return { project_id: r.project_id, title: r.title ?? "", description: r.description ?? "", last_edited: toIso(r.last_edited), deleted: !!r.deleted };
-}
 
 export class AppServices implements CoreHandlers {
   private current: { profileId: string; backend: Backend; runner: ProjectRunner; close: () => Promise<void> } | undefined;
@@ -69,9 +54,11 @@ export class AppServices implements CoreHandlers {
   private readonly copies = new Map<string, AbortController>();
 
   private readonly o: AppServicesOptions;
+  private readonly reach: KeyReach;
 
   constructor(o: AppServicesOptions) {
     this.o = { ...o };
+    this.reach = new KeyReach(o.profiles);
   }
 
   // ------------------------------------------------------------ connection
@@ -99,18 +86,19 @@ export class AppServices implements CoreHandlers {
         await this.o.profiles.update(profile.id, { generation, learned: undefined });
         this.changed();
       }
-      const backend = this.redetectOnNotFound(made.backend, profile.id);
+      const backend = this.watch(made.backend, profile.id);
       this.current = { profileId: profile.id, backend, runner: new ProjectRunner(backend), close: made.close };
     }
     return { ...this.current, profile: this.o.profiles.get(profile.id)! };
   }
 
   /**
-   * A server that starts answering 404 may have changed API generation (an
-   * upgrade from v1 to current): forget the stored one so the next call
-   * detects it again.
+   * Every backend call passes here. A server that starts answering 404 may
+   * have changed API generation (an upgrade from v1 to current): forget the
+   * stored one so the next call detects it again. A scoped key's refusal for
+   * a project is remembered, so the project list can mark it.
    */
-  private redetectOnNotFound(backend: Backend, profileId: string): Backend {
+  private watch(backend: Backend, profileId: string): Backend {
     return new Proxy(backend, {
       get: (target, prop, receiver) => {
         const v = Reflect.get(target, prop, receiver) as unknown;
@@ -119,6 +107,7 @@ export class AppServices implements CoreHandlers {
           try {
             return await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
           } catch (e) {
+            await this.reach.learnFrom(profileId, e);
             if (isApiError(e, "not-available") && e.status === 404) {
               this.o.log.warn("the server answered 404; its API generation will be detected again");
               await this.o.profiles.update(profileId, { generation: null }).catch(() => undefined);
@@ -216,15 +205,19 @@ export class AppServices implements CoreHandlers {
       const t0 = performance.now();
       await backend.ping();
       const latency_ms = Math.round((performance.now() - t0) * 10) / 10;
-      const me = (await backend.query({ accounts: { account_id: null, email_address: null } })).accounts as { account_id?: string; email_address?: string } | undefined;
-      const account_id = Uuid.safeParse(me?.account_id).success ? me!.account_id! : null;
+      // A scoped key without account:read still connects; the account stays unknown.
+      const me = await backend.whoAmI().catch((e: unknown) => {
+        if (isApiError(e, "permission")) return null;
+        throw e;
+      });
+      const account_id = me?.account_id ?? null;
       const generation = backend.capabilities.generation;
       const learned = profile.generation === generation ? profile.learned : undefined;
       await this.o.profiles.update(id, { account_id, generation, learned });
       const capabilities = await this.learn(id, backend, {});
       if (prev === id) await this.disconnect();
       this.changed();
-      return { generation, account_id, email_address: typeof me?.email_address === "string" ? me.email_address : null, latency_ms, capabilities };
+      return { generation, account_id, email_address: me?.email_address ?? null, latency_ms, capabilities };
     } finally {
       await close();
     }
@@ -272,39 +265,19 @@ export class AppServices implements CoreHandlers {
 
   // ------------------------------------------------------------ projects
   "projects.list": CoreHandlers["projects.list"] = async () => {
-    const { backend } = await this.backend();
-    const r = await backend.query({ projects_all: [{ project_id: null, title: null, description: null, last_edited: null, deleted: null }] });
-    const rows = z.array(z.unknown()).catch([]).parse(r.projects_all);
-    const projects: ProjectSummary[] = [];
-    for (const row of rows) {
-      const p = ProjectRow.safeParse(row);
-      if (p.success) projects.push(summary(p.data));
-      else this.o.log.warn("skipped a project row the server sent without a valid project_id");
-    }
-    return { projects };
+    const { backend, profile } = await this.backend();
+    return { projects: await this.reach.mark(profile.id, await backend.listProjects()) };
   };
 
   "projects.get": CoreHandlers["projects.get"] = async ({ project_id }) => {
-    const { backend } = await this.backend();
-    const r = await backend.query({ projects: { project_id, title: null, description: null, last_edited: null, deleted: null, users: null, state: null, created: null } });
-    const p = ProjectRow.safeParse(r.projects);
-    if (!p.success) throw new ApiError("unexpected-reply", "The server's answer about this project is not what this app expects.");
-    const state = p.data.state as { state?: unknown } | string | null | undefined;
-    return {
-      ...summary(p.data),
-      users: Object.fromEntries(Object.entries(p.data.users ?? {}).map(([k, u]) => [k, { group: u.group, ...(u.upgrades ? { upgrades: u.upgrades } : {}) }])),
-      state: typeof state === "string" ? state : typeof state?.state === "string" ? state.state : null,
-      created: toIso(p.data.created),
-    };
+    const { backend, profile } = await this.backend();
+    const [p] = await this.reach.mark(profile.id, [await backend.getProject(project_id)]);
+    return p!;
   };
 
-  "projects.update": CoreHandlers["projects.update"] = async ({ project_id, title, description }) => {
+  "projects.update": CoreHandlers["projects.update"] = async ({ project_id, ...fields }) => {
     const { backend } = await this.backend();
-    const set: Record<string, unknown> = { project_id };
-    if (title !== undefined) set.title = title;
-    if (description !== undefined) set.description = description;
-    if (Object.keys(set).length === 1) throw new ApiError("invalid-input", "Nothing to change: give a title or a description.");
-    await backend.query({ projects: set });
+    await backend.updateProject(project_id, fields);
     return { ok: true as const };
   };
 
@@ -332,9 +305,11 @@ export class AppServices implements CoreHandlers {
   };
 
   "files.read": CoreHandlers["files.read"] = async ({ files }) => {
-    const { backend } = await this.backend();
+    const { backend, profile } = await this.backend();
     const refs = files.map((f) => ({ project_id: f.project_id, path: normalizeProjectPath(f.path) }));
-    return { files: await backend.readTextFiles(refs) };
+    const read = await backend.readTextFiles(refs);
+    for (const r of read) if ("error" in r) await this.reach.learnFrom(profile.id, ApiError.fromData(r.error));
+    return { files: read };
   };
 
   /**
@@ -344,11 +319,15 @@ export class AppServices implements CoreHandlers {
   "files.write": CoreHandlers["files.write"] = async ({ project_id, path, content, base_sha256 }) => {
     const p = normalizeProjectPath(path);
     if (p === "") throw new ApiError("invalid-input", "Give a file name to save to.");
-    const { backend } = await this.backend();
+    const { backend, profile } = await this.backend();
     const serverVersion = async () => {
       const [cur] = await backend.readTextFiles([{ project_id, path: p }]);
       const missing = cur && "error" in cur && (cur.error.kind === "not-found" || /ENOENT|does not exist|no such file/i.test(`${cur.error.message} ${cur.error.serverMessage ?? ""}`));
-      if (cur && "error" in cur && !missing) throw ApiError.fromData(cur.error);
+      if (cur && "error" in cur && !missing) {
+        const e = ApiError.fromData(cur.error);
+        await this.reach.learnFrom(profile.id, e);
+        throw e;
+      }
       const text = cur && "content" in cur ? cur.content : null;
       return { text, sha: text === null ? null : sha256(text) };
     };
@@ -406,6 +385,7 @@ export class AppServices implements CoreHandlers {
       const src_path = normalizeProjectPath(input.src_path);
       if (src_path === "") throw new ApiError("invalid-input", "Give the file or folder to copy.", { hint: "A copy of a whole project's home is not offered; choose a folder inside it." });
       const target = { ...input, src_path, ...(input.target_path === undefined ? {} : { target_path: normalizeProjectPath(input.target_path) }) };
+      if (backend.capabilities.copy === "app" && input.src_project_id !== input.target_project_id) return await this.copyByApp(backend, target, ac.signal);
       const canSchedule = input.scheduled !== undefined && (await this.learn(profile.id, backend, { project_id: input.src_project_id })).copySchedule;
       return await copyConfirmed(backend, (i, op) => runner.exec(i, op), target, { canSchedule, signal: ac.signal });
     } catch (e) {
@@ -417,6 +397,26 @@ export class AppServices implements CoreHandlers {
       if (request_id !== undefined) this.copies.delete(request_id);
     }
   };
+
+  /**
+   * Where the server's own copy cannot be followed (cocalc.ai), the app copies:
+   * the shared transfer layer reads the source and writes the target, every
+   * file checked against its sha256, so "done" is what the app confirmed.
+   */
+  private async copyByApp(backend: Backend, input: CopyInput, signal: AbortSignal): Promise<CopyOutcome> {
+    const transfer = this.o.transfer;
+    if (!transfer) throw new ApiError("not-available", "This server's own copy between projects cannot be followed, and the app's transfer layer is not running.", { hint: "Restart the app; if it persists, see the log file." });
+    const unsupported = [input.exclude?.length ? "exclude" : null, input.delete_missing ? "delete missing" : null, input.backup ? "backup" : null, input.scheduled ? "scheduling" : null].filter((x) => x !== null);
+    if (unsupported.length) {
+      throw new ApiError("not-available", `On this server the app copies between projects itself, without ${unsupported.join(", ")}.`, { hint: "Copy without those options." });
+    }
+    const r = await transfer.copyBetweenProjects(
+      backend,
+      { src_project_id: input.src_project_id, src_path: input.src_path, target_project_id: input.target_project_id, target_path: input.target_path ?? input.src_path },
+      { signal },
+    );
+    return { status: "done", copy_id: null, confirmed_by: "hash-verified", files_checked: r.files };
+  }
 
   "copy.cancel": CoreHandlers["copy.cancel"] = async ({ request_id }) => {
     const ac = this.copies.get(request_id);

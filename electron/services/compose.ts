@@ -14,7 +14,10 @@ import { V1Client } from "./api/v1-client.js";
 import { V1Backend } from "./backend/v1-backend.js";
 import { CurrentClient } from "./api/current-client.js";
 import { CurrentBackend } from "./backend/current-backend.js";
-import { detectGeneration } from "./backend/detect.js";
+import { detectGeneration, keyMismatch } from "./backend/detect.js";
+import { AiClient } from "./api/ai-client.js";
+import { AiBackend } from "./backend/ai-backend.js";
+import type { Backend } from "./backend/backend.js";
 import { startEmbeddedHub, type EmbeddedHub, type HubChild } from "./embedded-hub.js";
 import { Router } from "../ipc/router.js";
 import { joinHandlers } from "../ipc/handlers.js";
@@ -113,10 +116,15 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     const transport = new HttpTransport({ caPem: profile.ca_pem ?? undefined, resolveProxy: o.resolveProxy });
     try {
       const generation = profile.generation ?? (await detectGeneration(profile.url, apiKey, transport));
-      const backend =
+      // A stored generation skips detection; the key must still fit it before it is sent.
+      const mismatch = keyMismatch(generation === "ai" ? "ai" : "classic", apiKey, profile.url);
+      if (mismatch) throw mismatch;
+      const backend: Backend =
         generation === "v1"
           ? new V1Backend(new V1Client({ server: profile.url, apiKey, transport }))
-          : new CurrentBackend(new CurrentClient(profile.url, apiKey, transport));
+          : generation === "ai"
+            ? new AiBackend(new AiClient(profile.url, apiKey, transport))
+            : new CurrentBackend(new CurrentClient(profile.url, apiKey, transport));
       return { backend, close: () => transport.close() };
     } catch (e) {
       await transport.close();
@@ -126,11 +134,11 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
 
   let emitTo = o.emit;
   const emit: Emit = (event, payload) => emitTo?.(event, payload);
-  const services = new AppServices({ profiles, secrets, makeBackend, log, redactor, version: o.version, platform: o.platform, signIn: o.signIn, emit });
+  const transfer = o.transfer ?? new Transfer();
+  const services = new AppServices({ profiles, secrets, makeBackend, log, redactor, version: o.version, platform: o.platform, signIn: o.signIn, emit, transfer });
 
   // Sync pairs and transfers reach servers through their own connections, by profile.
   const held = makeBackendProvider({ profiles, secrets, makeBackend, redactor });
-  const transfer = o.transfer ?? new Transfer();
   const engineDeps: SyncEngineDeps = { dataDir: o.dataDir, backends: held.provider, transfer, log };
   let manager: SyncManagerApi | null = null;
   try {

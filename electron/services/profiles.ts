@@ -24,6 +24,8 @@ export const StoredProfile = z.object({
   learned: LearnedCapabilities.optional(),
   /** the SecretStore account under which the key is kept */
   key_ref: z.string(),
+  /** projects this profile's (scoped) key was refused for: project_id → the capability it lacked */
+  key_denied: z.record(z.string(), z.string()).default({}),
 });
 export type StoredProfile = z.infer<typeof StoredProfile>;
 
@@ -94,7 +96,7 @@ export class ProfileStore {
     return this.state.active;
   }
 
-  add(p: Omit<StoredProfile, "id" | "key_ref"> & { id?: string }): Promise<StoredProfile> {
+  add(p: Omit<StoredProfile, "id" | "key_ref" | "key_denied"> & { id?: string }): Promise<StoredProfile> {
     return this.mutate((s) => {
       const id = p.id ?? randomUUID();
       const profile = StoredProfile.parse({ ...p, id, key_ref: `profile-${id}` });

@@ -15,12 +15,17 @@ import {
   CopyStatus,
   ExecResult,
   FileReadResult,
+  FileEntry,
   FileRef,
   Generation,
+  ProjectDetails,
   ProjectPath,
+  ProjectSummary,
   Upgrades,
 } from "../domain.js";
 import { ActivityEntry, ConflictChoice, PairConfig, PairId, PairInput, PairStatus, SyncConflict, SyncCounts } from "../sync.js";
+
+export { FileEntry, ProjectDetails, ProjectSummary, ProjectUser } from "../domain.js";
 import type { Channel } from "./channels.js";
 import { KioskMode, SignInMethod } from "../kiosk/decisions.js";
 import { KioskReply } from "../kiosk/protocol.js";
@@ -73,36 +78,6 @@ export const SecretStoreInfo = z.object({
   persistent: z.boolean(),
   warning: z.string().nullable(),
 });
-
-export const ProjectSummary = z.object({
-  project_id: Uuid,
-  title: z.string(),
-  description: z.string(),
-  last_edited: z.string().nullable(),
-  deleted: z.boolean(),
-});
-export type ProjectSummary = z.infer<typeof ProjectSummary>;
-
-export const ProjectUser = z.object({
-  group: z.string(),
-  upgrades: z.record(z.string(), z.number()).optional(),
-});
-
-export const ProjectDetails = ProjectSummary.extend({
-  users: z.record(z.string(), ProjectUser),
-  state: z.string().nullable(),
-  created: z.string().nullable(),
-});
-export type ProjectDetails = z.infer<typeof ProjectDetails>;
-
-export const FileEntry = z.object({
-  name: z.string(),
-  isdir: z.boolean(),
-  size: z.number(),
-  /** seconds since the epoch */
-  mtime: z.number(),
-});
-export type FileEntry = z.infer<typeof FileEntry>;
 
 export const WriteResult = z.discriminatedUnion("status", [
   z.object({ status: z.literal("saved"), sha256: z.string() }),
@@ -197,7 +172,8 @@ export const contract = {
   },
   "projects.create": {
     input: z.strictObject({ title: z.string().max(1000), description: z.string().max(10_000).optional() }),
-    output: z.object({ project_id: Uuid }),
+    /** `notice`: what the person must know about the new project (on cocalc.ai: this key cannot reach it yet) */
+    output: z.object({ project_id: Uuid, notice: z.string().optional() }),
   },
   "projects.action": { input: z.strictObject({ project_id: Uuid, action: z.enum(["start", "stop", "restart"]) }), output: Ok },
   "upgrades.available": { input: Empty, output: Upgrades },

@@ -128,9 +128,12 @@ export function signInFromProbe(status: number, body: string): SignInMethod | nu
   return null;
 }
 
-/** Whether the key's account must give its password for a token (real servers: admins need none). */
-export function needsPassword(groups: unknown): boolean {
-  return !(Array.isArray(groups) && groups.includes("admin"));
+/**
+ * Whether the key's account must give its password for a token (real servers:
+ * admins need none). Unknown counts as "must": asking costs less than a ban.
+ */
+export function needsPassword(is_admin: boolean | null): boolean {
+  return is_admin !== true;
 }
 
 /**

@@ -25,7 +25,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe.each(["v1", "current"] as const)("the Chromium bridge, on a server speaking %s", (generation) => {
+describe.each(["v1", "current", "ai"] as const)("the Chromium bridge, on a server speaking %s", (generation) => {
   let app: ComposedApp;
   let page: Awaited<ReturnType<typeof servePage>>;
   let hub: TestHub;

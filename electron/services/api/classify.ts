@@ -43,7 +43,7 @@ const ERROR_TEXT_RULES: TextRule[] = [
   { test: /Jupyter API is not enabled on this server/, kind: "not-available", message: (what) => `This server does not offer ${what}: its Jupyter API is switched off.`, hint: "Jupyter is switched off on this server, or needs a project." },
   { test: /stripe customer not defined/, kind: "not-available", message: () => "This server has no billing, so there are no upgrades.", hint: "Nothing to do: upgrades are not used on this server." },
   // access
-  { test: /does not have (read|write) access to project|must be a collaborator on the project|ACCESS BLOCKED|must have write access|FATAL: you do not have read access/, kind: "permission", message: (what) => `Your account has no access to this project, so ${what} was refused.` },
+  { test: /does not have (read|write) access to project|must be a collaborator on (the )?project|ACCESS BLOCKED|must have write access|FATAL: you do not have read access/, kind: "permission", message: (what) => `Your account has no access to this project, so ${what} was refused.` },
   { test: /FATAL: user must be an admin/, kind: "permission", message: (what) => `Only an administrator of this server may do this (${what}).`, hint: "Ask the server's administrator, or use a project your account owns." },
   { test: /(Write|Read) access denied -- invalid project_id/, kind: "invalid-params", message: () => "The project id is not valid on this server." },
   { test: /banned -- please wait/, kind: "rate-limited", message: () => "After a wrong password the server refuses to try again for a while.", hint: "Wait a minute, then try again with the right password." },
@@ -61,6 +61,28 @@ const ERROR_TEXT_RULES: TextRule[] = [
   { test: /code='408'/, kind: "timeout", message: (what) => `The server gave up waiting for the project (${what}).`, hint: "Try again; long commands need a longer timeout." },
   { test: /^undefined$/, kind: "timeout", message: (what) => `The server gave up on ${what} after about 60 s.`, hint: "The server gives up after about 60 s; long commands need a server that runs them in the background." },
   { test: /^invalid parameters '|must specify project_id or use project-specific api key|invalid account_id or project_id|must set project_id to a valid uuid|must specify a 'path'|^path must be specified|copy_id must be a valid uuid|FATAL: get queries not allowed for table|FATAL: must specify exactly one key/, kind: "invalid-params", message: (what) => `The server could not take the request for ${what}.` },
+  // cocalc.ai's scoped keys (cocalc-ai-facts §1.6); a missing capability is answered by serverError with the capability named
+  { test: /must sign in with an account API key/, kind: "auth", message: () => KEY_NOT_VALID, hint: KEY_NOT_VALID_HINT },
+  { test: /^API key lacks required capability '/, kind: "permission", message: (what) => `This API key may not be used for ${what}.` },
+  { test: /^API keys may only list projects for their own account/, kind: "permission", message: () => "This API key may list only its own account's projects." },
+  {
+    test: /^API key project capability check requires project_id|^The `account_id` field cannot be specified by API keys/,
+    kind: "invalid-params",
+    message: (what) => `The app sent ${what} in a form cocalc.ai does not take from API keys.`,
+    hint: "This is a bug in the app; please report it.",
+  },
+  {
+    test: /^API keys are not allowed to call hub RPC '/,
+    kind: "not-available",
+    message: (what) => `cocalc.ai does not let API keys do this (${what}).`,
+    hint: "cocalc.ai lets API keys call only a few hub functions; this one needs a browser session.",
+  },
+  {
+    test: /^API keys are not allowed to |^API keys cannot manage account API keys|^legacy HTTP API key mutations are disabled/,
+    kind: "not-available",
+    message: (what) => `cocalc.ai does not let API keys do this (${what}).`,
+    hint: "It needs a browser session: do it at the server's web page.",
+  },
   { test: /^FATAL: /, kind: "server", message: (what) => `The server's database refused ${what}.` },
   // raw exceptions: an id that does not exist (v1), or arguments of a shape the server did not expect (current)
   { test: /^TypeError: /, kind: "server", message: (what) => `${capitalise(what)} failed on the server.`, hint: "Check that the project exists; if it does, the server may be a version this app does not know." },
@@ -69,6 +91,13 @@ const ERROR_TEXT_RULES: TextRule[] = [
 /** A path as the server names it (`/projects/<id>/a.txt`, `/srv/…/projects/<id>/a.txt`), relative to the project. */
 function projectRelative(path: string): string {
   return path.replace(/^.*\/projects\/[^/]+(\/|$)/, "") || "the project's home folder";
+}
+
+/** What a scoped key's refusal names: `API key lacks required capability '<cap>'[ for project <id>]`. */
+export function keyScopeOf(text: string): { capability: string; project_id?: string } | undefined {
+  const m = /^API key lacks required capability '([^']+)'(?: for project (\S+))?/.exec(text);
+  if (!m) return undefined;
+  return { capability: m[1]!, ...(m[2] && m[2] !== "undefined" ? { project_id: m[2] } : {}) };
 }
 
 export function classifyErrorText(text: string): { kind: ApiErrorKind; hint?: string; message?: (what: string) => string } {
@@ -82,6 +111,16 @@ export function classifyErrorText(text: string): { kind: ApiErrorKind; hint?: st
 /** The error of a server that answered with an error text: a message in the user's terms, the text in `serverMessage`. */
 export function serverError(what: string, error: ServerErrorValue | undefined, status?: number): ApiError {
   const text = errorValueText(error);
+  const scope = keyScopeOf(text);
+  if (scope) {
+    const where = scope.project_id ? ` for the project ${scope.project_id}` : "";
+    return new ApiError("permission", `This API key may not be used for ${what}: it lacks the capability '${scope.capability}'${where}.`, {
+      hint: `Widen the key where it was made (Settings → SSH & API keys): give it '${scope.capability}'${scope.project_id ? " and add this project to its projects" : ""}.`,
+      status,
+      serverMessage: text,
+      ...scope,
+    });
+  }
   const { kind, hint, message } = classifyErrorText(text);
   return new ApiError(kind, message ? message(what) : `${capitalise(what)} failed on the server.`, {
     hint: hint ?? (kind === "server" ? "The server's message is in the details; correct what it names and try again." : undefined),

@@ -56,7 +56,12 @@ export const V2_WHAT: Record<V2Route, string> = {
   "jupyter/execute": "running Jupyter code",
 };
 
-export class CurrentClient {
+/**
+ * JSON POSTs with the key as the basic-auth user, decoded the current way
+ * (HTTP 200 {error}, bare results). The current and the cocalc.ai clients
+ * share it; they differ in their routes, reply schemas and body limit.
+ */
+export class JsonBridgeClient {
   readonly server: string;
   private readonly authorization: string;
 
@@ -65,33 +70,17 @@ export class CurrentClient {
     apiKey: string,
     private readonly transport: HttpTransport,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    private readonly bodyLimit = CURRENT_BODY_LIMIT,
   ) {
     this.server = server.replace(/\/+$/, "");
     this.authorization = `Basic ${Buffer.from(`${apiKey}:`).toString("base64")}`;
   }
 
-  async hub<N extends ConatName>(name: N, args: unknown[], o: CurrentCallOptions = {}): Promise<ConatResult<N>> {
-    const bridge = o.bridgeTimeoutMs ?? BRIDGE_DEFAULT_TIMEOUT_MS;
-    const body = checked(ConatHubRequest, { name, args, timeout: bridge }, name);
-    return (await this.post(`/api/conat/hub`, body, bridge, CONAT_WHAT[name], [conatResults[name]], o)) as ConatResult<N>;
-  }
-
-  async project<N extends ConatName>(project_id: string, name: N, args: unknown[], o: CurrentCallOptions = {}): Promise<ConatResult<N>> {
-    const bridge = o.bridgeTimeoutMs ?? BRIDGE_DEFAULT_TIMEOUT_MS;
-    const body = checked(ConatProjectRequest, { project_id, name, args, timeout: bridge }, name);
-    return (await this.post(`/api/conat/project`, body, bridge, CONAT_WHAT[name], [conatResults[name]], o)) as ConatResult<N>;
-  }
-
-  v2<R extends V2Route>(route: R, body: Record<string, unknown>, o: CurrentCallOptions = {}): Promise<V2Result<R>> {
-    // v2 routes have no bridge timeout of their own; the hub→project socket gives up near 60 s.
-    return this.post(`/api/v2/${route}`, body, o.bridgeTimeoutMs ?? 60_000, V2_WHAT[route], [v2Results[route]], o) as Promise<V2Result<R>>;
-  }
-
-  private async post(path: string, body: unknown, bridgeMs: number, what: string, schemas: readonly z.ZodType[], o: CurrentCallOptions): Promise<unknown> {
+  protected async post(path: string, body: unknown, bridgeMs: number, what: string, schemas: readonly z.ZodType[], o: CurrentCallOptions): Promise<unknown> {
     const text = JSON.stringify(body);
     const bytes = Buffer.byteLength(text);
-    if (bytes > CURRENT_BODY_LIMIT) {
-      throw new ApiError("too-large", `The request for ${what} would be ${formatBytes(bytes)}; this server accepts at most ${formatBytes(CURRENT_BODY_LIMIT)} per request.`, {
+    if (bytes > this.bodyLimit) {
+      throw new ApiError("too-large", `The request for ${what} would be ${formatBytes(bytes)}; this server accepts at most ${formatBytes(this.bodyLimit)} per request.`, {
         hint: "Nothing was sent. Send less at once (a smaller file).",
       });
     }
@@ -113,8 +102,31 @@ export class CurrentClient {
   }
 }
 
+export class CurrentClient extends JsonBridgeClient {
+  constructor(server: string, apiKey: string, transport: HttpTransport, retry: RetryPolicy = DEFAULT_RETRY) {
+    super(server, apiKey, transport, retry, CURRENT_BODY_LIMIT);
+  }
+
+  async hub<N extends ConatName>(name: N, args: unknown[], o: CurrentCallOptions = {}): Promise<ConatResult<N>> {
+    const bridge = o.bridgeTimeoutMs ?? BRIDGE_DEFAULT_TIMEOUT_MS;
+    const body = checked(ConatHubRequest, { name, args, timeout: bridge }, name);
+    return (await this.post(`/api/conat/hub`, body, bridge, CONAT_WHAT[name], [conatResults[name]], o)) as ConatResult<N>;
+  }
+
+  async project<N extends ConatName>(project_id: string, name: N, args: unknown[], o: CurrentCallOptions = {}): Promise<ConatResult<N>> {
+    const bridge = o.bridgeTimeoutMs ?? BRIDGE_DEFAULT_TIMEOUT_MS;
+    const body = checked(ConatProjectRequest, { project_id, name, args, timeout: bridge }, name);
+    return (await this.post(`/api/conat/project`, body, bridge, CONAT_WHAT[name], [conatResults[name]], o)) as ConatResult<N>;
+  }
+
+  v2<R extends V2Route>(route: R, body: Record<string, unknown>, o: CurrentCallOptions = {}): Promise<V2Result<R>> {
+    // v2 routes have no bridge timeout of their own; the hub→project socket gives up near 60 s.
+    return this.post(`/api/v2/${route}`, body, o.bridgeTimeoutMs ?? 60_000, V2_WHAT[route], [v2Results[route]], o) as Promise<V2Result<R>>;
+  }
+}
+
 /** A bridge request the server would choke on (a malformed id, say) is refused before it is sent. */
-function checked<T>(schema: z.ZodType<T>, body: unknown, name: string): T {
+export function checked<T>(schema: z.ZodType<T>, body: unknown, name: string): T {
   const r = schema.safeParse(body);
   if (r.success) return r.data;
   const why = r.error.issues.map((i) => `${i.path.join(".") || "request"}: ${i.message}`).join("; ");

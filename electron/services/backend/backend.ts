@@ -1,8 +1,10 @@
 /**
- * The one interface features call to reach a server. Each API generation has
- * an adapter behind it; no feature builds a request of a wire format itself.
- * An operation a generation lacks throws ApiError("not-available"), and
- * `capabilities` says so up front so the UI can hide or explain it.
+ * The one interface features call to reach a server. It speaks in what the
+ * app does (who am I, list projects, rename one, run a command), never in a
+ * wire format: each API generation has an adapter behind it that maps these
+ * operations to its own calls, so no feature or view knows which generation
+ * it talks to. An operation a generation lacks throws ApiError("not-available"),
+ * and `capabilities` says so up front so the UI can hide or explain it.
  */
 import type {
   Capabilities,
@@ -13,14 +15,41 @@ import type {
   ExecInput,
   LearnedCapabilities,
   ExecResult,
+  FileEntry,
   FileReadResult,
   FileRef,
+  Identity,
+  ProjectAction,
+  ProjectDetails,
+  ProjectSummary,
+  ProjectUpdate,
+  ProjectUser,
   Upgrades,
 } from "../../../shared/domain.js";
 
 export interface Op {
   signal?: AbortSignal;
 }
+
+/** A folder's entries; `skipped` counts records the server sent that could not be read as a name. */
+export interface FolderListing {
+  entries: FileEntry[];
+  skipped: number;
+}
+
+/** What the server said back after a project was made, for the person to read (e.g. a scoped key that cannot reach it). */
+export interface ProjectCreated {
+  project_id: string;
+  notice?: string;
+}
+
+/**
+ * A project as a backend answers it. `key_denied` is what this very call
+ * learned about a scoped key's reach: the capability refused, null when the
+ * project answered, absent when nothing was learned (the app remembers it).
+ */
+export type ServerProjectSummary = Omit<ProjectSummary, "key_denied"> & { key_denied?: string | null };
+export type ServerProjectDetails = Omit<ProjectDetails, "key_denied"> & { key_denied?: string | null };
 
 export interface Backend {
   readonly capabilities: Capabilities;
@@ -32,14 +61,25 @@ export interface Backend {
 
   /** A round trip to the server; resolves to the server's clock. */
   ping(op?: Op): Promise<{ now: string }>;
-  /** The database query of both generations: a get if any value is null, else a set. */
-  query(query: Record<string, unknown>, op?: Op): Promise<Record<string, unknown>>;
-  createProject(input: { title?: string; description?: string }, op?: Op): Promise<{ project_id: string }>;
+  /** The account the key belongs to. */
+  whoAmI(op?: Op): Promise<Identity>;
+
+  listProjects(op?: Op): Promise<ServerProjectSummary[]>;
+  getProject(project_id: string, op?: Op): Promise<ServerProjectDetails>;
+  /** Change the title and/or the description. */
+  updateProject(project_id: string, fields: ProjectUpdate, op?: Op): Promise<void>;
+  createProject(input: { title?: string; description?: string }, op?: Op): Promise<ProjectCreated>;
   /** Start or stop a project. */
-  projectAction(project_id: string, action: "start" | "stop" | "restart", op?: Op): Promise<void>;
+  projectAction(project_id: string, action: ProjectAction, op?: Op): Promise<void>;
+  /** running, opened, starting, …; null when the server does not say */
+  projectState(project_id: string, op?: Op): Promise<string | null>;
+  /** The project's collaborators by account id. */
+  collaborators(project_id: string, op?: Op): Promise<Record<string, ProjectUser>>;
 
   /** Runs a command once. A non-zero exit is a result, not an error. */
   exec(input: ExecInput, op?: Op): Promise<ExecResult>;
+  /** The entries of a folder (a normalised project path; "" is the home folder). */
+  listFolder(project_id: string, dir: string, op?: Op): Promise<FolderListing>;
   /** Several files in one round trip where the server allows it; each entry is content or error. */
   readTextFiles(files: FileRef[], op?: Op): Promise<FileReadResult[]>;
   writeTextFile(file: FileRef, content: string, op?: Op): Promise<void>;

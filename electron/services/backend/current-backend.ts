@@ -5,7 +5,6 @@
  * "not available", never a raw 404.
  */
 import { isGetQuery } from "../../../shared/api/common.js";
-import type { ExecReply } from "../../../shared/api/current.js";
 import { capabilitiesOf } from "../../../shared/domain.js";
 import type {
   Capabilities,
@@ -16,16 +15,16 @@ import type {
   ExecResult,
   FileReadResult,
   FileRef,
+  ProjectAction,
+  ProjectUpdate,
   Upgrades,
 } from "../../../shared/domain.js";
-import { ApiError, isApiError } from "../../../shared/errors.js";
+import { ApiError } from "../../../shared/errors.js";
+import { runExec, type ExecWire } from "./exec-runner.js";
+import { readOneByOne } from "./read-one-by-one.js";
 import type { CurrentClient } from "../api/current-client.js";
 import type { Backend, Op } from "./backend.js";
-
-/** Commands longer than this run in the background (async_call), so no proxy or socket limit cuts them. */
-const BLOCKING_LIMIT_S = 30;
-/** How long one async_await may wait on the bridge before the app asks again, ms. */
-const AWAIT_SLICE_MS = 20_000;
+import { listFolderByExec, queryCollaborators, queryGetProject, queryListProjects, queryProjectState, queryUpdateProject, queryWhoAmI } from "./query-operations.js";
 
 const notAvailable = (what: string, why: string) =>
   new ApiError("not-available", `This server does not offer ${what}: ${why}`, { hint: "It is a current CoCalc server; this feature came with API v1 and was not carried over." });
@@ -40,82 +39,65 @@ export class CurrentBackend implements Backend {
     return { now: new Date(r.now).toISOString() };
   }
 
-  async query(query: Record<string, unknown>, op: Op = {}) {
-    return this.c.hub("db.userQuery", [{ query }], { ...op, idempotent: isGetQuery(query) });
+  /** The database query: the project and account operations go through it here, as on v1. */
+  private readonly query = async (query: Record<string, unknown>, op: Op = {}) => this.c.hub("db.userQuery", [{ query }], { ...op, idempotent: isGetQuery(query) });
+
+  whoAmI(op?: Op) {
+    return queryWhoAmI(this.query, op);
+  }
+
+  listProjects(op?: Op) {
+    return queryListProjects(this.query, op);
+  }
+
+  getProject(project_id: string, op?: Op) {
+    return queryGetProject(this.query, project_id, op);
+  }
+
+  updateProject(project_id: string, fields: ProjectUpdate, op?: Op) {
+    return queryUpdateProject(this.query, project_id, fields, op);
+  }
+
+  projectState(project_id: string, op?: Op) {
+    return queryProjectState(this.query, project_id, op);
+  }
+
+  collaborators(project_id: string, op?: Op) {
+    return queryCollaborators(this.query, project_id, op);
+  }
+
+  listFolder(project_id: string, dir: string, op?: Op) {
+    return listFolderByExec((i, o) => this.exec(i, o), project_id, dir, op);
   }
 
   async createProject(input: { title?: string; description?: string }, op: Op = {}) {
     return { project_id: await this.c.hub("projects.createProject", [input], op) };
   }
 
-  async projectAction(project_id: string, action: "start" | "stop" | "restart", op: Op = {}) {
+  async projectAction(project_id: string, action: ProjectAction, op: Op = {}) {
     // stopping takes the real server 8–10 s
     if (action !== "start") await this.c.hub("projects.stop", [{ project_id }], { ...op, bridgeTimeoutMs: 60_000 });
     if (action !== "stop") await this.c.hub("projects.start", [{ project_id }], { ...op, bridgeTimeoutMs: 60_000 });
   }
 
-  async exec(input: ExecInput, op: Op = {}): Promise<ExecResult> {
-    const timeout = input.timeout ?? 10;
-    const opts = { command: input.command, args: input.args, bash: input.bash, path: input.path, timeout, max_output: input.max_output, err_on_exit: false };
-    try {
-      if (timeout <= BLOCKING_LIMIT_S && !op.signal) {
-        // The bridge must wait longer than the command may run, or its own 15 s default wins.
-        return result(await this.c.project(input.project_id, "system.exec", [opts], { bridgeTimeoutMs: (timeout + 5) * 1000 }));
-      }
-      return await this.execInBackground(input.project_id, opts, timeout, op);
-    } catch (e) {
-      if (isApiError(e, "server") && /killed command/.test(e.serverMessage ?? "")) {
-        throw new ApiError("timeout", `The command was stopped after its ${timeout} s timeout.`, { hint: "Give it a longer timeout.", retryable: false, serverMessage: e.serverMessage });
-      }
-      throw e;
-    }
+  exec(input: ExecInput, op: Op = {}): Promise<ExecResult> {
+    return runExec(this.execWire(input.project_id), input, op);
   }
 
-  /**
-   * async_call starts the command and answers its job id at once; async_get
-   * with async_await then waits in slices, so no bridge or socket limit cuts
-   * a long command. Dropping the wait does not stop the command: cancelling
-   * is done above the Backend, the same on every generation (exec/cancellable.ts).
-   */
-  private async execInBackground(project_id: string, opts: Record<string, unknown>, timeout: number, op: Op): Promise<ExecResult> {
-    const started = await this.c.project(project_id, "system.exec", [{ ...opts, async_call: true }], { bridgeTimeoutMs: 30_000 });
-    const job = started.job_id;
-    if (!job) throw new ApiError("unexpected-reply", "The server started the command but gave no job id.");
-    const deadline = Date.now() + (timeout + 30) * 1000;
-    let r: ExecReply = started;
-    while (r.status === "running" || r.status === undefined) {
-      if (Date.now() > deadline) throw new ApiError("timeout", `The command did not finish within ${timeout} s.`, { retryable: false });
-      r = await this.c.project(project_id, "system.exec", [{ async_get: job, async_await: true }], { bridgeTimeoutMs: AWAIT_SLICE_MS, signal: op.signal }).catch((e: unknown) => {
-        // an await slice that ran out is not the command failing: ask again
-        if (isApiError(e, "timeout") && !op.signal?.aborted) return r;
-        throw e;
-      });
-    }
-    if (r.status === "error" && /killed/.test(r.stderr)) {
-      throw new ApiError("timeout", `The command was stopped after its ${timeout} s timeout.`, { retryable: false });
-    }
-    return result(r);
+  /** Commands go through the project bridge's system.exec; cancelling kills the job's process group, so it does not run on unseen. */
+  private execWire(project_id: string): ExecWire {
+    return {
+      call: (opts, waitMs, signal) => this.c.project(project_id, "system.exec", [opts], { bridgeTimeoutMs: waitMs, signal }),
+      cancel: async (started) => {
+        if (!started.pid) return;
+        await this.c.project(project_id, "system.exec", [{ command: "kill", args: ["-KILL", "--", `-${started.pid}`], err_on_exit: false, timeout: 5 }], { bridgeTimeoutMs: 10_000 });
+      },
+    };
   }
 
-  async readTextFiles(files: FileRef[], op: Op = {}): Promise<FileReadResult[]> {
+  readTextFiles(files: FileRef[], op: Op = {}): Promise<FileReadResult[]> {
     // No array form here: one call per file, a few at a time.
-    const out: FileReadResult[] = new Array(files.length);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(6, files.length) }, async () => {
-        while (next < files.length) {
-          const i = next++;
-          const f = files[i]!;
-          try {
-            out[i] = { ...f, content: await this.c.project(f.project_id, "system.readTextFileFromProject", [{ path: f.path }], { ...op, idempotent: true }) };
-          } catch (e) {
-            if (!isApiError(e) || e.retryable || e.kind === "cancelled") throw e;
-            out[i] = { ...f, error: e.toData() };
-          }
-        }
-      }),
-    );
-    return out;
+    return readOneByOne(files, (f) => this.c.project(f.project_id, "system.readTextFileFromProject", [{ path: f.path }], { ...op, idempotent: true }));
   }
 
   async writeTextFile(file: FileRef, content: string, op: Op = {}) {
@@ -169,8 +151,4 @@ export class CurrentBackend implements Backend {
     // A fresh kernel takes a while to start: the first execute outlasts the 15 s default.
     return (await this.c.hub("jupyter.execute", [input], { ...op, bridgeTimeoutMs: 60_000 })).output;
   }
-}
-
-function result(r: ExecReply): ExecResult {
-  return { stdout: r.stdout, stderr: r.stderr, exit_code: r.exit_code };
 }

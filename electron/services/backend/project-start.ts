@@ -58,22 +58,27 @@ export class ProjectRunner {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async exec(input: Parameters<Backend["exec"]>[0], o: StartOptions = {}) {
-    const seen = this.alive.get(input.project_id);
+  exec(input: Parameters<Backend["exec"]>[0], o: StartOptions = {}) {
+    return this.run(input.project_id, (signal) => this.backend.exec(input, { signal }), o, "the command did not run");
+  }
+
+  /** Any one call that needs the project up (a folder listing, say), with the same start handling as a command. */
+  async run<T>(project_id: string, call: (signal?: AbortSignal) => Promise<T>, o: StartOptions = {}, notDone = "nothing was done"): Promise<T> {
+    const seen = this.alive.get(project_id);
     if (seen === undefined || this.now() - seen > this.freshMs) {
-      await ensureProjectRunning(this.backend, input.project_id, o);
+      await ensureProjectRunning(this.backend, project_id, o);
     }
     try {
       if (o.signal?.aborted) throw new ApiError("cancelled", "The command was cancelled before it was sent.");
       o.onSent?.();
-      const r = await this.backend.exec(input, { signal: o.signal });
-      this.alive.set(input.project_id, this.now());
+      const r = await call(o.signal);
+      this.alive.set(project_id, this.now());
       return r;
     } catch (e) {
-      this.alive.delete(input.project_id);
+      this.alive.delete(project_id);
       if (isApiError(e, "project-starting")) {
-        throw new ApiError("project-starting", "The project stopped and is starting again; the command did not run.", {
-          hint: "Run the command again in a few seconds.",
+        throw new ApiError("project-starting", `The project stopped and is starting again; ${notDone}.`, {
+          hint: "Try again in a few seconds.",
           retryable: false,
           cause: e,
         });

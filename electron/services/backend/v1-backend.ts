@@ -13,6 +13,8 @@ import type {
   LearnedCapabilities,
   FileReadResult,
   FileRef,
+  ProjectAction,
+  ProjectUpdate,
   Upgrades,
 } from "../../../shared/domain.js";
 import { ApiError, isApiError } from "../../../shared/errors.js";
@@ -20,6 +22,7 @@ import { serverError } from "../api/classify.js";
 import type { V1Client } from "../api/v1-client.js";
 import type { Backend, Op } from "./backend.js";
 import { probeCopySchedule, probeCreateAccount } from "./probe-capabilities.js";
+import { listFolderByExec, queryCollaborators, queryGetProject, queryListProjects, queryProjectState, queryUpdateProject, queryWhoAmI } from "./query-operations.js";
 import { judgeByteList, looksLikeByteList, parseSha256sumZ } from "./file-content.js";
 
 /** Entries per array-form read: bounded so one reply stays a sane size. */
@@ -48,8 +51,35 @@ export class V1Backend implements Backend {
     return { now: r.now ?? new Date().toISOString() };
   }
 
-  async query(query: Record<string, unknown>, op: Op = {}): Promise<Record<string, unknown>> {
-    return (await this.client.call("query", { query }, op)).query;
+  /** The database query: every project and account operation goes through it on v1. */
+  private readonly query = async (query: Record<string, unknown>, op: Op = {}): Promise<Record<string, unknown>> => (await this.client.call("query", { query }, op)).query;
+
+  whoAmI(op?: Op) {
+    return queryWhoAmI(this.query, op);
+  }
+
+  listProjects(op?: Op) {
+    return queryListProjects(this.query, op);
+  }
+
+  getProject(project_id: string, op?: Op) {
+    return queryGetProject(this.query, project_id, op);
+  }
+
+  updateProject(project_id: string, fields: ProjectUpdate, op?: Op) {
+    return queryUpdateProject(this.query, project_id, fields, op);
+  }
+
+  projectState(project_id: string, op?: Op) {
+    return queryProjectState(this.query, project_id, op);
+  }
+
+  collaborators(project_id: string, op?: Op) {
+    return queryCollaborators(this.query, project_id, op);
+  }
+
+  listFolder(project_id: string, dir: string, op?: Op) {
+    return listFolderByExec((i, o) => this.exec(i, o), project_id, dir, op);
   }
 
   async createProject(input: { title?: string; description?: string }, op: Op = {}) {
@@ -57,7 +87,7 @@ export class V1Backend implements Backend {
     return { project_id: r.project_id };
   }
 
-  async projectAction(project_id: string, action: "start" | "stop" | "restart", op: Op = {}): Promise<void> {
+  async projectAction(project_id: string, action: ProjectAction, op: Op = {}): Promise<void> {
     await this.query({ projects: { project_id, action_request: { action, time: new Date().toISOString() } } }, op);
   }
 

@@ -50,8 +50,12 @@ export function parseListing(stdout: string): ParsedListing {
     }
     entries.push({ name: m[5]!, isdir: m[2] === "d", size: Number(m[3]), mtime: Number(m[4]) });
   }
-  entries.sort((a, b) => (a.isdir === b.isdir ? a.name.localeCompare(b.name) : a.isdir ? -1 : 1));
-  return { self, entries, rejected };
+  return { self, entries: sortEntries(entries), rejected };
+}
+
+/** Folders first, then by name: the order every listing is shown in. */
+export function sortEntries(entries: FileEntry[]): FileEntry[] {
+  return entries.sort((a, b) => (a.isdir === b.isdir ? a.name.localeCompare(b.name) : a.isdir ? -1 : 1));
 }
 
 /** Why find printed nothing about `dir`, from its stderr, in the user's terms. */

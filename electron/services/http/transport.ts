@@ -69,10 +69,19 @@ export class HttpTransport {
         headersTimeout: o.timeoutMs,
         bodyTimeout: o.timeoutMs,
       });
+      if (res.statusCode >= 300 && res.statusCode < 400) {
+        // Never followed (undici does not by default, and this says so): a
+        // redirect would carry the Authorization header, i.e. the key, to
+        // wherever the server points.
+        await res.body.dump().catch(() => undefined);
+        const loc = res.headers.location;
+        throw redirectError(url, res.statusCode, Array.isArray(loc) ? loc[0] : loc);
+      }
       const text = await res.body.text();
       const ct = res.headers["content-type"];
       return { status: res.statusCode, contentType: Array.isArray(ct) ? ct.join(",") : (ct ?? ""), text };
     } catch (e) {
+      if (e instanceof ApiError) throw e;
       if (o.signal?.aborted) throw cancelled(e);
       if (e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError) {
         throw new ApiError("timeout", `No answer from ${originOf(url)} within ${Math.round(o.timeoutMs / 100) / 10} s.`, {
@@ -147,6 +156,44 @@ function originOf(url: string): string {
     origins.set(url, o);
   }
   return o;
+}
+
+/** cocalc.com and its subdomains: retired in July 2026, now redirecting to cocalc.ai. */
+export function isRetiredCocalcCom(url: string): boolean {
+  try {
+    const h = new URL(url).hostname.toLowerCase();
+    return h === "cocalc.com" || h.endsWith(".cocalc.com");
+  } catch {
+    return false;
+  }
+}
+
+function isCocalcAi(url: string): boolean {
+  const h = new URL(url).hostname.toLowerCase();
+  return h === "cocalc.ai" || h.endsWith(".cocalc.ai");
+}
+
+export function retiredError(): ApiError {
+  return new ApiError("moved", "cocalc.com was retired in July 2026; create an account and a key at https://cocalc.ai", {
+    hint: "cocalc.ai has new accounts and new API keys (they start with sk-cc-v2.): sign up there, make a key in Settings → SSH & API keys, and add https://cocalc.ai as a server.",
+  });
+}
+
+/** What a redirect means to the person: the one message for cocalc.com's move, else where it points. */
+export function redirectError(url: string, status: number, location: string | undefined): ApiError {
+  let target: URL | undefined;
+  try {
+    target = location ? new URL(location, url) : undefined;
+  } catch {
+    target = undefined;
+  }
+  if ((target && isCocalcAi(target.href)) || isRetiredCocalcCom(url)) return retiredError();
+  const from = originOf(url);
+  const where = target ? (target.origin === from ? target.href : target.origin) : "an address it does not give";
+  return new ApiError("moved", `${from} redirects the app to ${where} (HTTP ${status}); the request was not followed, so the API key stayed here.`, {
+    status,
+    hint: target && target.origin !== from ? `If ${target.origin} is the right server, add it as a server of its own.` : "Check the server URL: use the address the server redirects to.",
+  });
 }
 
 function cancelled(cause?: unknown): ApiError {

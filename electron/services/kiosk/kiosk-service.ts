@@ -89,8 +89,7 @@ export class KioskService implements HandlersOf<"kiosk"> {
   private async isAdmin(c: KioskConnection): Promise<boolean> {
     const known = this.admins.get(c.profile.id);
     if (known !== undefined) return known;
-    const r = await c.backend.query({ accounts: { account_id: null, groups: null } });
-    const admin = !needsPassword((r.accounts as { groups?: unknown } | undefined)?.groups);
+    const admin = !needsPassword((await c.backend.whoAmI()).is_admin);
     this.admins.set(c.profile.id, admin);
     return admin;
   }

@@ -192,7 +192,7 @@ export function Connect({ profiles, activeId, onChanged, onConnected }: { profil
           </label>
           <label style={{ flexDirection: "column", alignItems: "stretch" }} className="grow">
             Server URL
-            <input aria-label="Server URL" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://cocalc.com" required />
+            <input aria-label="Server URL" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://cocalc.ai" required />
           </label>
           <label style={{ flexDirection: "column", alignItems: "stretch" }} className="grow">
             API key
@@ -202,7 +202,7 @@ export function Connect({ profiles, activeId, onChanged, onConnected }: { profil
               onChange={(e) => setKey(e.target.value)}
               type="password"
               autoComplete="off"
-              placeholder="sk-…"
+              placeholder="sk-cc-v2.… (cocalc.ai) or sk-…"
               aria-invalid={badKey ? true : undefined}
               aria-describedby={badKey ? "api-key-problem" : undefined}
             />
@@ -224,7 +224,8 @@ export function Connect({ profiles, activeId, onChanged, onConnected }: { profil
           <textarea aria-label="CA certificate (PEM)" rows={4} style={{ width: "100%", marginTop: 6 }} value={ca} onChange={(e) => setCa(e.target.value)} placeholder="-----BEGIN CERTIFICATE-----" />
         </details>
         <p className="muted" style={{ marginBottom: 0 }}>
-          The key goes to your system's keychain; this window never sees it again. Find it in the server's account settings under API keys.
+          The key goes to your system's keychain; this window never sees it again. On cocalc.ai, make it in Settings → SSH &amp; API keys (with two-factor
+          authentication) and give it the capabilities and projects the app should reach; on other servers, find it in the account settings under API keys.
         </p>
         {add.busy && <Busy label="Checking the server…" />}
         <ErrorNote error={add.error} />

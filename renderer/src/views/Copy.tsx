@@ -128,7 +128,12 @@ export function Copy({ project, projects, caps: generationCaps }: { project: Pro
       });
       if (r.status === "scheduled" && r.copy_id) update({ copy_id: r.copy_id, local: undefined, started: null });
       else {
-        const note = r.confirmed_by === "server" ? "confirmed by the server" : `checked in the target: ${r.files_checked ?? 0} items`;
+        const note =
+          r.confirmed_by === "server"
+            ? "confirmed by the server"
+            : r.confirmed_by === "hash-verified"
+              ? `copied by the app, every file checked by its sha256: ${r.files_checked ?? 0} files`
+              : `checked in the target: ${r.files_checked ?? 0} items`;
         update({ local: "done", finished: new Date().toISOString(), note });
       }
     } catch (e) {

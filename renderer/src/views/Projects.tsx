@@ -40,6 +40,7 @@ export function Projects({
   const [showDeleted, setShowDeleted] = useState(false);
   const [creating, setCreating] = useState(false);
   const [newTitle, setNewTitle] = useState("");
+  const [notice, setNotice] = useState<string | null>(null);
 
   const reload = useCallback(async () => {
     const r = await load.run(() => api.projects.list({}));
@@ -63,6 +64,7 @@ export function Projects({
   const create = async () => {
     const r = await load.run(() => api.projects.create({ title: newTitle }));
     if (!r) return;
+    setNotice(r.notice ?? null);
     setCreating(false);
     setNewTitle("");
     await reload();
@@ -111,6 +113,14 @@ export function Projects({
           <input type="checkbox" checked={showDeleted} onChange={(e) => setShowDeleted(e.target.checked)} /> deleted
         </label>
       </div>
+      {notice && (
+        <div className="banner warn" role="status">
+          {notice}{" "}
+          <button onClick={() => setNotice(null)} aria-label="Dismiss">
+            OK
+          </button>
+        </div>
+      )}
       {load.busy && <Busy label="Loading projects…" />}
       <ErrorNote error={load.error} onRetry={() => void reload()} />
       <div className="projects">
@@ -131,7 +141,12 @@ export function Projects({
                   tabIndex={-1}
                 >
                   <span className="t">{p.title || "(untitled)"}</span>
-                  <span className="d">{formatWhen(p.last_edited)}</span>
+                  {p.key_denied && (
+                    <span className="exit bad" title={`This API key lacks '${p.key_denied}' for this project`}>
+                      no access for this key
+                    </span>
+                  )}
+                  <span className="d">{caps.projectDates ? formatWhen(p.last_edited) : (p.state ?? "")}</span>
                 </div>
               );
             })}
@@ -215,7 +230,7 @@ function Details({ summary, caps, onOpen, onChanged }: { summary: ProjectSummary
     await onChanged();
     return true;
   };
-  const p = d ?? { ...summary, users: {}, state: null, created: null };
+  const p = d ?? { ...summary, users: {}, created: null };
   return (
     <Section
       title="Project"
@@ -230,6 +245,12 @@ function Details({ summary, caps, onOpen, onChanged }: { summary: ProjectSummary
       }
     >
       <div style={{ display: "grid", gap: 10 }}>
+        {p.key_denied && (
+          <div className="banner warn" role="status" aria-label="Key access">
+            <div>This API key cannot reach this project (it lacks &apos;{p.key_denied}&apos; for it).</div>
+            <div className="hint">Add the project and the capability to the key where it was made: Settings → SSH &amp; API keys on the server.</div>
+          </div>
+        )}
         <div>
           <div className="muted">Title</div>
           <EditableText label="Title" value={p.title} onSave={(title) => update({ title })} />
@@ -239,8 +260,8 @@ function Details({ summary, caps, onOpen, onChanged }: { summary: ProjectSummary
           <EditableText label="Description" multiline value={p.description} onSave={(description) => update({ description })} />
         </div>
         <div className="row muted">
-          <span>Last edited {formatWhen(p.last_edited)}</span>
-          {p.state && <span>· {p.state}</span>}
+          {caps.projectDates && <span>Last edited {formatWhen(p.last_edited)}</span>}
+          {p.state && <span>{caps.projectDates ? "· " : ""}{p.state}</span>}
         </div>
         <div className="muted mono" aria-label="Project id">
           {p.project_id}
@@ -257,7 +278,7 @@ function Details({ summary, caps, onOpen, onChanged }: { summary: ProjectSummary
               {Object.entries(p.users).map(([id, u]) => (
                 <tr key={id}>
                   <td className="mono">{id}</td>
-                  <td>{u.group}</td>
+                  <td>{[u.name, u.group].filter(Boolean).join(" · ")}</td>
                   <td className="muted">{u.upgrades && Object.keys(u.upgrades).length ? Object.entries(u.upgrades).map(([k, n]) => `${k} ${n}`).join(", ") : "no upgrades"}</td>
                 </tr>
               ))}
@@ -267,7 +288,7 @@ function Details({ summary, caps, onOpen, onChanged }: { summary: ProjectSummary
         <div>
           <div className="muted">Your available upgrades</div>
           {!caps.upgrades ? (
-            <p className="muted">This server has no upgrades (licenses replaced them on current CoCalc).</p>
+            <p className="muted">This server has no upgrades (licenses replaced them on current CoCalc and cocalc.ai).</p>
           ) : ups ? (
             <p className="mono" aria-label="Available upgrades">
               {Object.entries(ups.available).map(([k, n]) => `${k} ${n}`).join(" · ") || "none"}
