@@ -292,9 +292,13 @@ export class SyncEngine {
           emit();
         },
       });
+      // what was just written is known: the next scan need not hash it again
+      const stats = await Promise.all(res.map((r, i) => (r.status === "ok" ? lstat(items[i]!.local, { bigint: true }).catch(() => null) : null)));
       this.state.transaction(() => {
         res.forEach((r, i) => {
           const d = items[i]!.plan;
+          const st = stats[i];
+          if (st) this.state.setCache(d.path, { size: String(st.size), mtime_ns: String(st.mtimeNs), ctime_ns: String(st.ctimeNs), ino: String(st.ino), sha: d.sha });
           if (r.status === "ok") {
             counts.downloaded++;
             const e = fileEntry(d.sha, d.size, d.x, R.get(d.from)?.mtime ?? 0);

@@ -65,6 +65,7 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
   });
   if (cur.length) batches.push(cur);
 
+  const finishing: Promise<void>[] = [];
   try {
     for (const batch of batches) {
       if (p.signal?.aborted) throw cancelled();
@@ -94,14 +95,20 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
         }
         if (c.last) {
           incoming.delete(c.i);
-          const v = await f.finish(it.sha, it.expect, it.x);
-          outcomes[c.i] =
-            v === "ok" ? { status: "ok" } : v === "hash" ? { status: "hash", message: "the content arrived changed (sha256 mismatch); it was not put in place" } : { status: "cas", message: "it changed here while it was transferred; it was left as it is" };
-          p.onFile?.(it.remote);
+          // the files of a batch are synced to disk together: the disk merges their flushes
+          finishing.push(
+            f.finish(it.sha, it.expect, it.x).then((v) => {
+              outcomes[c.i] =
+                v === "ok" ? { status: "ok" } : v === "hash" ? { status: "hash", message: "the content arrived changed (sha256 mismatch); it was not put in place" } : { status: "cas", message: "it changed here while it was transferred; it was left as it is" };
+              p.onFile?.(it.remote);
+            }),
+          );
         }
       }
+      await Promise.all(finishing.splice(0));
     }
   } finally {
+    await Promise.allSettled(finishing);
     for (const f of incoming.values()) await f.abort();
   }
   return outcomes;

@@ -351,10 +351,35 @@ def do_commit():
             hlen = struct.unpack(">Q", s.read(8))[0]
             s.seek(total - 8 - hlen)
             head = json.loads(s.read(hlen).decode("utf-8"))
-            results = [commit_op(root, s, op) for op in head["ops"]]
+            staged = stage_puts(sdir, s, head["ops"])
+            results = [commit_op(root, s, op, staged.get(i)) for i, op in enumerate(head["ops"])]
     finally:
         shutil.rmtree(sdir, ignore_errors=True)
     OUT.write(("CSC1\0" + json.dumps(results) + "\0END\0").encode("utf-8"))
+
+
+def stage_puts(sdir, s, ops):
+    """Every file's bytes into its own staged file, verified; one sync makes them all durable."""
+    staged = {}
+    for i, op in enumerate(ops):
+        if op["op"] != "put":
+            continue
+        tmp = os.path.join(sdir, "f.%d" % i)
+        h = hashlib.sha256()
+        with open(tmp, "wb") as f:
+            s.seek(op["off"])
+            left = op["len"]
+            while left > 0:
+                b = s.read(min(left, 1 << 20))
+                if not b:
+                    break
+                h.update(b)
+                f.write(b)
+                left -= len(b)
+        staged[i] = (tmp, h.hexdigest() == op["sha"])
+    if staged:
+        os.sync()
+    return staged
 
 
 def expect_ok(path, expect):
@@ -366,12 +391,25 @@ def tmp_beside(ap):
     return os.path.join(d, "." + name[:100] + TMP_MARK + secrets.token_hex(4))
 
 
-def commit_op(root, s, op):
+def commit_op(root, s, op, staged=None):
     k = op["op"]
     try:
         path = op["path"]
         check_parents(root, path, k in ("put", "mkdir", "mv", "copy"))
         ap = os.path.join(root, path)
+        if k == "put" and staged:
+            tmp, good = staged
+            if not good:
+                return ["hash", "the content arrived changed (sha256 mismatch)"]
+            if not expect_ok(ap, op["expect"]):
+                return ["cas", "it changed on the server since it was listed"]
+            os.chmod(tmp, new_mode(op.get("x", False)))
+            try:
+                os.replace(tmp, ap)
+                return ["ok"] + stat_of(ap)
+            except OSError as e:
+                if e.errno != 18:  # EXDEV: the folder is on another file system; copy beside it below
+                    raise
         if k == "put":
             tmp = tmp_beside(ap)
             h = hashlib.sha256()
