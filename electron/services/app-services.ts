@@ -13,7 +13,7 @@ import type { TransferApi } from "./sync/api.js";
 import type { CopyInput, CopyOutcome } from "../../shared/domain.js";
 import { ProjectRunner } from "./backend/project-start.js";
 import { CancellableRuns } from "./exec/cancellable.js";
-import { copyConfirmed } from "./copy/confirmed-copy.js";
+import { copyConfirmed, missingSource } from "./copy/confirmed-copy.js";
 import { writeTooLarge } from "../../shared/write-limit.js";
 import { explainSpawnFailure } from "./backend/spawn-failure.js";
 import { saveInParts } from "./files/large-save.js";
@@ -385,7 +385,7 @@ export class AppServices implements CoreHandlers {
       const src_path = normalizeProjectPath(input.src_path);
       if (src_path === "") throw new ApiError("invalid-input", "Give the file or folder to copy.", { hint: "A copy of a whole project's home is not offered; choose a folder inside it." });
       const target = { ...input, src_path, ...(input.target_path === undefined ? {} : { target_path: normalizeProjectPath(input.target_path) }) };
-      if (backend.capabilities.copy === "app" && input.src_project_id !== input.target_project_id) return await this.copyByApp(backend, target, ac.signal);
+      if (backend.capabilities.copy === "app" && input.src_project_id !== input.target_project_id) return await this.copyByApp(backend, runner, target, ac.signal);
       const canSchedule = input.scheduled !== undefined && (await this.learn(profile.id, backend, { project_id: input.src_project_id })).copySchedule;
       return await copyConfirmed(backend, (i, op) => runner.exec(i, op), target, { canSchedule, signal: ac.signal });
     } catch (e) {
@@ -403,13 +403,16 @@ export class AppServices implements CoreHandlers {
    * the shared transfer layer reads the source and writes the target, every
    * file checked against its sha256, so "done" is what the app confirmed.
    */
-  private async copyByApp(backend: Backend, input: CopyInput, signal: AbortSignal): Promise<CopyOutcome> {
+  private async copyByApp(backend: Backend, runner: ProjectRunner, input: CopyInput, signal: AbortSignal): Promise<CopyOutcome> {
     const transfer = this.o.transfer;
     if (!transfer) throw new ApiError("not-available", "This server's own copy between projects cannot be followed, and the app's transfer layer is not running.", { hint: "Restart the app; if it persists, see the log file." });
     const unsupported = [input.exclude?.length ? "exclude" : null, input.delete_missing ? "delete missing" : null, input.backup ? "backup" : null, input.scheduled ? "scheduling" : null].filter((x) => x !== null);
     if (unsupported.length) {
       throw new ApiError("not-available", `On this server the app copies between projects itself, without ${unsupported.join(", ")}.`, { hint: "Copy without those options." });
     }
+    // one look first, so a source that is not there is said in the same words as any other copy
+    const there = await runner.exec({ project_id: input.src_project_id, command: "test", args: ["-e", `./${input.src_path}`], timeout: 30 }, { signal });
+    if (there.exit_code !== 0) throw missingSource(input.src_path);
     const r = await transfer.copyBetweenProjects(
       backend,
       { src_project_id: input.src_project_id, src_path: input.src_path, target_project_id: input.target_project_id, target_path: input.target_path ?? input.src_path },

@@ -2,6 +2,7 @@
  * The app's main-process parts put together from plain arguments: the shell
  * (main.ts) passes Electron's pieces, the preview and the tests pass Node's.
  */
+import { backendFor } from "./backend/make-backend.js";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { StoredProfile } from "./profiles.js";
@@ -10,14 +11,7 @@ import { AppServices, type BackendFactory } from "./app-services.js";
 import { fileLogger, Redactor, type Logger } from "./log.js";
 import { chooseSecretStore, type SafeStorageLike, type KeytarLike, type SecretStore } from "./secrets/secret-store.js";
 import { HttpTransport } from "./http/transport.js";
-import { V1Client } from "./api/v1-client.js";
-import { V1Backend } from "./backend/v1-backend.js";
-import { CurrentClient } from "./api/current-client.js";
-import { CurrentBackend } from "./backend/current-backend.js";
 import { detectGeneration, keyMismatch } from "./backend/detect.js";
-import { AiClient } from "./api/ai-client.js";
-import { AiBackend } from "./backend/ai-backend.js";
-import type { Backend } from "./backend/backend.js";
 import { startEmbeddedHub, type EmbeddedHub, type HubChild } from "./embedded-hub.js";
 import { Router } from "../ipc/router.js";
 import { joinHandlers } from "../ipc/handlers.js";
@@ -119,12 +113,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
       // A stored generation skips detection; the key must still fit it before it is sent.
       const mismatch = keyMismatch(generation === "ai" ? "ai" : "classic", apiKey, profile.url);
       if (mismatch) throw mismatch;
-      const backend: Backend =
-        generation === "v1"
-          ? new V1Backend(new V1Client({ server: profile.url, apiKey, transport }))
-          : generation === "ai"
-            ? new AiBackend(new AiClient(profile.url, apiKey, transport))
-            : new CurrentBackend(new CurrentClient(profile.url, apiKey, transport));
+      const backend = backendFor(generation, profile.url, apiKey, transport);
       return { backend, close: () => transport.close() };
     } catch (e) {
       await transport.close();

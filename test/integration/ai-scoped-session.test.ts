@@ -85,7 +85,7 @@ describe("a scoped cocalc.ai key with one project", () => {
   it("runs a command and copies a folder within the allowed project", async () => {
     const r = await call("exec.run", { request_id: randomUUID(), project_id: PA, command: "mkdir -p src && echo data > src/a.txt && echo ran", bash: true });
     expect(r).toMatchObject({ stdout: "ran\n", exit_code: 0 });
-    expect(await call("copy.start", { src_project_id: PA, src_path: "src", target_project_id: PA, target_path: "copied/src" })).toEqual({ copy_id: null });
+    expect(await call("copy.start", { src_project_id: PA, src_path: "src", target_project_id: PA, target_path: "copied/src" })).toMatchObject({ status: "done", confirmed_by: "target-check" });
     expect(readFileSync(join(hub.hub.runtime.folder(PA), "copied/src/a.txt"), "utf8")).toBe("data\n");
   });
 

@@ -20,21 +20,13 @@ import type { Channel } from "../../shared/ipc/channels.js";
 import type { ChannelInput, ChannelOutput } from "../../shared/ipc/contract.js";
 import type { IpcResult } from "../../shared/ipc/api.js";
 import { isRunning } from "../support/process.js";
-import { startTestHub, type TestHub } from "../support/hub.js";
+import { allowProject, startTestHub, type TestHub } from "../support/hub.js";
 
 const APP = { url: "app://cocalc-desktop/index.html", isMainFrame: true };
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
-/** What the person does in cocalc.ai's browser page Settings → SSH & API keys: add a project to the key's list. */
-function allowProject(hub: TestHub, key: string, project_id: string): void {
-  const key_id = key.split(".")[1]!;
-  const row = hub.hub.store.db.get<{ allowed_project_ids: string }>("SELECT allowed_project_ids FROM ai_api_keys WHERE key_id = ?", [key_id])!;
-  const ids = [...(JSON.parse(row.allowed_project_ids) as string[]), project_id];
-  hub.hub.store.db.run("UPDATE ai_api_keys SET allowed_project_ids = ? WHERE key_id = ?", [JSON.stringify(ids), key_id]);
-}
-
-/** What kiosk.open answers with a cocalc.ai key (filled from a run). */
-const KIOSK_ON_AI = {};
+/** What kiosk.open answers with a cocalc.ai key: no token can be had, so the app's own viewer it is. */
+const KIOSK_ON_AI = { ok: false, error: { kind: "not-available", message: "This server gives no sign-in token for an API key.", hint: "Use the app's own viewer." } };
 
 describe.each(["v1", "current", "ai"] as const)("a session through the router, API %s", (generation) => {
 const ai = generation === "ai";

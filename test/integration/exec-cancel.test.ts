@@ -16,7 +16,7 @@ import { wrapCommand } from "../../electron/services/exec/cancellable.js";
 import type { Channel } from "../../shared/ipc/channels.js";
 import type { ChannelInput, ChannelOutput } from "../../shared/ipc/contract.js";
 import type { IpcResult } from "../../shared/ipc/api.js";
-import { newProject, startTestHub, type TestHub } from "../support/hub.js";
+import { allowProject, newProject, startTestHub, type TestHub } from "../support/hub.js";
 
 const APP = { url: "app://cocalc-desktop/index.html", isMainFrame: true };
 /** How long the commands sleep before they would write their marker file, s. */
@@ -39,9 +39,8 @@ async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void
   }
 }
 
-// Each generation the app speaks; the ai generation (sk-cc-v2 keys, branch ai-client) joins here once the hub serves it:
-// add "ai" to this list — the test uses nothing but the router, so it needs no other change.
-describe.each(["v1", "current"] as const)("cancel on a hub serving %s", (generation) => {
+// Each generation the app speaks; the test uses nothing but the router.
+describe.each(["v1", "current", "ai"] as const)("cancel on a hub serving %s", (generation) => {
   let hub: TestHub;
   let app: ComposedApp;
   let pid: string;
@@ -60,6 +59,8 @@ describe.each(["v1", "current"] as const)("cancel on a hub serving %s", (generat
     hub = await startTestHub({ api: generation });
     pid = generation === "v1" ? await newProject(hub) : hub.hub.store.createProject(hub.credentials.account_id, { title: "cancel" }).project_id;
     hub.hub.runtime.createFolder(pid);
+    // a cocalc.ai key reaches only the projects listed for it
+    if (generation === "ai") allowProject(hub, hub.credentials.api_key, pid);
     const dataDir = mkdtempSync(join(tmpdir(), "app-cancel-"));
     app = await composeApp({ dataDir, logFile: join(dataDir, "main.log"), version: "t", platform: "linux", trustedOrigins: ["app://cocalc-desktop"], secrets: new MemoryStore() });
     await call("profiles.add", { name: "hub", url: hub.url, api_key: hub.credentials.api_key });

@@ -100,3 +100,11 @@ export async function newProject(hub: TestHub, title = "Test project", key?: str
   if (r.json.event !== "project_created") throw new Error(`could not create a project: ${r.text}`);
   return String(r.json.project_id);
 }
+
+/** What a person does in cocalc.ai's browser page (Settings → SSH & API keys): add a project to a key's list. */
+export function allowProject(hub: TestHub, key: string, project_id: string): void {
+  const key_id = key.split(".")[1]!;
+  const row = hub.hub.store.db.get<{ allowed_project_ids: string }>("SELECT allowed_project_ids FROM ai_api_keys WHERE key_id = ?", [key_id])!;
+  const ids = [...(JSON.parse(row.allowed_project_ids) as string[]), project_id];
+  hub.hub.store.db.run("UPDATE ai_api_keys SET allowed_project_ids = ? WHERE key_id = ?", [JSON.stringify(ids), key_id]);
+}

@@ -4,18 +4,12 @@
  */
 import { mkdirSync } from "node:fs";
 import type { Backend } from "../../electron/services/backend/backend.js";
-import { V1Backend } from "../../electron/services/backend/v1-backend.js";
-import { CurrentBackend } from "../../electron/services/backend/current-backend.js";
-import { V1Client } from "../../electron/services/api/v1-client.js";
-import { CurrentClient } from "../../electron/services/api/current-client.js";
+import { backendFor } from "../../electron/services/backend/make-backend.js";
 import { HttpTransport } from "../../electron/services/http/transport.js";
-import { startTestHub, type TestHub } from "./hub.js";
+import { allowProject, startTestHub, type TestHub } from "./hub.js";
 
-/**
- * The hub generations the sync suites run in. The cocalc.ai generation ("ai")
- * is being built elsewhere: add it here once test/support/hub.ts serves it.
- */
-export const SYNC_HUB_MODES = ["v1", "current"] as const;
+/** The hub generations the sync suites run in: every server kind the app speaks. */
+export const SYNC_HUB_MODES = ["v1", "current", "ai"] as const;
 export type SyncHubMode = (typeof SYNC_HUB_MODES)[number];
 
 export interface SyncHub {
@@ -31,8 +25,7 @@ export interface SyncHub {
 export async function startSyncHub(mode: SyncHubMode, o: { port?: number; dataDir?: string } = {}): Promise<SyncHub> {
   const hub = await startTestHub({ api: mode, port: o.port, dataDir: o.dataDir });
   const transport = new HttpTransport();
-  const make = (key: string): Backend =>
-    mode === "v1" ? new V1Backend(new V1Client({ server: hub.url, apiKey: key, transport })) : new CurrentBackend(new CurrentClient(hub.url, key, transport));
+  const make = (key: string): Backend => backendFor(mode, hub.url, key, transport);
   const backend = make(hub.credentials.api_key);
   return {
     hub,
@@ -41,6 +34,8 @@ export async function startSyncHub(mode: SyncHubMode, o: { port?: number; dataDi
     backendWithKey: make,
     async newProject() {
       const { project_id } = await backend.createProject({ title: "sync test" });
+      // on cocalc.ai a key reaches only the projects listed for it, and a new one is not: list it, as its owner would in the browser
+      if (mode === "ai") allowProject(hub, hub.credentials.api_key, project_id);
       const home = hub.hub.runtime.createFolder(project_id);
       mkdirSync(home, { recursive: true });
       return { project_id, home };

@@ -36,7 +36,7 @@ const ERROR_TEXT_RULES: TextRule[] = [
   { test: /No account found\. Is your API key wrong\?/, kind: "auth", message: () => KEY_NOT_VALID, hint: KEY_NOT_VALID_HINT },
   { test: /out of range for type integer/, kind: "auth", message: () => KEY_NOT_VALID, hint: KEY_NOT_VALID_HINT },
   { test: /^Unknown authorization type/, kind: "auth", message: () => KEY_NOT_VALID, hint: KEY_NOT_VALID_HINT },
-  { test: /must be signed in/, kind: "auth", message: () => KEY_NOT_VALID, hint: KEY_NOT_VALID_HINT },
+  { test: /must be signed in/i, kind: "auth", message: () => KEY_NOT_VALID, hint: KEY_NOT_VALID_HINT },
   { test: /badly formatted remember_me cookie|anonymous (get|set) queries not allowed/, kind: "auth", message: () => "The server did not take this request as signed in with the API key.", hint: KEY_NOT_VALID_HINT },
   // what the server does not offer
   { test: /^unknown endpoint '|is not part of the HTTP API|^unknown message event type '|unknown function '/, kind: "not-available", message: (what) => `This server does not offer ${what}.`, hint: "It runs a version of CoCalc without this feature." },

@@ -18,6 +18,17 @@ export function spawnEnoent(stderr: string): string | null {
   return text ? text[1]! : null;
 }
 
+/**
+ * A command run through the app's cancel wrapper (bash, then `exec "$@"`) that
+ * bash could not find: exit 127 and bash's "<command>: not found" instead of
+ * Node's spawn error.
+ */
+export function shellNotFound(r: ExecResult, command: string): boolean {
+  if (r.exit_code !== 127) return false;
+  const name = command.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`${name}: (command )?not found`).test(r.stderr);
+}
+
 /** Throws what went wrong in the user's terms when `r` is a command that never started; otherwise returns. */
 export async function explainSpawnFailure(
   runner: Pick<ProjectRunner, "exec">,
@@ -25,7 +36,7 @@ export async function explainSpawnFailure(
   r: ExecResult,
 ): Promise<void> {
   if (r.exit_code === 0 || r.stdout !== "") return;
-  const program = spawnEnoent(r.stderr);
+  const program = spawnEnoent(r.stderr) ?? (!input.bash && shellNotFound(r, input.command) ? input.command : null);
   if (program === null) return;
   const folder = input.path ?? "";
   if (folder !== "") {

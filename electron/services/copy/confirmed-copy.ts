@@ -73,9 +73,17 @@ export function checkCopy(src: Map<string, TreeEntry>, dst: Map<string, TreeEntr
   return check;
 }
 
+/** The source is not there: what a copy says, whoever carries it out. */
+export function missingSource(src: string, o: { serverMessage?: string; cause?: unknown } = {}): ApiError {
+  return new ApiError("server", `The copy failed: '${src}' is not (or no longer) in the source project; it may have been moved or deleted while copying.`, {
+    hint: "Check the source path, then copy again.",
+    ...o,
+  });
+}
+
 /** An rsync or server failure, in the person's terms; the server's text stays in serverMessage. */
 export function copyFailure(e: unknown, input: Pick<CopyInput, "src_path" | "target_path">): unknown {
-  if (!isApiError(e) || !["server", "permission"].includes(e.kind)) return e;
+  if (!isApiError(e) || !["server", "permission", "not-found"].includes(e.kind)) return e;
   const text = `${e.serverMessage ?? ""} ${e.message}`;
   const src = input.src_path;
   const dst = input.target_path ?? input.src_path;
@@ -85,9 +93,7 @@ export function copyFailure(e: unknown, input: Pick<CopyInput, "src_path" | "tar
     return fail(`The copy failed: '${dst}' in the target project cannot be written (it is read-only or not yours to change).`, "Choose another target folder, or make this one writable.");
   }
   if (/ENOTDIR|Not a directory/i.test(text)) return fail(`The copy failed: part of the target path '${dst}' is a file, not a folder.`, "Choose a target path inside a folder.");
-  if (/ENOENT|No such file|vanished/i.test(text)) {
-    return fail(`The copy failed: '${src}' is not (or no longer) in the source project; it may have been moved or deleted while copying.`, "Check the source path, then copy again.");
-  }
+  if (/ENOENT|No such file|vanished/i.test(text)) return missingSource(src, { serverMessage: e.serverMessage ?? e.message, cause: e });
   if (/killed/i.test(text)) return fail("The copy failed: the server stopped it before it finished.", "Copy again; if it keeps failing, copy smaller parts.");
   return e;
 }

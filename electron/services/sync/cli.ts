@@ -6,18 +6,15 @@
  * both sides are in sync, otherwise one line on stderr says what happened and
  * what to do. The key is read from the file and never printed.
  */
+import { backendFor } from "../backend/make-backend.js";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ApiError } from "../../../shared/errors.js";
 import { PairInput, SyncCounts, SyncPolicy, type PairStatus } from "../../../shared/sync.js";
-import { CurrentClient } from "../api/current-client.js";
-import { V1Client } from "../api/v1-client.js";
 import type { Backend } from "../backend/backend.js";
-import { CurrentBackend } from "../backend/current-backend.js";
 import { detectGeneration } from "../backend/detect.js";
-import { V1Backend } from "../backend/v1-backend.js";
 import { HttpTransport } from "../http/transport.js";
 import { normalizeProjectPath } from "../files/project-path.js";
 import { PairRunner } from "./runner.js";
@@ -88,7 +85,7 @@ async function main() {
     if (backend) return backend;
     const server = args.server!.replace(/\/+$/, "");
     const generation = await detectGeneration(server, key, transport);
-    backend = generation === "v1" ? new V1Backend(new V1Client({ server, apiKey: key, transport })) : new CurrentBackend(new CurrentClient(server, key, transport));
+    backend = backendFor(generation, server, key, transport);
     return backend;
   };
 
