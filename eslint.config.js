@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["out/**", "dist/**", "node_modules/**", "coverage/**", "test/screenshots/**"] },
+  { ignores: ["out/**", "dist/**", "node_modules/**", "coverage/**", "test/screenshots/**", "test-results/**", ".bench-tmp/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
