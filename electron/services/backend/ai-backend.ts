@@ -8,14 +8,11 @@
  */
 import { z } from "zod";
 import { AiProjectRow, type AiExecReply } from "../../../shared/api/ai.js";
-import { ListingEntry } from "../../../shared/api/current.js";
 import { capabilitiesOf } from "../../../shared/domain.js";
-import type { Capabilities, CopyInput, CopyStarted, CopyStatus, ExecInput, ExecResult, FileEntry, FileReadResult, FileRef, Identity, ProjectAction, ProjectUpdate, ProjectUser, Upgrades } from "../../../shared/domain.js";
+import type { Capabilities, CopyInput, CopyStarted, CopyStatus, ExecInput, ExecResult, FileReadResult, FileRef, Identity, ProjectAction, ProjectUpdate, ProjectUser, Upgrades } from "../../../shared/domain.js";
 import { ApiError, isApiError } from "../../../shared/errors.js";
 import type { AiClient } from "../api/ai-client.js";
-import { isSafeEntryName } from "../files/project-path.js";
-import { sortEntries } from "../files/listing.js";
-import type { Backend, FolderListing, Op, ProjectCreated, ServerProjectDetails, ServerProjectSummary } from "./backend.js";
+import type { Backend, Op, ProjectCreated, ServerProjectDetails, ServerProjectSummary } from "./backend.js";
 import { runExec, type ExecWire } from "./exec-runner.js";
 import { readOneByOne } from "./read-one-by-one.js";
 
@@ -166,17 +163,6 @@ export class AiBackend implements Backend {
         if (started.job_id) await send({ async_cancel: started.job_id }, 10_000);
       },
     };
-  }
-
-  async listFolder(project_id: string, dir: string, op: Op = {}): Promise<FolderListing> {
-    const raw = await this.c.project(project_id, "system.listing", [{ path: dir, hidden: true }], { ...op, idempotent: true });
-    const entries: FileEntry[] = [];
-    let skipped = 0;
-    for (const e of raw as z.infer<typeof ListingEntry>[]) {
-      if (!isSafeEntryName(e.name)) skipped++;
-      else entries.push({ name: e.name, isdir: e.isdir === true, size: e.size, mtime: e.mtime });
-    }
-    return { entries: sortEntries(entries), skipped };
   }
 
   readTextFiles(files: FileRef[], op: Op = {}): Promise<FileReadResult[]> {

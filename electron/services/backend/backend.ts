@@ -15,7 +15,6 @@ import type {
   ExecInput,
   LearnedCapabilities,
   ExecResult,
-  FileEntry,
   FileReadResult,
   FileRef,
   Identity,
@@ -29,12 +28,6 @@ import type {
 
 export interface Op {
   signal?: AbortSignal;
-}
-
-/** A folder's entries; `skipped` counts records the server sent that could not be read as a name. */
-export interface FolderListing {
-  entries: FileEntry[];
-  skipped: number;
 }
 
 /** What the server said back after a project was made, for the person to read (e.g. a scoped key that cannot reach it). */
@@ -78,8 +71,6 @@ export interface Backend {
 
   /** Runs a command once. A non-zero exit is a result, not an error. */
   exec(input: ExecInput, op?: Op): Promise<ExecResult>;
-  /** The entries of a folder (a normalised project path; "" is the home folder). */
-  listFolder(project_id: string, dir: string, op?: Op): Promise<FolderListing>;
   /** Several files in one round trip where the server allows it; each entry is content or error. */
   readTextFiles(files: FileRef[], op?: Op): Promise<FileReadResult[]>;
   writeTextFile(file: FileRef, content: string, op?: Op): Promise<void>;

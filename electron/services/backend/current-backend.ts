@@ -24,7 +24,7 @@ import { runExec, type ExecWire } from "./exec-runner.js";
 import { readOneByOne } from "./read-one-by-one.js";
 import type { CurrentClient } from "../api/current-client.js";
 import type { Backend, Op } from "./backend.js";
-import { listFolderByExec, queryCollaborators, queryGetProject, queryListProjects, queryProjectState, queryUpdateProject, queryWhoAmI } from "./query-operations.js";
+import { queryCollaborators, queryGetProject, queryListProjects, queryProjectState, queryUpdateProject, queryWhoAmI } from "./query-operations.js";
 
 const notAvailable = (what: string, why: string) =>
   new ApiError("not-available", `This server does not offer ${what}: ${why}`, { hint: "It is a current CoCalc server; this feature came with API v1 and was not carried over." });
@@ -66,9 +66,6 @@ export class CurrentBackend implements Backend {
     return queryCollaborators(this.query, project_id, op);
   }
 
-  listFolder(project_id: string, dir: string, op?: Op) {
-    return listFolderByExec((i, o) => this.exec(i, o), project_id, dir, op);
-  }
 
   async createProject(input: { title?: string; description?: string }, op: Op = {}) {
     return { project_id: await this.c.hub("projects.createProject", [input], op) };

@@ -8,9 +8,7 @@ import { z } from "zod";
 import { Uuid } from "../../../shared/api/common.js";
 import type { Identity, ProjectUpdate, ProjectUser } from "../../../shared/domain.js";
 import { ApiError } from "../../../shared/errors.js";
-import type { ExecInput, ExecResult } from "../../../shared/domain.js";
-import { listingCommand, parseListing } from "../files/listing.js";
-import type { FolderListing, Op, ServerProjectDetails, ServerProjectSummary } from "./backend.js";
+import type { Op, ServerProjectDetails, ServerProjectSummary } from "./backend.js";
 
 /** A get if any value is null, else a set (the rule of both generations). */
 export type QueryFn = (query: Record<string, unknown>, op?: Op) => Promise<Record<string, unknown>>;
@@ -93,13 +91,3 @@ export async function queryUpdateProject(query: QueryFn, project_id: string, fie
   await query({ projects: set }, op);
 }
 
-/** A folder listing where the only way to a project's files is running a command (`find`, see files/listing.ts). */
-export async function listFolderByExec(exec: (input: ExecInput, op?: Op) => Promise<ExecResult>, project_id: string, dir: string, op?: Op): Promise<FolderListing> {
-  const { command, args } = listingCommand(dir);
-  const r = await exec({ project_id, command, args, timeout: 30 }, op);
-  if (r.exit_code !== 0 && r.stdout === "") {
-    throw new ApiError("server", `Cannot list '${dir || "~"}': ${r.stderr.trim() || `exit code ${r.exit_code}`}`, { hint: "Check that the folder exists." });
-  }
-  const { entries, rejected } = parseListing(r.stdout);
-  return { entries, skipped: rejected };
-}

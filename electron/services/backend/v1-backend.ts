@@ -22,7 +22,7 @@ import { serverError } from "../api/classify.js";
 import type { V1Client } from "../api/v1-client.js";
 import type { Backend, Op } from "./backend.js";
 import { probeCopySchedule, probeCreateAccount } from "./probe-capabilities.js";
-import { listFolderByExec, queryCollaborators, queryGetProject, queryListProjects, queryProjectState, queryUpdateProject, queryWhoAmI } from "./query-operations.js";
+import { queryCollaborators, queryGetProject, queryListProjects, queryProjectState, queryUpdateProject, queryWhoAmI } from "./query-operations.js";
 import { judgeByteList, looksLikeByteList, parseSha256sumZ } from "./file-content.js";
 
 /** Entries per array-form read: bounded so one reply stays a sane size. */
@@ -78,9 +78,6 @@ export class V1Backend implements Backend {
     return queryCollaborators(this.query, project_id, op);
   }
 
-  listFolder(project_id: string, dir: string, op?: Op) {
-    return listFolderByExec((i, o) => this.exec(i, o), project_id, dir, op);
-  }
 
   async createProject(input: { title?: string; description?: string }, op: Op = {}) {
     const r = await this.client.call("create_project", input, op);
