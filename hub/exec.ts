@@ -73,6 +73,16 @@ function truncate(s: string, max?: number): string {
   return max !== undefined && s.length > max ? `${s.slice(0, max)} (truncated at ${max} characters)` : s;
 }
 
+/**
+ * A project's commands find programs where a CoCalc project does (its own
+ * bin folders, then the system's), not on the PATH of whoever started the
+ * hub: a developer's version-manager shims (pyenv's python3 is a bash script
+ * that costs ~120 ms per call) are not what a project has.
+ */
+export function projectPath(home: string): string {
+  return [`${home}/bin`, `${home}/.local/bin`, "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"].join(":");
+}
+
 interface Collected {
   stdout: string;
   stderr: string;
@@ -85,7 +95,7 @@ function spawnCollect(file: string, args: string[], o: ExecOptions): Promise<Col
   return new Promise((resolve) => {
     const child = spawn(file, args, {
       cwd: o.cwd,
-      env: { ...process.env, HOME: o.home, PWD: o.cwd },
+      env: { ...process.env, HOME: o.home, PWD: o.cwd, PATH: projectPath(o.home) },
       // its own process group, so a timeout kills the command and everything it started
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],

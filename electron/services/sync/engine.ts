@@ -265,9 +265,10 @@ export class SyncEngine {
     const asideDownloaded = new Map<string, Entry>();
     if (p.downloads.length) {
       const items: Array<FetchItem & { plan: (typeof p.downloads)[number] }> = [];
+      const verified = new Set<string>();
       for (const d of p.downloads) {
         try {
-          const abs = (await resolveLocal(local, d.path, true))!;
+          const abs = (await resolveLocal(local, d.path, true, verified))!;
           items.push({ remote: d.from, size: d.size, sha: d.sha, local: abs, x: d.x, expect: d.expect, plan: d });
         } catch (e) {
           counts.errors++;

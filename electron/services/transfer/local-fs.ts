@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { chmod, lstat, mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
+import { lstat, mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { ApiError } from "../../../shared/errors.js";
 import { isSafeRelPath } from "./rel-path.js";
@@ -40,12 +40,15 @@ export async function hashFile(abs: string): Promise<string> {
  * folder (a link could lead out of the root). With `create`, missing parents
  * are made.
  */
-export async function resolveLocal(root: string, rel: string, create: boolean): Promise<string | null> {
+export async function resolveLocal(root: string, rel: string, create: boolean, verified?: Set<string>): Promise<string | null> {
   if (!isSafeRelPath(rel)) throw new ApiError("invalid-input", `The path '${rel}' would lead outside the folder; it was refused.`, { hint: "Nothing was written for it." });
   const parts = rel.split("/");
   let cur = root;
   for (const part of parts.slice(0, -1)) {
     cur = join(cur, part);
+    // a caller resolving many paths at once checks each folder once
+    if (verified?.has(cur)) continue;
+    verified?.add(cur);
     try {
       const st = await lstat(cur);
       if (!st.isDirectory()) throw new ApiError("invalid-input", `'${rel}' lies under '${part}', which is not a folder here (a file or a link).`, { hint: "Nothing was written for it." });
@@ -69,6 +72,7 @@ export class IncomingFile {
   private readonly hash = createHash("sha256");
   readonly tmp: string;
   received = 0;
+  private placed = false;
 
   constructor(readonly target: string) {
     this.tmp = tempBeside(target);
@@ -88,13 +92,14 @@ export class IncomingFile {
   async finish(sha: string, expect: string, x: boolean): Promise<"ok" | "hash" | "cas"> {
     try {
       this.fh ??= await open(this.tmp, "wx", 0o600);
+      if (this.hash.digest("hex") !== sha) return "hash";
+      await this.fh.chmod(x ? 0o755 : 0o644);
       await this.fh.sync();
       await this.fh.close();
       this.fh = null;
-      if (this.hash.digest("hex") !== sha) return "hash";
       if (expect !== "any" && (await localState(this.target)) !== expect) return "cas";
-      await chmod(this.tmp, x ? 0o755 : 0o644);
       await rename(this.tmp, this.target);
+      this.placed = true;
       return "ok";
     } finally {
       await this.abort();
@@ -105,7 +110,7 @@ export class IncomingFile {
   async abort(): Promise<void> {
     if (this.fh) await this.fh.close().catch(() => undefined);
     this.fh = null;
-    await rm(this.tmp, { force: true });
+    if (!this.placed) await rm(this.tmp, { force: true });
   }
 }
 

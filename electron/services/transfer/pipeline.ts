@@ -31,6 +31,10 @@ export interface FetchItem {
 export type Outcome = { status: "ok" } | { status: "hash" | "cas" | "absent" | "error"; message: string };
 
 const ARG_BUDGET = 60_000;
+/** files written and synced at once */
+const WRITERS = 16;
+/** read execs in flight: the server reads the next files while these are written here */
+const READS_AHEAD = 2;
 
 function cancelled(): ApiError {
   return new ApiError("cancelled", "The transfer was cancelled; files already in place stay, nothing is half-written.");
@@ -65,17 +69,34 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
   });
   if (cur.length) batches.push(cur);
 
-  const finishing: Promise<void>[] = [];
+  const settle = (c: Chunk, v: "ok" | "hash" | "cas") => {
+    const it = items[c.i]!;
+    outcomes[c.i] = v === "ok" ? { status: "ok" } : v === "hash" ? { status: "hash", message: "the content arrived changed (sha256 mismatch); it was not put in place" } : { status: "cas", message: "it changed here while it was transferred; it was left as it is" };
+    p.onFile?.(it.remote);
+  };
+  // The next read is asked for while this one's files are written: the server and the disk work at once.
+  type Pending = { live: Chunk[]; reply: Promise<Awaited<ReturnType<RemoteAgent["read"]>>> } | null;
+  const ask = (k: number): Pending => {
+    const live = (batches[k] ?? []).filter((c) => outcomes[c.i] === undefined);
+    if (!live.length) return null;
+    const reply = agent.read(root, live.map((c) => ({ path: items[c.i]!.remote, offset: c.offset, length: c.length })), p.signal);
+    reply.catch(() => undefined); // awaited below; a prefetch abandoned by an error must not be reported unhandled
+    return { live, reply };
+  };
+  const writing = new Set<Promise<void>>();
   try {
-    for (const batch of batches) {
+    const ahead: Pending[] = [];
+    for (let k = 0; k < Math.min(READS_AHEAD, batches.length); k++) ahead.push(ask(k));
+    for (let k = 0; k < batches.length; k++) {
       if (p.signal?.aborted) throw cancelled();
-      const live = batch.filter((c) => outcomes[c.i] === undefined);
-      if (!live.length) continue;
-      const res = await agent.read(root, live.map((c) => ({ path: items[c.i]!.remote, offset: c.offset, length: c.length })), p.signal);
-      for (let k = 0; k < live.length; k++) {
-        const c = live[k]!;
+      const cur = ahead.shift()!;
+      if (k + READS_AHEAD < batches.length) ahead.push(ask(k + READS_AHEAD));
+      if (!cur) continue;
+      const res = await cur.reply;
+      for (let j = 0; j < cur.live.length; j++) {
+        const c = cur.live[j]!;
         const it = items[c.i]!;
-        const r = res[k]!;
+        const r = res[j]!;
         if (outcomes[c.i] !== undefined) continue;
         if (r.status !== "ok") {
           outcomes[c.i] = r.status === "absent" ? { status: "absent", message: "it is gone from the server" } : { status: "error", message: r.message };
@@ -83,10 +104,26 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
           incoming.delete(c.i);
           continue;
         }
+        p.onBytes?.(r.data.length, it.remote);
+        if (c.offset === 0 && c.last) {
+          // a whole file in this reply: written, synced and put in place alongside the others (the disk merges their flushes)
+          if (r.data.length !== it.size) {
+            outcomes[c.i] = { status: "hash", message: "its size changed while it was read" };
+            continue;
+          }
+          while (writing.size >= WRITERS) await Promise.race(writing);
+          const f = new IncomingFile(it.local);
+          const w = f
+            .write(r.data)
+            .then(() => f.finish(it.sha, it.expect, it.x))
+            .then((v) => settle(c, v))
+            .finally(() => writing.delete(w));
+          writing.add(w);
+          continue;
+        }
         let f = incoming.get(c.i);
         if (!f) incoming.set(c.i, (f = new IncomingFile(it.local)));
         await f.write(r.data);
-        p.onBytes?.(r.data.length, it.remote);
         if (r.data.length !== c.length || (c.last && f.received !== it.size)) {
           outcomes[c.i] = { status: "hash", message: "its size changed while it was read" };
           await f.abort();
@@ -95,20 +132,14 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
         }
         if (c.last) {
           incoming.delete(c.i);
-          // the files of a batch are synced to disk together: the disk merges their flushes
-          finishing.push(
-            f.finish(it.sha, it.expect, it.x).then((v) => {
-              outcomes[c.i] =
-                v === "ok" ? { status: "ok" } : v === "hash" ? { status: "hash", message: "the content arrived changed (sha256 mismatch); it was not put in place" } : { status: "cas", message: "it changed here while it was transferred; it was left as it is" };
-              p.onFile?.(it.remote);
-            }),
-          );
+          settle(c, await f.finish(it.sha, it.expect, it.x));
         }
       }
-      await Promise.all(finishing.splice(0));
+      // a batch's files are in place before the next read is asked for: memory stays at READS_AHEAD + 1 replies
+      await Promise.all(writing);
     }
   } finally {
-    await Promise.allSettled(finishing);
+    await Promise.allSettled(writing);
     for (const f of incoming.values()) await f.abort();
   }
   return outcomes;

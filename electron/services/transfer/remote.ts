@@ -18,6 +18,8 @@ export const PAGE_BYTES = 900_000;
 export const READ_BYTES = 640_000;
 /** base64 characters per staged write: under v1's 1 MB form limit after percent-encoding, and the current 1 MiB body */
 export const PART_CHARS = 640_000;
+/** staged part writes in flight */
+const PARTS_AHEAD = 2;
 /** The folder in the project's home where the agent keeps listings and staged uploads. */
 export const AGENT_DIR = ".cocalc-sync";
 
@@ -157,7 +159,9 @@ export class RemoteAgent {
     const heads = z.array(z.union([z.tuple([z.literal("ok"), z.number().int().nonnegative()]), z.tuple([z.literal("absent"), z.number()]), z.tuple([z.literal("error"), z.string()])])).length(items.length).safeParse(JSON.parse(f[0]!));
     if (!heads.success) throw badReply("read");
     const data = Buffer.from(f[1]!, "base64");
-    if (data.toString("base64") !== f[1]) throw new ApiError("bad-content", "The server's reply to a file read was damaged on the way.", { retryable: true });
+    // Damage inside the data is caught by each file's sha256; here, a reply whose length does not add up.
+    const want = heads.data.reduce((n, h) => n + (h[0] === "ok" ? h[1] : 0), 0);
+    if (data.length !== want || f[1]!.length !== Math.ceil(want / 3) * 4) throw new ApiError("bad-content", "The server's reply to a file read was damaged on the way.", { retryable: true });
     let at = 0;
     return heads.data.map((h) => {
       if (h[0] === "absent") return { status: "absent" };
@@ -186,12 +190,24 @@ export class RemoteAgent {
         const chunk = buf.subarray(0, raw);
         const rest = buf.subarray(chunk.length);
         if (o.signal?.aborted) throw new ApiError("cancelled", "The transfer was cancelled.");
-        await this.backend.writeTextFile({ project_id: this.project_id, path: `${staging}/part.${parts}` }, chunk.toString("base64"), { signal: o.signal });
+        while (writing.size >= PARTS_AHEAD) await Promise.race(writing);
+        const w = this.backend
+          .writeTextFile({ project_id: this.project_id, path: `${staging}/part.${parts}` }, chunk.toString("base64"), { signal: o.signal })
+          .then(() => o.onPart?.(chunk.length))
+          .finally(() => writing.delete(w));
+        w.catch(() => undefined); // its failure is taken below, with the others'
+        writing.add(w);
         parts++;
-        o.onPart?.(chunk.length);
         pending = rest.length ? [Buffer.from(rest)] : [];
         pendingLen = rest.length;
       }
+    };
+    // parts go up two at a time: the server stores one while the next is encoded and sent
+    const writing = new Set<Promise<void>>();
+    const settled = async () => {
+      const r = await Promise.allSettled([...writing]);
+      const bad = r.find((x): x is PromiseRejectedResult => x.status === "rejected");
+      if (bad) throw bad.reason;
     };
     try {
       for await (const b of data) {
@@ -207,7 +223,9 @@ export class RemoteAgent {
       pending.push(header, len);
       pendingLen += header.length + 8;
       await flush(true);
+      await settled();
     } catch (e) {
+      await Promise.allSettled([...writing]);
       await this.cleanup(staging);
       throw e;
     }
