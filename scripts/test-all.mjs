@@ -1,27 +1,45 @@
 // `npm test`: every check the project has, in one run, ending with one line
 // `N passed, N failed` that sums them all (each vitest test counts one, each
 // other step counts one).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const results = [];
-function step(name, cmd, args, opts = {}) {
+/** One check; its output is printed in one piece when it ends, so checks run side by side stay readable. */
+function step(name, cmd, args) {
   const t0 = Date.now();
-  const r = spawnSync(cmd, args, { stdio: "inherit", ...opts });
-  const ok = r.status === 0;
-  results.push({ name, ok });
-  console.log(`\n== ${ok ? "ok" : "FAILED"}: ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
-  return ok;
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const out = [];
+    child.stdout.on("data", (b) => out.push(b));
+    child.stderr.on("data", (b) => out.push(b));
+    const done = (ok) => {
+      results.push({ name, ok });
+      process.stdout.write(Buffer.concat(out));
+      console.log(`\n== ${ok ? "ok" : "FAILED"}: ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+      resolve(ok);
+    };
+    child.on("error", (e) => {
+      out.push(Buffer.from(`${e.message}\n`));
+      done(false);
+    });
+    child.on("close", (code) => done(code === 0));
+  });
 }
 const bin = (n) => join("node_modules", ".bin", n);
 
-step("lint (eslint)", bin("eslint"), ["."]);
-step("typecheck (tsc --strict)", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]);
-const built = step("build (electron-vite: main, preload, renderer)", bin("electron-vite"), ["build"]);
-if (built) step("security scan (electronegativity)", process.execPath, ["scripts/electronegativity-gate.mjs"]);
-else results.push({ name: "security scan (electronegativity)", ok: false });
+// Two cores: the type check runs beside lint, build and the security scan (each of them uses one core).
+await Promise.all([
+  step("typecheck (tsc --strict)", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]),
+  (async () => {
+    await step("lint (eslint)", bin("eslint"), ["."]);
+    const built = await step("build (electron-vite: main, preload, renderer)", bin("electron-vite"), ["build"]);
+    if (built) await step("security scan (electronegativity)", process.execPath, ["scripts/electronegativity-gate.mjs"]);
+    else results.push({ name: "security scan (electronegativity)", ok: false });
+  })(),
+]);
 
 // The keychain tests need a Secret Service: run the suite inside a private
 // D-Bus session with an unlocked gnome-keyring where the machine has them.

@@ -5,7 +5,6 @@
  * version kept, exactly the one real conflict (no false ones), no temp file
  * left on either side.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,24 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JOURNAL_POINTS, SyncEngine } from "../../electron/services/sync/engine.js";
 import { PairState } from "../../electron/services/sync/state.js";
 import { SyncCounts } from "../../shared/sync.js";
-import { createHash } from "node:crypto";
 import { SYNC_HUB_MODES, startSyncHub, type SyncHub } from "../support/sync-hub.js";
+import { cliPairId, runSyncCli as runCli } from "../support/sync-cli.js";
 import { holding, put, snapshot } from "../support/sync-pair.js";
 
-const ROOT = join(import.meta.dirname, "..", "..");
 const OLD = Date.parse("2026-11-01T10:00:00Z");
 const NEW = OLD + 3600_000;
-
-function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "electron/services/sync/cli.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
 
 describe.each(SYNC_HUB_MODES)("crash at every journal point, hub --api %s", (mode) => {
   let sh: SyncHub;
@@ -53,7 +40,7 @@ describe.each(SYNC_HUB_MODES)("crash at every journal point, hub --api %s", (mod
     const stateDir = mkdtempSync(join(tmpdir(), `crash-state-${point}-`));
     const remote_path = `crash-${point}`;
     const remote = join(home, remote_path);
-    const id = createHash("sha256").update(`${local}\n${sh.hub.url}\n${project_id}\n${remote_path}`).digest("hex").slice(0, 16);
+    const id = cliPairId(local, sh.hub.url, project_id, remote_path);
     try {
       // an agreed starting point, made in-process with the same pair id and state the command uses
       for (const [n, c] of Object.entries({ "keep.txt": "keep", "edit.txt": "base", "del.txt": "to delete", "ren.txt": "renamed content" })) put(local, n, c, OLD);

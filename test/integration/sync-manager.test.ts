@@ -1,6 +1,6 @@
 /**
  * SyncManager on the real hub: pairs persisted across restarts, status
- * events, a conflict shown and resolved (mine / theirs), pause and resume,
+ * events, conflicts shown and resolved (theirs, mine, both), pause and resume,
  * offline with a waiting count while the server is gone and catching up when
  * it is back, remove that deletes no file, the activity log.
  */
@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SyncManager } from "../../electron/services/sync/manager.js";
 import type { PairStatus } from "../../shared/sync.js";
-import { startSyncHub, type SyncHub } from "../support/sync-hub.js";
+import { SYNC_HUB_MODES, startSyncHub, type SyncHub } from "../support/sync-hub.js";
 import { put } from "../support/sync-pair.js";
 
 const OLD = Date.parse("2026-11-01T10:00:00Z");
@@ -26,7 +26,7 @@ async function until<T>(what: string, f: () => T | undefined | false, ms = 30_00
   }
 }
 
-describe("sync manager, hub --api v1", () => {
+describe.each(SYNC_HUB_MODES)("sync manager, hub --api %s", (mode) => {
   const hubData = mkdtempSync(join(tmpdir(), "mgr-hub-"));
   const appData = mkdtempSync(join(tmpdir(), "mgr-app-"));
   const local = mkdtempSync(join(tmpdir(), "mgr-local-"));
@@ -37,7 +37,7 @@ describe("sync manager, hub --api v1", () => {
   let m: SyncManager;
   const statuses: PairStatus[] = [];
   beforeAll(async () => {
-    sh = await startSyncHub("v1", { dataDir: hubData });
+    sh = await startSyncHub(mode, { dataDir: hubData });
     port = Number(new URL(sh.hub.url).port);
     ({ project_id, home } = await sh.newProject());
     m = await SyncManager.open({ dataDir: appData, backend: async () => sh.backend, autoStart: false });
@@ -85,6 +85,44 @@ describe("sync manager, hub --api v1", () => {
     expect(m.activity(id).map((a) => a.text).join("\n")).toMatch(/resolved: took the server's version/);
   });
 
+  it("resolves a conflict with 'mine': the local version on both sides, the copy gone from both", async () => {
+    put(local, "notes.md", "base\n", OLD);
+    await m.syncNow(id);
+    put(local, "notes.md", "mine, older\n", OLD + 60_000);
+    put(join(home, "thesis"), "notes.md", "theirs, newer\n", NEW);
+    expect((await m.syncNow(id)).conflicts).toBe(1);
+    const c = m.list()[0]!.status.conflicts.find((x) => x.path === "notes.md")!;
+    // the newer remote edit is the one left at the path; mine is the copy
+    expect(c).toMatchObject({ kept: "remote" });
+    const v = await m.conflictVersions(id, "notes.md");
+    expect(Buffer.from(v.mine!).toString()).toBe("mine, older\n");
+    expect(Buffer.from(v.theirs!).toString()).toBe("theirs, newer\n");
+    await m.resolve(id, "notes.md", "mine");
+    await until("the resolution synced", () => !existsSync(join(home, "thesis", c.conflict_path)) && readFileSync(join(home, "thesis", "notes.md"), "utf8") === "mine, older\n");
+    expect(readFileSync(join(local, "notes.md"), "utf8")).toBe("mine, older\n");
+    expect(existsSync(join(local, c.conflict_path))).toBe(false);
+    expect(m.list()[0]!.status.conflicts).toEqual([]);
+    expect(m.activity(id).map((a) => a.text).join("\n")).toMatch(/resolved: kept the local version/);
+  });
+
+  it("resolves a conflict with 'both': both versions stay on both sides and the conflict is closed", async () => {
+    put(local, "plan.txt", "base\n", OLD);
+    await m.syncNow(id);
+    put(local, "plan.txt", "local plan\n", NEW);
+    put(join(home, "thesis"), "plan.txt", "remote plan\n", OLD + 60_000);
+    expect((await m.syncNow(id)).conflicts).toBe(1);
+    const c = m.list()[0]!.status.conflicts.find((x) => x.path === "plan.txt")!;
+    await m.resolve(id, "plan.txt", "both");
+    expect(m.list()[0]!.status.conflicts).toEqual([]);
+    for (const root of [local, join(home, "thesis")]) {
+      expect(readFileSync(join(root, "plan.txt"), "utf8")).toBe("local plan\n");
+      expect(readFileSync(join(root, c.conflict_path), "utf8")).toBe("remote plan\n");
+    }
+    // closed for good: the next sync neither reopens it nor moves anything
+    const again = await m.syncNow(id);
+    expect(again).toMatchObject({ conflicts: 0, uploaded: 0, downloaded: 0, deleted_local: 0, deleted_remote: 0 });
+  });
+
   it("pauses and resumes", async () => {
     await m.pause(id);
     expect(m.list()[0]).toMatchObject({ config: { paused: true }, status: { state: "paused" } });
@@ -98,7 +136,7 @@ describe("sync manager, hub --api v1", () => {
     put(local, "offline-2.txt", "also offline\n");
     await expect(m.syncNow(id)).rejects.toMatchObject({ kind: "network" });
     expect(m.list()[0]!.status).toMatchObject({ state: "offline", waiting: 2, message: expect.stringMatching(/cannot be reached; 2 change\(s\) waiting/) });
-    sh = await startSyncHub("v1", { dataDir: hubData, port });
+    sh = await startSyncHub(mode, { dataDir: hubData, port });
     const counts = await m.syncNow(id);
     expect(counts.uploaded).toBe(2);
     expect(m.list()[0]!.status).toMatchObject({ state: "in-sync", waiting: 0 });

@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import type { Backend } from "../../electron/services/backend/backend.js";
 import { SyncEngine, type EngineConfig, type SyncOutcome } from "../../electron/services/sync/engine.js";
 import { PairState } from "../../electron/services/sync/state.js";
+import { cliPairId, runSyncCli, type CliRun } from "./sync-cli.js";
 import type { SyncHub } from "./sync-hub.js";
 
 let counter = 0;
@@ -13,8 +14,10 @@ export interface TestPair {
   local: string;
   remote: string;
   cfg: EngineConfig;
-  state: PairState;
+  readonly state: PairState;
   sync(backend?: Backend): Promise<SyncOutcome>;
+  /** run one sync as the headless command that SIGKILLs itself at `point` (same pair id and state), then take the state back */
+  crashAt(point: string): Promise<CliRun>;
   close(): void;
 }
 
@@ -23,20 +26,44 @@ export function makePair(sh: SyncHub, project_id: string, home: string, o: Parti
   const local = mkdtempSync(join(tmpdir(), `pair${n}-`));
   const stateDir = mkdtempSync(join(tmpdir(), `pairstate${n}-`));
   const remote_path = `pair${n}-${process.pid}`;
-  const cfg: EngineConfig = { id: `t${n}-${process.pid}`, local_path: local, project_id, remote_path, ignore: [], policy: "keep-both", max_delete_pct: 50, max_file_bytes: 100 * 1024 * 1024, ...o };
-  const state = new PairState(stateDir);
+  const id = cliPairId(local, sh.hub.url, project_id, remote_path);
+  const cfg: EngineConfig = { id, local_path: local, project_id, remote_path, ignore: [], policy: "keep-both", max_delete_pct: 50, max_file_bytes: 100 * 1024 * 1024, ...o };
+  let state = new PairState(stateDir);
   return {
     local,
     remote: join(home, remote_path),
     cfg,
-    state,
+    get state() {
+      return state;
+    },
     sync: (b = sh.backend) => new SyncEngine(cfg, state, b).sync(),
+    async crashAt(point) {
+      // one process holds the state database at a time, as in the app
+      state.close();
+      try {
+        const args = ["--local", local, "--server", sh.hub.url, "--key-file", keyFile(sh), "--project", project_id, "--remote-path", remote_path, "--state", stateDir, "--once", "--policy", cfg.policy, "--max-delete", String(cfg.max_delete_pct)];
+        return await runSyncCli(args, { COCALC_SYNC_CRASH_AT: point });
+      } finally {
+        state = new PairState(stateDir);
+      }
+    },
     close() {
       state.close();
       rmSync(local, { recursive: true, force: true });
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+const keyFiles = new WeakMap<SyncHub, string>();
+function keyFile(sh: SyncHub): string {
+  let f = keyFiles.get(sh);
+  if (!f) {
+    f = join(mkdtempSync(join(tmpdir(), "key-")), "key");
+    writeFileSync(f, sh.hub.credentials.api_key, { mode: 0o600 });
+    keyFiles.set(sh, f);
+  }
+  return f;
 }
 
 export function put(root: string, rel: string, content: string | Buffer, mtime?: number): void {

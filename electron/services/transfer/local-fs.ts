@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { lstat, mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
+import { lstat, mkdir, open, readFile, rename, rm, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { ApiError } from "../../../shared/errors.js";
 import { isSafeRelPath } from "./rel-path.js";
@@ -29,10 +29,21 @@ export async function localState(abs: string): Promise<string> {
   return hashFile(abs);
 }
 
+/** Files up to this size are read in one piece: a stream would allocate its whole buffer for each small file. */
+const WHOLE_READ = 1024 * 1024;
+
 export async function hashFile(abs: string): Promise<string> {
   const h = createHash("sha256");
-  for await (const b of createReadStream(abs)) h.update(b as Buffer);
+  for await (const b of readChunks(abs)) h.update(b);
   return h.digest("hex");
+}
+
+async function* readChunks(abs: string, size?: number): AsyncGenerator<Buffer> {
+  if ((size ?? (await lstat(abs)).size) <= WHOLE_READ) {
+    yield await readFile(abs);
+    return;
+  }
+  for await (const b of createReadStream(abs, { highWaterMark: 256 * 1024 })) yield b as Buffer;
 }
 
 /**
@@ -122,10 +133,10 @@ export async function* readVerified(abs: string, out: { sha?: string; stable?: b
   const before = await lstat(abs, { bigint: true });
   const h = createHash("sha256");
   let size = 0;
-  for await (const b of createReadStream(abs, { highWaterMark: 256 * 1024 })) {
-    h.update(b as Buffer);
-    size += (b as Buffer).length;
-    yield b as Buffer;
+  for await (const b of readChunks(abs, Number(before.size))) {
+    h.update(b);
+    size += b.length;
+    yield b;
   }
   const after = await lstat(abs, { bigint: true });
   out.sha = h.digest("hex");
