@@ -11,6 +11,9 @@ import { hashFile, TMP_MARK } from "../transfer/local-fs.js";
 import type { Entry, Tree } from "./entry.js";
 import type { CacheRow } from "./state.js";
 
+/** files hashed at once (the disk and the thread pool serve a few reads at a time) */
+const HASHERS = 4;
+
 export interface ScanResult {
   tree: Tree;
   /** cache rows to write (new hashes) and paths to forget */
@@ -28,6 +31,9 @@ export async function scanLocal(
   const seen = new Set<string>();
   let hashedBytes = 0;
 
+  // files whose hash is not cached: hashed after the walk, a few at a time
+  const toHash: Array<{ p: string; ap: string; entry: Entry; key: Omit<CacheRow, "sha"> }> = [];
+
   async function walk(abs: string, rel: string): Promise<void> {
     let names: string[];
     try {
@@ -36,20 +42,29 @@ export async function scanLocal(
       tree.set(rel, { type: "e", size: 0, mtime: 0, sha: "", x: false, extra: (e as NodeJS.ErrnoException).code ?? "unreadable" });
       return;
     }
-    for (const name of names) {
+    // a folder's entries are looked at together: one lstat after another would wait on each
+    const stats = await Promise.all(
+      names.map((name) =>
+        name.includes(TMP_MARK)
+          ? null
+          : lstat(join(abs, name), { bigint: true }).then(
+              (st) => ({ st, err: null }),
+              (e: NodeJS.ErrnoException) => ({ st: null, err: e }),
+            ),
+      ),
+    );
+    for (const [i, name] of names.entries()) {
       if (o.signal?.aborted) throw new Error("aborted");
       const p = rel ? `${rel}/${name}` : name;
       const ap = join(abs, name);
-      if (name.includes(TMP_MARK)) {
+      const r = stats[i];
+      if (!r) {
         if (o.cleanTemps) await rm(ap, { force: true });
         continue;
       }
-      let st;
-      try {
-        st = await lstat(ap, { bigint: true });
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "ENOENT") continue;
-        tree.set(p, { type: "e", size: 0, mtime: 0, sha: "", x: false, extra: (e as NodeJS.ErrnoException).code });
+      const st = r.st;
+      if (!st) {
+        if (r.err.code !== "ENOENT") tree.set(p, { type: "e", size: 0, mtime: 0, sha: "", x: false, extra: r.err.code });
         continue;
       }
       const mtime = Number(st.mtimeNs / 1_000_000n);
@@ -66,26 +81,38 @@ export async function scanLocal(
         const key: Omit<CacheRow, "sha"> = { size: String(st.size), mtime_ns: String(st.mtimeNs), ctime_ns: String(st.ctimeNs), ino: String(st.ino) };
         seen.add(p);
         const c = o.cache.get(p);
-        let sha = "";
-        if (c && c.size === key.size && c.mtime_ns === key.mtime_ns && c.ctime_ns === key.ctime_ns && c.ino === key.ino) sha = c.sha;
-        else if (size <= o.maxFileBytes) {
-          try {
-            sha = await hashFile(ap);
-          } catch (e) {
-            tree.set(p, { type: "e", size: 0, mtime: 0, sha: "", x: false, extra: (e as NodeJS.ErrnoException).code });
-            continue;
-          }
-          hashedBytes += size;
-          cacheSet.push([p, { ...key, sha }]);
-        }
-        tree.set(p, { type: "f", size, mtime, sha, x } satisfies Entry);
+        const entry: Entry = { type: "f", size, mtime, sha: "", x };
+        if (c && c.size === key.size && c.mtime_ns === key.mtime_ns && c.ctime_ns === key.ctime_ns && c.ino === key.ino) entry.sha = c.sha;
+        else if (size <= o.maxFileBytes) toHash.push({ p, ap, entry, key });
+        tree.set(p, entry);
       } else {
         tree.set(p, { type: "o", size: 0, mtime, sha: "", x: false });
       }
     }
   }
 
+  async function hashAll(): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < toHash.length) {
+        if (o.signal?.aborted) throw new Error("aborted");
+        const job = toHash[next++]!;
+        try {
+          job.entry.sha = await hashFile(job.ap);
+        } catch (e) {
+          // the entry keeps its place in the tree, now as unreadable
+          tree.set(job.p, { type: "e", size: 0, mtime: 0, sha: "", x: false, extra: (e as NodeJS.ErrnoException).code });
+          continue;
+        }
+        hashedBytes += job.entry.size;
+        cacheSet.push([job.p, { ...job.key, sha: job.entry.sha }]);
+      }
+    };
+    await Promise.all(Array.from({ length: HASHERS }, worker));
+  }
+
   await walk(root, "");
+  await hashAll();
   const cacheDrop = [...o.cache.keys()].filter((p) => !seen.has(p));
   return { tree, cacheSet, cacheDrop, hashedBytes };
 }
