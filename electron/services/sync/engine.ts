@@ -127,23 +127,35 @@ export class SyncEngine {
     } catch {
       return done(`The local folder ${this.cfg.local_path} is missing or not a folder. Nothing was changed. Reconnect the drive or fix the path, then resume.`);
     }
-    const scan = await scanLocal(this.cfg.local_path, { cache: this.state.localCache(), ignores: this.rules.ignores, maxFileBytes: this.cfg.max_file_bytes, cleanTemps: interrupted !== null, signal });
-    this.state.transaction(() => {
-      for (const [p, c] of scan.cacheSet) this.state.setCache(p, c);
-      for (const p of scan.cacheDrop) this.state.setCache(p, null);
+    // the local scan and the server's listing run at once: one waits on this disk, the other on the server
+    const scanning = scanLocal(this.cfg.local_path, { cache: this.state.localCache(), ignores: this.rules.ignores, maxFileBytes: this.cfg.max_file_bytes, cleanTemps: interrupted !== null, signal }).then((scan) => {
+      this.state.transaction(() => {
+        for (const [p, c] of scan.cacheSet) this.state.setCache(p, c);
+        for (const p of scan.cacheDrop) this.state.setCache(p, null);
+      });
+      return scan;
     });
-    cancelled();
+    // handled here so a scan that fails while the listing runs is not reported as unhandled; it is awaited below
+    scanning.catch(() => undefined);
     const since = this.state.meta("remote_id");
-    const listing = await this.agent.list({
-      root: this.cfg.remote_path,
-      prune: this.rules.prune,
-      state: this.remoteState,
-      keep: true,
-      since,
-      maxHash: this.cfg.max_file_bytes,
-      skipTop: this.cfg.remote_path === "" ? AGENT_DIR : undefined,
-      signal,
-    });
+    const listing = await this.agent
+      .list({
+        root: this.cfg.remote_path,
+        prune: this.rules.prune,
+        state: this.remoteState,
+        keep: true,
+        since,
+        maxHash: this.cfg.max_file_bytes,
+        skipTop: this.cfg.remote_path === "" ? AGENT_DIR : undefined,
+        signal,
+      })
+      .catch(async (e: unknown) => {
+        // a failed listing is what is reported; the scan ends first, so nothing of this sync runs on after it
+        await scanning.catch(() => undefined);
+        throw e;
+      });
+    const scan = await scanning;
+    cancelled();
     const base = this.state.base();
     let R: Tree;
     let mkroot = false;
