@@ -75,12 +75,15 @@ function truncate(s: string, max?: number): string {
 
 /**
  * A project's commands find programs where a CoCalc project does (its own
- * bin folders, then the system's), not on the PATH of whoever started the
- * hub: a developer's version-manager shims (pyenv's python3 is a bash script
- * that costs ~120 ms per call) are not what a project has.
+ * bin folders, then the system's) before anything of the shell that started
+ * the hub: a developer's version-manager shims (pyenv's python3 is a bash
+ * script that costs ~120 ms per call) are not what a project has. The rest
+ * of that PATH follows, so on "This computer" a person's own tools are still
+ * found.
  */
-export function projectPath(home: string): string {
-  return [`${home}/bin`, `${home}/.local/bin`, "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"].join(":");
+export function projectPath(home: string, inherited = process.env.PATH ?? ""): string {
+  const first = [`${home}/bin`, `${home}/.local/bin`, "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+  return [...new Set([...first, ...inherited.split(":").filter(Boolean)])].join(":");
 }
 
 interface Collected {

@@ -83,6 +83,26 @@ describe("project_exec", () => {
     expect((await exec({ command: "echo", args: ["xyz", "abc $HOME"] })).json.stdout).toBe("xyz abc $HOME\n");
   });
 
+  it("finds programs where a project does first (its ~/bin, then the system's), and the starting shell's own tools after", async () => {
+    // a shell whose PATH starts with a version manager's python3 shim and holds a tool of the person's own
+    const shims = mkdtempSync(join(tmpdir(), "shims-"));
+    writeFileSync(join(shims, "python3"), "#!/bin/sh\necho shim\n", { mode: 0o755 });
+    writeFileSync(join(shims, "only-here"), "#!/bin/sh\necho mine\n", { mode: 0o755 });
+    mkdirSync(join(dir, "bin"), { recursive: true });
+    writeFileSync(join(dir, "bin", "from-home"), "#!/bin/sh\necho home\n", { mode: 0o755 });
+    const saved = process.env.PATH;
+    process.env.PATH = `${shims}:${saved}`;
+    try {
+      const r = await exec({ command: "command -v python3; only-here; from-home", bash: true });
+      const [python3, mine, home] = String(r.json.stdout).trim().split("\n");
+      expect(python3).not.toBe(join(shims, "python3"));
+      expect(python3).toMatch(/^\/(usr\/)?(local\/)?s?bin\/python3$/);
+      expect([mine, home]).toEqual(["mine", "home"]);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+
   it("runs in `path` relative to the project, refusing paths that leave it", async () => {
     mkdirSync(join(dir, "sub"), { recursive: true });
     expect((await exec({ command: "pwd", path: "sub" })).json.stdout).toBe(`${join(dir, "sub")}\n`);
