@@ -16,13 +16,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeApp, type ComposedApp } from "../../electron/services/compose.js";
 import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
-import type { Channel } from "../../shared/ipc/channels.js";
-import type { ChannelInput, ChannelOutput } from "../../shared/ipc/contract.js";
-import type { IpcResult } from "../../shared/ipc/api.js";
 import { isRunning } from "../support/process.js";
 import { allowProject, startTestHub, type TestHub } from "../support/hub.js";
+import { routerClient } from "../support/router-client.js";
 
-const APP = { url: "app://cocalc-desktop/index.html", isMainFrame: true };
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
 /** What kiosk.open answers with a cocalc.ai key: no token can be had, so the app's own viewer it is. */
@@ -35,16 +32,7 @@ let app: ComposedApp;
 let dataDir: string;
 const replies: unknown[] = [];
 
-async function raw<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<IpcResult<ChannelOutput<C>>> {
-  const r = (await app.router.handle(channel, APP, input)) as IpcResult<ChannelOutput<C>>;
-  replies.push(r);
-  return r;
-}
-async function call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
-  const r = await raw(channel, input);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.kind}: ${r.error.message}`);
-  return r.value;
-}
+const { raw, call } = routerClient(() => app, (r) => replies.push(r));
 
 beforeAll(async () => {
   hub = await startTestHub({ api: generation });

@@ -13,12 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeApp, type ComposedApp } from "../../electron/services/compose.js";
 import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
 import { wrapCommand } from "../../electron/services/exec/cancellable.js";
-import type { Channel } from "../../shared/ipc/channels.js";
-import type { ChannelInput, ChannelOutput } from "../../shared/ipc/contract.js";
-import type { IpcResult } from "../../shared/ipc/api.js";
 import { allowProject, newProject, startTestHub, type TestHub } from "../support/hub.js";
+import { routerClient } from "../support/router-client.js";
 
-const APP = { url: "app://cocalc-desktop/index.html", isMainFrame: true };
 /** How long the commands sleep before they would write their marker file, s. */
 const SLEEP_S = 8;
 
@@ -46,14 +43,7 @@ describe.each(["v1", "current", "ai"] as const)("cancel on a hub serving %s", (g
   let pid: string;
   const leftovers: number[] = [];
 
-  async function raw<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<IpcResult<ChannelOutput<C>>> {
-    return (await app.router.handle(channel, APP, input)) as IpcResult<ChannelOutput<C>>;
-  }
-  async function call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
-    const r = await raw(channel, input);
-    if (!r.ok) throw new Error(`${channel}: ${r.error.kind}: ${r.error.message}`);
-    return r.value;
-  }
+  const { raw, call } = routerClient(() => app);
 
   beforeAll(async () => {
     hub = await startTestHub({ api: generation });

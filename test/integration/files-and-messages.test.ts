@@ -14,13 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeApp, type ComposedApp } from "../../electron/services/compose.js";
 import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
 import { spawnEnoent } from "../../electron/services/backend/spawn-failure.js";
-import type { Channel } from "../../shared/ipc/channels.js";
-import type { ChannelInput, ChannelOutput } from "../../shared/ipc/contract.js";
-import type { IpcResult } from "../../shared/ipc/api.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { recordedCurrent, recordedV1 } from "../support/fixtures.js";
+import { routerClient } from "../support/router-client.js";
 
-const APP = { url: "app://cocalc-desktop/index.html", isMainFrame: true };
 
 describe("Node's spawn error, as both real servers send it", () => {
   const v1 = String((recordedV1().find((r) => r.name === "project_exec path")!.reply as { error: string }).error);
@@ -40,14 +37,7 @@ describe.each(["v1", "current"] as const)("files and messages, API %s", (generat
   let pid: string;
   let home: string;
 
-  async function raw<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<IpcResult<ChannelOutput<C>>> {
-    return (await app.router.handle(channel, APP, input)) as IpcResult<ChannelOutput<C>>;
-  }
-  async function call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
-    const r = await raw(channel, input);
-    if (!r.ok) throw new Error(`${channel}: ${r.error.kind}: ${r.error.message}`);
-    return r.value;
-  }
+  const { raw, call } = routerClient(() => app);
 
   beforeAll(async () => {
     hub = await startTestHub({ api: generation });

@@ -15,12 +15,10 @@ import { composeApp, type ComposedApp } from "../../electron/services/compose.js
 import { checkLocalPath } from "../../electron/services/desktop/local-path.js";
 import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
 import { describeVersions } from "../../electron/services/sync/conflict-view.js";
-import type { IpcResult } from "../../shared/ipc/api.js";
-import type { Channel } from "../../shared/ipc/channels.js";
-import { STAGE_CHUNK_BYTES, type ChannelInput, type ChannelOutput } from "../../shared/ipc/contract.js";
+import { STAGE_CHUNK_BYTES } from "../../shared/ipc/contract.js";
 import { newProject, startTestHub, type TestHub } from "../support/hub.js";
+import { routerClient } from "../support/router-client.js";
 
-const APP = { url: "app://cocalc-desktop/index.html", isMainFrame: true };
 const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
 
 let hub: TestHub;
@@ -30,14 +28,7 @@ let pid: string;
 let home: string;
 const outside = mkdtempSync(join(tmpdir(), "sync-ipc-local-"));
 
-async function raw<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<IpcResult<ChannelOutput<C>>> {
-  return (await app.router.handle(channel, APP, input)) as IpcResult<ChannelOutput<C>>;
-}
-async function call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
-  const r = await raw(channel, input);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.kind}: ${r.error.message}`);
-  return r.value;
-}
+const { raw, call } = routerClient(() => app);
 
 /** Send a buffer as the renderer does with a dropped file. */
 async function stage(upload_id: string, path: string, bytes: Buffer): Promise<void> {
