@@ -171,6 +171,18 @@ describe.each(SYNC_HUB_MODES)("transfer layer, hub --api %s", (mode) => {
     expect(readFileSync(join(home, "cas", "b.txt"), "utf8")).toBe("local b\n");
   });
 
+  it("a file that cannot be written here fails alone, in words, and leaves no temp file; the others are put in place", async () => {
+    mkdirSync(join(home, "wfail", "sub"), { recursive: true });
+    writeFileSync(join(home, "wfail", "a.txt"), "fine\n");
+    writeFileSync(join(home, "wfail", "sub", "b.txt"), "cannot land\n");
+    freshLocal();
+    // the local folder for b.txt goes away after it was prepared and before the bytes arrive
+    const b = before(sh.backend, "exec", isRead, () => rmSync(join(local, "wfail", "sub"), { recursive: true }));
+    const err = await transfer.download(b, { project_id, paths: ["wfail"], local_dir: local }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ message: expect.stringMatching(/wfail\/sub\/b\.txt[^]*could not be written here \(ENOENT\)/) });
+    expect(tree(local)).toEqual({ "wfail/": "dir", "wfail/a.txt": sha("fine\n") });
+  });
+
   it("cancels a download mid-transfer and leaves no half-written file", async () => {
     writeFileSync(join(home, "cancel.bin"), randomBytes(3 * 1024 * 1024));
     freshLocal();

@@ -113,10 +113,17 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
           }
           while (writing.size >= WRITERS) await Promise.race(writing);
           const f = new IncomingFile(it.local);
+          // a file that cannot be written here (no space, no permission) fails alone, and leaves no temp file
           const w = f
             .write(r.data)
             .then(() => f.finish(it.sha, it.expect, it.x))
-            .then((v) => settle(c, v))
+            .then(
+              (v) => settle(c, v),
+              async (e: unknown) => {
+                await f.abort();
+                outcomes[c.i] = { status: "error", message: `it could not be written here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+              },
+            )
             .finally(() => writing.delete(w));
           writing.add(w);
           continue;
@@ -135,7 +142,7 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
           settle(c, await f.finish(it.sha, it.expect, it.x));
         }
       }
-      // a batch's files are in place before the next read is asked for: memory stays at READS_AHEAD + 1 replies
+      // this reply's files are in place before the next is taken: memory holds READS_AHEAD + 1 replies at most
       await Promise.all(writing);
     }
   } finally {
