@@ -1,6 +1,6 @@
 /**
  * Moving many files in few calls. Downloads: byte ranges batched into read
- * execs of at most READ_BYTES (large files split across several), each file
+ * execs of at most agent.readBytes (large files split across several), each file
  * assembled in a temp file, verified against its sha256 and put in place.
  * Uploads: every file streamed into one bundle, staged in base64 parts with
  * writeTextFile, then applied by one commit exec that verifies and
@@ -8,7 +8,7 @@
  */
 import { ApiError } from "../../../shared/errors.js";
 import { IncomingFile, readVerified } from "./local-fs.js";
-import { READ_BYTES, type CommitOp, type CommitResult, type RemoteAgent } from "./remote.js";
+import { type CommitOp, type CommitResult, type RemoteAgent } from "./remote.js";
 
 export interface Progress {
   onBytes?: (n: number, current: string) => void;
@@ -49,10 +49,11 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
   let cur: Chunk[] = [];
   let curBytes = 0;
   let curArg = 0;
+  const readBytes = agent.readBytes;
   items.forEach((it, i) => {
     let offset = 0;
     do {
-      const room = READ_BYTES - curBytes;
+      const room = readBytes - curBytes;
       const argLen = it.remote.length * 1.2 + 30;
       if (cur.length && (room <= 0 || curArg + argLen > ARG_BUDGET)) {
         batches.push(cur);
@@ -60,7 +61,7 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
         curBytes = 0;
         curArg = 0;
       }
-      const length = Math.min(it.size - offset, READ_BYTES - curBytes);
+      const length = Math.min(it.size - offset, readBytes - curBytes);
       cur.push({ i, offset, length, last: offset + length >= it.size });
       curBytes += length;
       curArg += argLen;

@@ -1,6 +1,7 @@
 /**
  * The remote half of the transfer layer and the sync engine: a Python 3
- * program run through one exec per call (python3 -c AGENT MODE JSON).
+ * program run through one exec per call (python3 -I -S -c PROGRAM MODE ARGS),
+ * where PROGRAM is the shared helpers and that one mode's code.
  * Python is on every CoCalc project image; coreutils alone cannot do a
  * hash-cached listing, NUL framing and compare-and-swap commits in one call.
  * Modes: list (remote hash cache keyed by size, mtime, ctime and inode, and a
@@ -8,10 +9,9 @@
  * listing), read (byte ranges as base64), commit (unpack a staged bundle,
  * verify sha256, compare-and-swap, rename into place), cleanup.
  */
-export const REMOTE_AGENT = String.raw`import base64, hashlib, json, os, secrets, shutil, stat, struct, sys, time
+const COMMON = String.raw`import os, stat, sys
 
 MODE = sys.argv[1]
-A = json.loads(sys.argv[2])
 OUT = sys.stdout.buffer
 TMP_MARK = ".cocalc-tmp-"
 
@@ -26,8 +26,13 @@ def rel_ok(p):
     return all(x not in ("", ".", "..") for x in p.split("/"))
 
 
-def root_abs():
-    r = A.get("root", "")
+def args():
+    import json
+
+    return json.loads(sys.argv[2])
+
+
+def root_abs(r):
     if r != "" and not rel_ok(r):
         raise Bad("bad root")
     return os.path.abspath(r or ".")
@@ -53,6 +58,8 @@ def check_parents(root, rel, create):
 
 
 def sha_file(path):
+    import hashlib
+
     h = hashlib.sha256()
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     with os.fdopen(fd, "rb") as f:
@@ -89,17 +96,21 @@ def good_name(name):
 
 def shown(name):
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+`;
 
+const LIST = String.raw`def main():
+    import json
 
-# ---------------------------------------------------------------- list
-def do_list():
-    root = root_abs()
+    A = args()
+    root = root_abs(A.get("root", ""))
     prune = set(A.get("prune", []))
     max_hash = A.get("max_hash", 1 << 62)
     page_bytes = A.get("page_bytes", 900000)
     sdir = A.get("state")
     keep = A.get("keep", True)
     since = A.get("since")
+    import time
+
     prev = {}
     cache = {}
     if sdir:
@@ -112,6 +123,8 @@ def do_list():
             q = os.path.join(top, n)
             try:
                 if (n.startswith("stage-") or n.startswith("xfer-")) and time.time() - os.lstat(q).st_mtime > 3600:
+                    import shutil
+
                     shutil.rmtree(q, ignore_errors=True)
             except OSError:
                 pass
@@ -241,7 +254,7 @@ def do_list():
         recs = [rec(rel, v) for rel, v in now.items()]
     newid = ""
     if sdir and keep:
-        newid = secrets.token_hex(8)
+        newid = os.urandom(8).hex()
         tmp = os.path.join(sdir, "m.tmp" + newid)
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(now, f, separators=(",", ":"))
@@ -268,7 +281,7 @@ def do_list():
     if len(pages) > 1:
         if not sdir:
             raise Bad("the listing is too long for one reply and there is no state folder")
-        token = secrets.token_hex(6)
+        token = os.urandom(6).hex()
         for i, pg in enumerate(pages[1:], start=1):
             with open(os.path.join(sdir, "page.%s.%d" % (token, i)), "w", encoding="utf-8") as f:
                 f.write(pg)
@@ -279,9 +292,10 @@ def do_list():
             pass
     head = "CSL1\0%s\0%s\0%d\0%s\0" % (mode, newid, len(pages), token)
     OUT.write((head + pages[0] + "END\0").encode("utf-8"))
+`;
 
-
-def do_page():
+const PAGE = String.raw`def main():
+    A = args()
     sdir = A["state"]
     if not rel_ok(sdir) or not all(c in "0123456789abcdef" for c in A["token"]):
         raise Bad("bad page")
@@ -290,14 +304,18 @@ def do_page():
         body = f.read()
     os.unlink(p)
     OUT.write(("CSP1\0" + body + "END\0").encode("utf-8"))
+`;
 
+const READ = String.raw`def main():
+    import binascii
 
-# ---------------------------------------------------------------- read
-def do_read():
-    root = root_abs()
+    # argv, not JSON: json would import re, which costs more than the read of a small batch
+    root = root_abs(sys.argv[2])
+    items = sys.argv[3:]
     heads = []
     data = []
-    for rel, off, ln in A["items"]:
+    for k in range(0, len(items) - 2, 3):
+        rel, off, ln = items[k], int(items[k + 1]), int(items[k + 2])
         try:
             if not check_parents(root, rel, False):
                 raise FileNotFoundError()
@@ -307,17 +325,16 @@ def do_read():
                     raise Bad("not a regular file")
                 f.seek(off)
                 b = f.read(ln)
-            heads.append(["ok", len(b)])
+            heads.append("o%d" % len(b))
             data.append(b)
         except FileNotFoundError:
-            heads.append(["absent", 0])
+            heads.append("a")
         except (OSError, Bad) as e:
-            heads.append(["error", str(getattr(e, "strerror", None) or e)])
-    OUT.write(b"CSR1\0" + json.dumps(heads).encode("ascii") + b"\0" + base64.b64encode(b"".join(data)) + b"\0END\0")
+            heads.append("e" + str(getattr(e, "strerror", None) or e).encode("utf-8", "replace").hex())
+    OUT.write(b"CSR2\0" + " ".join(heads).encode("ascii") + b"\0" + binascii.b2a_base64(b"".join(data), newline=False) + b"\0END\0")
+`;
 
-
-# ---------------------------------------------------------------- commit
-def new_mode(x):
+const COMMIT = String.raw`def new_mode(x):
     um = os.umask(0)
     os.umask(um)
     return (0o777 if x else 0o666) & ~um
@@ -328,8 +345,11 @@ def stat_of(path):
     return [st.st_size, st.st_mtime_ns // 1000000, "%o" % stat.S_IMODE(st.st_mode)]
 
 
-def do_commit():
-    root = root_abs()
+def main():
+    import base64, json, shutil
+
+    A = args()
+    root = root_abs(A.get("root", ""))
     sdir = A["staging"]
     if not rel_ok(sdir):
         raise Bad("bad staging folder")
@@ -348,7 +368,7 @@ def do_commit():
             s.seek(0, 2)
             total = s.tell()
             s.seek(total - 8)
-            hlen = struct.unpack(">Q", s.read(8))[0]
+            hlen = int.from_bytes(s.read(8), "big")
             s.seek(total - 8 - hlen)
             head = json.loads(s.read(hlen).decode("utf-8"))
             staged = stage_puts(sdir, s, head["ops"])
@@ -360,6 +380,8 @@ def do_commit():
 
 def stage_puts(sdir, s, ops):
     """Every file's bytes into its own staged file, verified; one sync makes them all durable."""
+    import hashlib
+
     staged = {}
     for i, op in enumerate(ops):
         if op["op"] != "put":
@@ -388,7 +410,7 @@ def expect_ok(path, expect):
 
 def tmp_beside(ap):
     d, name = os.path.split(ap)
-    return os.path.join(d, "." + name[:100] + TMP_MARK + secrets.token_hex(4))
+    return os.path.join(d, "." + name[:100] + TMP_MARK + os.urandom(4).hex())
 
 
 def commit_op(root, s, op, staged=None):
@@ -411,6 +433,8 @@ def commit_op(root, s, op, staged=None):
                 if e.errno != 18:  # EXDEV: the folder is on another file system; copy beside it below
                     raise
         if k == "put":
+            import hashlib
+
             tmp = tmp_beside(ap)
             h = hashlib.sha256()
             try:
@@ -473,6 +497,8 @@ def commit_op(root, s, op, staged=None):
             if k == "mv":
                 os.rename(asrc, ap)
             else:
+                import shutil
+
                 tmp = tmp_beside(ap)
                 shutil.copyfile(asrc, tmp, follow_symlinks=False)
                 shutil.copymode(asrc, tmp, follow_symlinks=False)
@@ -483,19 +509,30 @@ def commit_op(root, s, op, staged=None):
         return ["error", str(e)]
     except OSError as e:
         return ["error", e.strerror or str(e)]
+`;
 
+const CLEANUP = String.raw`def main():
+    import shutil
 
-def do_cleanup():
-    d = A["dir"]
+    d = args()["dir"]
     if not rel_ok(d):
         raise Bad("bad folder")
     shutil.rmtree(d, ignore_errors=True)
     OUT.write(b"CSX1\0END\0")
+`;
 
-
+const MAIN = String.raw`
 try:
-    {"list": do_list, "page": do_page, "read": do_read, "commit": do_commit, "cleanup": do_cleanup}[MODE]()
+    main()
 except Bad as e:
     sys.stderr.write("refused: %s\n" % e)
     sys.exit(3)
 `;
+
+const MODES = { list: LIST, page: PAGE, read: READ, commit: COMMIT, cleanup: CLEANUP };
+export type AgentMode = keyof typeof MODES;
+
+/** The program for one mode: the shared helpers and that mode's main, nothing else to compile. */
+export function agentProgram(mode: AgentMode): string {
+  return `${COMMON}\n\n${MODES[mode]}${MAIN}`;
+}

@@ -9,13 +9,26 @@ import { z } from "zod";
 import { ApiError, isApiError } from "../../../shared/errors.js";
 import type { Backend } from "../backend/backend.js";
 import { ensureProjectRunning } from "../backend/project-start.js";
-import { REMOTE_AGENT } from "./remote-agent.js";
+import { agentProgram, type AgentMode } from "./remote-agent.js";
 import { isSafeRelPath } from "./rel-path.js";
 
 /** Largest stdout the agent is asked to print in one reply (the current server's async exec keeps 1 MB). */
 export const PAGE_BYTES = 900_000;
-/** Raw bytes read per read exec: base64 makes 4/3 of it, under PAGE_BYTES. */
+/** Raw bytes read per read exec where larger replies failed: base64 makes 4/3 of it, under PAGE_BYTES. */
 export const READ_BYTES = 640_000;
+/**
+ * Raw bytes asked per read exec at first: 3.2 MB of base64, under the 4 MB
+ * max_output the agent sends. A blocking exec's stdout is not held to 1 MB
+ * (only the current server's async jobs are), and the current server returned
+ * 5 MB file reads whole through the same bridge; a server that cuts or refuses
+ * a larger reply has that read split into READ_BYTES pieces, and is asked
+ * for READ_BYTES from then on.
+ */
+export const BIG_READ_BYTES = 2_400_000;
+/** Backends whose larger read replies failed once: their reads stay at READ_BYTES. */
+const smallReads = new WeakSet<Backend>();
+/** Failures of a larger read that a smaller one may not have: a cut or refused reply, a server error, a slow reply. */
+const READ_SIZE_FAILURES = new Set(["bad-content", "server", "unexpected-reply", "non-json", "too-large", "timeout"]);
 /** base64 characters per staged write: under v1's 1 MB form limit after percent-encoding, and the current 1 MiB body */
 export const PART_CHARS = 640_000;
 /** staged part writes in flight */
@@ -94,12 +107,14 @@ export class RemoteAgent {
     readonly project_id: string,
   ) {}
 
-  private async run(mode: string, arg: unknown, o: { timeout: number; retry: boolean; signal?: AbortSignal }): Promise<string> {
+  /** `arg` goes as one JSON argument, or as it is when the mode takes plain arguments */
+  private async run(mode: AgentMode, arg: unknown, o: { timeout: number; retry: boolean; signal?: AbortSignal }): Promise<string> {
     if (o.signal?.aborted) throw new ApiError("cancelled", "The transfer was cancelled.");
     const input = {
       project_id: this.project_id,
       command: "python3",
-      args: ["-c", REMOTE_AGENT, mode, JSON.stringify(arg)],
+      // -I -S: no site packages and no PYTHON* variables of the project, so nothing of theirs shadows the standard library, and start-up is ~40 % shorter
+      args: ["-I", "-S", "-c", agentProgram(mode), mode, ...(Array.isArray(arg) ? (arg as string[]) : [JSON.stringify(arg)])],
       timeout: o.timeout,
       max_output: 4_000_000,
     };
@@ -152,22 +167,66 @@ export class RemoteAgent {
     return { kind, id, ...parseRecords(fields) };
   }
 
+  /** Raw bytes a read exec may ask for on this server. */
+  get readBytes(): number {
+    return smallReads.has(this.backend) ? READ_BYTES : BIG_READ_BYTES;
+  }
+
   async read(root: string, items: ReadItem[], signal?: AbortSignal): Promise<ReadResult[]> {
-    const out = await this.run("read", { root, items: items.map((i) => [i.path, i.offset, i.length]) }, { timeout: 30, retry: true, signal });
-    const f = framed(out, "CSR1");
+    if (items.reduce((n, i) => n + i.length, 0) <= READ_BYTES) return this.readOnce(root, items, signal);
+    try {
+      return await this.readOnce(root, items, signal);
+    } catch (e) {
+      if (!isApiError(e) || !READ_SIZE_FAILURES.has(e.kind)) throw e;
+      smallReads.add(this.backend);
+      return this.readSplit(root, items, signal);
+    }
+  }
+
+  /** `items` in reads of at most READ_BYTES, each item's pieces joined again. */
+  private async readSplit(root: string, items: ReadItem[], signal?: AbortSignal): Promise<ReadResult[]> {
+    const pieces: Array<ReadItem & { of: number }> = [];
+    items.forEach((it, of) => {
+      let off = 0;
+      do {
+        const length = Math.min(READ_BYTES, it.length - off);
+        pieces.push({ path: it.path, offset: it.offset + off, length, of });
+        off += length;
+      } while (off < it.length);
+    });
+    const got: ReadResult[][] = items.map(() => []);
+    let group: typeof pieces = [];
+    let bytes = 0;
+    const flush = async () => {
+      const res = await this.readOnce(root, group, signal);
+      res.forEach((r, k) => got[group[k]!.of]!.push(r));
+      group = [];
+      bytes = 0;
+    };
+    for (const p of pieces) {
+      if (group.length && bytes + p.length > READ_BYTES) await flush();
+      group.push(p);
+      bytes += p.length;
+    }
+    if (group.length) await flush();
+    return got.map((rs) => rs.find((r) => r.status !== "ok") ?? { status: "ok", data: Buffer.concat(rs.map((r) => (r as { data: Buffer }).data)) });
+  }
+
+  private async readOnce(root: string, items: ReadItem[], signal?: AbortSignal): Promise<ReadResult[]> {
+    const out = await this.run("read", [root, ...items.flatMap((i) => [i.path, String(i.offset), String(i.length)])], { timeout: 30, retry: true, signal });
+    const f = framed(out, "CSR2");
     if (f.length !== 2) throw badReply("read");
-    const heads = z.array(z.union([z.tuple([z.literal("ok"), z.number().int().nonnegative()]), z.tuple([z.literal("absent"), z.number()]), z.tuple([z.literal("error"), z.string()])])).length(items.length).safeParse(JSON.parse(f[0]!));
-    if (!heads.success) throw badReply("read");
+    const heads = f[0] === "" ? [] : f[0]!.split(" ").map(readHead);
+    if (heads.length !== items.length || heads.some((h) => h === null)) throw badReply("read");
     const data = Buffer.from(f[1]!, "base64");
     // Damage inside the data is caught by each file's sha256; here, a reply whose length does not add up.
-    const want = heads.data.reduce((n, h) => n + (h[0] === "ok" ? h[1] : 0), 0);
+    const want = heads.reduce((n, h) => n + (h!.status === "ok" ? h!.length : 0), 0);
     if (data.length !== want || f[1]!.length !== Math.ceil(want / 3) * 4) throw new ApiError("bad-content", "The server's reply to a file read was damaged on the way.", { retryable: true });
     let at = 0;
-    return heads.data.map((h) => {
-      if (h[0] === "absent") return { status: "absent" };
-      if (h[0] === "error") return { status: "error", message: String(h[1]) };
-      const slice = data.subarray(at, at + h[1]);
-      at += h[1];
+    return heads.map((h) => {
+      if (h!.status !== "ok") return h!;
+      const slice = data.subarray(at, at + h!.length);
+      at += h!.length;
       return { status: "ok", data: slice };
     });
   }
@@ -241,6 +300,14 @@ export class RemoteAgent {
   }
 }
 
+/** One file's head in a read reply: `o<bytes>`, `a` (absent) or `e<the reason, hex of UTF-8>`. */
+function readHead(t: string): { status: "ok"; length: number } | { status: "absent" } | { status: "error"; message: string } | null {
+  if (/^o\d{1,15}$/.test(t)) return { status: "ok", length: Number(t.slice(1)) };
+  if (t === "a") return { status: "absent" };
+  if (/^e(?:[0-9a-f]{2}){0,2000}$/.test(t)) return { status: "error", message: Buffer.from(t.slice(1), "hex").toString("utf8") };
+  return null;
+}
+
 function badReply(what: string): ApiError {
   return new ApiError("bad-content", `The server's reply to a ${what} was cut short or damaged; nothing was changed because of it.`, {
     hint: "Try again; a reply over the server's output limit or a proxy that rewrites replies can cause this.",
@@ -251,7 +318,7 @@ function badReply(what: string): ApiError {
 /** NUL-framed fields between a magic word and the END marker; anything cut short is refused. */
 function framed(out: string, magic: string): string[] {
   const f = out.split("\0");
-  if (f[0] !== magic || f[f.length - 1] !== "" || f[f.length - 2] !== "END") throw badReply(magic === "CSL1" || magic === "CSP1" ? "listing" : magic === "CSR1" ? "read" : "commit");
+  if (f[0] !== magic || f[f.length - 1] !== "" || f[f.length - 2] !== "END") throw badReply(magic === "CSL1" || magic === "CSP1" ? "listing" : magic === "CSR2" ? "read" : "commit");
   return f.slice(1, -2);
 }
 
