@@ -6,7 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -118,6 +118,31 @@ describe("read replies of the remote agent", () => {
     } finally {
       server.setHandler(handler);
     }
+  });
+
+  it("lists an unchanged folder without writing a new manifest, and a changed one with a new id", async () => {
+    const opts = { root: "", state: ".cocalc-sync/pair-t", keep: true, skipTop: ".cocalc-sync" };
+    const first = await agent.list(opts);
+    expect(first.kind).toBe("full");
+    const manifest = join(project, ".cocalc-sync", "pair-t", `m.${first.id}`);
+    const written = statSync(manifest).mtimeMs;
+
+    const same = await agent.list({ ...opts, since: first.id });
+    expect(same).toMatchObject({ kind: "delta", id: first.id, entries: [], removed: [] });
+    expect(statSync(manifest).mtimeMs).toBe(written);
+
+    // a new ctime alone changes no listed field, but the hash cache's key: a new manifest, nothing listed
+    chmodSync(join(project, "a.txt"), statSync(join(project, "a.txt")).mode);
+    const keyOnly = await agent.list({ ...opts, since: first.id });
+    expect(keyOnly.kind).toBe("delta");
+    expect(keyOnly.id).not.toBe(first.id);
+    expect(keyOnly.entries).toEqual([]);
+
+    writeFileSync(join(project, "c.txt"), "changed\n");
+    const changed = await agent.list({ ...opts, since: keyOnly.id });
+    expect(changed.id).not.toBe(keyOnly.id);
+    expect(changed.entries.map((e) => [e.path, e.sha])).toEqual([["c.txt", sha("changed\n")]]);
+    writeFileSync(join(project, "c.txt"), files["c.txt"]!);
   });
 
   const damages: Array<[string, (s: string) => string]> = [

@@ -44,6 +44,13 @@ const toEntry = (r: Row): Entry => ({
 
 export class PairState {
   private readonly db: InstanceType<typeof Database>;
+  /**
+   * The trees as last read or written here, so the syncs of a running app do
+   * not read 10,000 rows three times each; dropped when another process (the
+   * headless command, after this one let go of the lock) committed to the
+   * database, which SQLite's data_version tells, and after a rollback.
+   */
+  private memo: { base?: Tree; remote?: Tree; cache?: Map<string, CacheRow>; version?: number } = {};
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -61,13 +68,23 @@ export class PairState {
       return r;
     } catch (e) {
       if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      this.memo = {};
       throw e;
     }
   }
 
-  // ---- base
+  /** the memo, fresh: empty when someone else wrote since it was filled */
+  private fresh(): typeof this.memo {
+    const v = Number((this.db.get("PRAGMA data_version") as Row).data_version);
+    if (this.memo.version !== v) this.memo = { version: v };
+    return this.memo;
+  }
+
+  // ---- base (copies: the caller may hold one while the base changes)
   base(): Tree {
-    return new Map((this.db.all("SELECT * FROM base") as Row[]).map((r) => [String(r.path), toEntry(r)]));
+    const m = this.fresh();
+    m.base ??= new Map((this.db.all("SELECT * FROM base") as Row[]).map((r) => [String(r.path), toEntry(r)]));
+    return new Map(m.base);
   }
   baseCount(): number {
     return Number((this.db.get("SELECT count(*) AS n FROM base WHERE type = 'f'") as Row).n);
@@ -75,28 +92,44 @@ export class PairState {
   setBase(path: string, e: Entry | null): void {
     if (!e) this.db.run("DELETE FROM base WHERE path = ?", [path]);
     else this.db.run("INSERT OR REPLACE INTO base VALUES (?, ?, ?, ?, ?, ?)", [path, e.type, e.size, e.mtime, e.sha, e.x ? 1 : 0]);
+    if (e) this.memo.base?.set(path, e);
+    else this.memo.base?.delete(path);
   }
 
   // ---- the last remote listing
   remote(): Tree {
-    return new Map((this.db.all("SELECT * FROM remote") as Row[]).map((r) => [String(r.path), toEntry(r)]));
+    const m = this.fresh();
+    m.remote ??= new Map((this.db.all("SELECT * FROM remote") as Row[]).map((r) => [String(r.path), toEntry(r)]));
+    return new Map(m.remote);
   }
   saveRemote(kind: "full" | "delta", id: string, entries: Array<[string, Entry]>, removed: string[]): void {
+    // an unchanged listing (the agent kept its manifest) writes nothing
+    if (kind === "delta" && !entries.length && !removed.length && id === this.meta("remote_id")) return;
+    const m = this.fresh();
     this.transaction(() => {
       if (kind === "full") this.db.run("DELETE FROM remote");
       for (const p of removed) this.db.run("DELETE FROM remote WHERE path = ?", [p]);
       for (const [p, e] of entries) this.db.run("INSERT OR REPLACE INTO remote VALUES (?, ?, ?, ?, ?, ?, ?)", [p, e.type, e.size, e.mtime, e.sha, e.x ? 1 : 0, e.extra ?? ""]);
       this.setMeta("remote_id", id);
     });
+    if (kind === "full") m.remote = new Map(entries);
+    else if (m.remote) {
+      for (const p of removed) m.remote.delete(p);
+      for (const [p, e] of entries) m.remote.set(p, e);
+    }
   }
 
   // ---- local hash cache
   localCache(): Map<string, CacheRow> {
-    return new Map((this.db.all("SELECT * FROM localcache") as Row[]).map((r) => [String(r.path), r as unknown as CacheRow]));
+    const m = this.fresh();
+    m.cache ??= new Map((this.db.all("SELECT path, size, mtime_ns, ctime_ns, ino, sha FROM localcache") as Row[]).map((r) => [String(r.path), { size: String(r.size), mtime_ns: String(r.mtime_ns), ctime_ns: String(r.ctime_ns), ino: String(r.ino), sha: String(r.sha) }]));
+    return new Map(m.cache);
   }
   setCache(path: string, c: CacheRow | null): void {
     if (!c) this.db.run("DELETE FROM localcache WHERE path = ?", [path]);
     else this.db.run("INSERT OR REPLACE INTO localcache VALUES (?, ?, ?, ?, ?, ?)", [path, c.size, c.mtime_ns, c.ctime_ns, c.ino, c.sha]);
+    if (c) this.memo.cache?.set(path, c);
+    else this.memo.cache?.delete(path);
   }
 
   // ---- meta

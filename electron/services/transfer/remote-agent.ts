@@ -253,7 +253,10 @@ const LIST = String.raw`def main():
         mode = "full"
         recs = [rec(rel, v) for rel, v in now.items()]
     newid = ""
-    if sdir and keep:
+    if sdir and keep and since and not recs and now == prev:
+        # nothing changed, not even a hash-cache key: the client's manifest stays, unwritten
+        newid = since
+    elif sdir and keep:
         newid = os.urandom(8).hex()
         tmp = os.path.join(sdir, "m.tmp" + newid)
         with open(tmp, "w", encoding="utf-8") as f:
