@@ -5,12 +5,16 @@
  * first full upload. Each time is printed as a ratio to rsync between two
  * local folders of the same tree in the same run (`rsync -a` for full
  * copies, `rsync -ac` for the no-change case), with the API calls and the
- * engine's peak memory per file.
+ * engine's memory per file: the process's peak RSS during the timed runs,
+ * and, in untimed repeats at 10,000 and 20,000 files, the most memory in use
+ * after a full collection and how much of it grows with each added file.
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { V1Client } from "../electron/services/api/v1-client.js";
 import { V1Backend } from "../electron/services/backend/v1-backend.js";
 import { HttpTransport } from "../electron/services/http/transport.js";
@@ -48,8 +52,37 @@ function time(f: () => void): number {
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+/** memory the process holds on to: the JS heap in use and the buffers outside it */
+const live = () => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+};
+
+/**
+ * The engine's own memory, apart from the garbage a peak RSS also counts:
+ * a full collection every 100 ms, and the most still in use after one. Run
+ * untimed, as the collections slow the sync down.
+ */
+async function liveMemory(files: number, f: () => Promise<SyncOutcome>): Promise<number> {
+  gc();
+  const base = live();
+  let peak = base;
+  const timer = setInterval(() => {
+    gc();
+    peak = Math.max(peak, live());
+  }, 100);
+  try {
+    await f();
+  } finally {
+    clearInterval(timer);
+  }
+  return (peak - base) / files;
+}
+
 async function measured(files: number, f: () => Promise<SyncOutcome>): Promise<{ ms: number; out: SyncOutcome; bytesPerFile: number }> {
-  global.gc?.();
+  gc();
   const base = process.memoryUsage().rss;
   let peak = base;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
@@ -119,6 +152,32 @@ export async function benchSync(files = 10_000): Promise<void> {
     report("sync first upload", `${up.ms.toFixed(0)} ms = ${ratio(up.ms, rsyncFull)} rsync -a, ${up.out.counts.api_calls} API calls (${(up.out.counts.api_calls / files).toFixed(3)} per file), ${up.out.counts.uploaded} files`);
     report("sync first upload peak memory", `${Math.round(up.bytesPerFile)} B per file`);
     st2.close();
+
+    // The engine's live memory, in untimed repeats: at 10,000 files and at 20,000, so what grows with the
+    // number of files (the per-file cost) shows apart from what does not (the read replies in flight).
+    const src2 = join(work, "src2");
+    makeTree(src2, 2 * files);
+    cpSync(src2, join(home, "down2"), { recursive: true });
+    const memory = async (n: number, tree: string, remote: string) => {
+      const local = join(work, `local-mem-${n}`);
+      mkdirSync(local);
+      const st = new PairState(join(work, `state-mem-${n}`));
+      const eng = new SyncEngine(cfg(`bench-mem-${n}`, local, remote), st, backend);
+      const down = await liveMemory(n, () => eng.sync());
+      const none = await liveMemory(n, () => eng.sync());
+      st.close();
+      const stUp = new PairState(join(work, `state-mem-up-${n}`));
+      const up = await liveMemory(n, () => new SyncEngine(cfg(`bench-mem-up-${n}`, tree, `up-mem-${n}`), stUp, backend).sync());
+      stUp.close();
+      return { down, none, up };
+    };
+    const m1 = await memory(files, src, "down");
+    const m2 = await memory(2 * files, src2, "down2");
+    const slope = (k: "down" | "none" | "up") => (m2[k] * 2 * files - m1[k] * files) / files;
+    const line = (m: typeof m1) => `download ${Math.round(m.down)}, no change ${Math.round(m.none)}, upload ${Math.round(m.up)} B per file`;
+    report(`sync engine live memory at ${files} files (most in use after a full GC, every 100 ms)`, line(m1));
+    report(`sync engine live memory at ${2 * files} files`, line(m2));
+    report("sync engine memory per added file (20,000 files less 10,000)", `download ${Math.round(slope("down"))}, no change ${Math.round(slope("none"))}, upload ${Math.round(slope("up"))} B`);
   } finally {
     await transport.close();
     hub.stop();

@@ -168,6 +168,8 @@ export class SyncEngine {
     } else {
       if (listing.rejected.length) this.log("warn", `The server listed ${listing.rejected.length} path(s) that would lead outside the folder; they were ignored.`);
       this.state.saveRemote(listing.kind, listing.id, listing.entries.map((e) => [e.path, remoteToEntry(e)]), listing.removed);
+      // the state holds the tree now: the listing's own records need not live through the transfers
+      listing.entries = [];
       R = this.state.remote();
     }
     this.state.journalBegin(tx);
@@ -305,13 +307,22 @@ export class SyncEngine {
           emit();
         },
       });
-      // what was just written is known: the next scan need not hash it again
-      const stats = await Promise.all(res.map((r, i) => (r.status === "ok" ? lstat(items[i]!.local, { bigint: true }).catch(() => null) : null)));
+      // what was just written is known: the next scan need not hash it again (only the cache's key is kept of each stat)
+      const stats = await Promise.all(
+        res.map((r, i) =>
+          r.status === "ok"
+            ? lstat(items[i]!.local, { bigint: true }).then(
+                (st) => ({ size: String(st.size), mtime_ns: String(st.mtimeNs), ctime_ns: String(st.ctimeNs), ino: String(st.ino) }),
+                () => null,
+              )
+            : null,
+        ),
+      );
       this.state.transaction(() => {
         res.forEach((r, i) => {
           const d = items[i]!.plan;
           const st = stats[i];
-          if (st) this.state.setCache(d.path, { size: String(st.size), mtime_ns: String(st.mtimeNs), ctime_ns: String(st.ctimeNs), ino: String(st.ino), sha: d.sha });
+          if (st) this.state.setCache(d.path, { ...st, sha: d.sha });
           if (r.status === "ok") {
             counts.downloaded++;
             const e = fileEntry(d.sha, d.size, d.x, R.get(d.from)?.mtime ?? 0);

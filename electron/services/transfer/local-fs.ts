@@ -72,9 +72,13 @@ export async function resolveLocal(root: string, rel: string, create: boolean, v
   return join(root, rel);
 }
 
+/** temp names: this process's random mark and a count, rather than fresh random bytes for each of 10,000 files (they are opened exclusively) */
+const TMP_PROCESS = randomBytes(4).toString("hex");
+let tmpCount = 0;
+
 export function tempBeside(abs: string): string {
   const name = abs.slice(dirname(abs).length + 1);
-  return join(dirname(abs), `.${name.slice(0, 100)}${TMP_MARK}${randomBytes(4).toString("hex")}`);
+  return join(dirname(abs), `.${name.slice(0, 100)}${TMP_MARK}${TMP_PROCESS}${(++tmpCount).toString(36)}`);
 }
 
 /** A file being received: bytes go to a temp file beside the target while they are hashed. */
@@ -85,12 +89,16 @@ export class IncomingFile {
   received = 0;
   private placed = false;
 
-  constructor(readonly target: string) {
+  /** `x`: the mode the file will have, so it is created with it (the umask applies, as to any new file) */
+  constructor(
+    readonly target: string,
+    private readonly x = false,
+  ) {
     this.tmp = tempBeside(target);
   }
 
   async write(b: Buffer): Promise<void> {
-    this.fh ??= await open(this.tmp, "wx", 0o600);
+    this.fh ??= await open(this.tmp, "wx", this.x ? 0o755 : 0o644);
     await this.fh.write(b);
     this.received += b.length;
     this.hash.update(b);
@@ -102,9 +110,9 @@ export class IncomingFile {
    */
   async finish(sha: string, expect: string, x: boolean): Promise<"ok" | "hash" | "cas"> {
     try {
-      this.fh ??= await open(this.tmp, "wx", 0o600);
+      this.fh ??= await open(this.tmp, "wx", this.x ? 0o755 : 0o644);
       if (this.hash.digest("hex") !== sha) return "hash";
-      await this.fh.chmod(x ? 0o755 : 0o644);
+      if (x !== this.x) await this.fh.chmod(x ? 0o755 : 0o644);
       await this.fh.sync();
       await this.fh.close();
       this.fh = null;

@@ -113,7 +113,7 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
             continue;
           }
           while (writing.size >= WRITERS) await Promise.race(writing);
-          const f = new IncomingFile(it.local);
+          const f = new IncomingFile(it.local, it.x);
           // a file that cannot be written here (no space, no permission) fails alone, and leaves no temp file
           const w = f
             .write(r.data)
@@ -130,7 +130,7 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
           continue;
         }
         let f = incoming.get(c.i);
-        if (!f) incoming.set(c.i, (f = new IncomingFile(it.local)));
+        if (!f) incoming.set(c.i, (f = new IncomingFile(it.local, it.x)));
         await f.write(r.data);
         if (r.data.length !== c.length || (c.last && f.received !== it.size)) {
           outcomes[c.i] = { status: "hash", message: "its size changed while it was read" };
