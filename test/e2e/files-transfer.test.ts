@@ -150,7 +150,8 @@ describe("files to and from this computer", () => {
   }, 90_000);
 
   it("cancels a download: it stops, says so, and leaves no file half-written", async () => {
-    writeFileSync(join(home, "huge.bin"), randomBytes(16 * 1024 * 1024));
+    // large enough that the download is still running after two screenshots: reads are 2.4 MB each
+    writeFileSync(join(home, "huge.bin"), randomBytes(64 * 1024 * 1024));
     const into = join(local, "cancelled");
     mkdirSync(into);
     await page.getByRole("button", { name: "~" }).click();
@@ -161,7 +162,7 @@ describe("files to and from this computer", () => {
     await page.getByRole("button", { name: "Download", exact: true }).click();
     // progress reaches the page and is on screen before cancelling
     await expect.poll(async () => (await progressSeen(page)).some((p) => p.current === "huge.bin" && p.bytes_done > 0 && p.bytes_done < p.bytes_total), { timeout: 60_000 }).toBe(true);
-    await expect.poll(() => page.getByLabel("Transfer progress text").textContent()).toMatch(/^0 of 1 file, [\d.]+ [KM]B of 16 MB · huge\.bin$/);
+    await expect.poll(() => page.getByLabel("Transfer progress text").textContent()).toMatch(/^0 of 1 file, [\d.]+ [KM]B of 64 MB · huge\.bin$/);
     for (const scheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.screenshot({ path: join(SHOTS, `transfer-${scheme}.png`) });
