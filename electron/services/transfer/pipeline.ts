@@ -8,7 +8,7 @@
  */
 import { ApiError } from "../../../shared/errors.js";
 import { IncomingFile, readVerified } from "./local-fs.js";
-import { type CommitOp, type CommitResult, type RemoteAgent } from "./remote.js";
+import { readBatches, type CommitOp, type CommitResult, type ReadChunk, type RemoteAgent } from "./remote.js";
 
 export interface Progress {
   onBytes?: (n: number, current: string) => void;
@@ -30,7 +30,6 @@ export interface FetchItem {
 
 export type Outcome = { status: "ok" } | { status: "hash" | "cas" | "absent" | "error"; message: string };
 
-const ARG_BUDGET = 60_000;
 /** files written and synced at once */
 const WRITERS = 16;
 /** read execs in flight: the server reads the next files while these are written here */
@@ -43,40 +42,18 @@ function cancelled(): ApiError {
 export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchItem[], p: Progress = {}): Promise<Outcome[]> {
   const outcomes: Outcome[] = new Array(items.length);
   const incoming = new Map<number, IncomingFile>();
-  // every (item, offset, length) in order; a file's chunks are consecutive
-  type Chunk = { i: number; offset: number; length: number; last: boolean };
-  const batches: Chunk[][] = [];
-  let cur: Chunk[] = [];
-  let curBytes = 0;
-  let curArg = 0;
-  const readBytes = agent.readBytes;
-  items.forEach((it, i) => {
-    let offset = 0;
-    do {
-      const room = readBytes - curBytes;
-      const argLen = it.remote.length * 1.2 + 30;
-      if (cur.length && (room <= 0 || curArg + argLen > ARG_BUDGET)) {
-        batches.push(cur);
-        cur = [];
-        curBytes = 0;
-        curArg = 0;
-      }
-      const length = Math.min(it.size - offset, readBytes - curBytes);
-      cur.push({ i, offset, length, last: offset + length >= it.size });
-      curBytes += length;
-      curArg += argLen;
-      offset += length;
-    } while (offset < it.size);
-  });
-  if (cur.length) batches.push(cur);
+  const batches = readBatches(
+    items.map((it) => ({ path: it.remote, offset: 0, length: it.size })),
+    agent.readBytes,
+  );
 
-  const settle = (c: Chunk, v: "ok" | "hash" | "cas") => {
+  const settle = (c: ReadChunk, v: "ok" | "hash" | "cas") => {
     const it = items[c.i]!;
     outcomes[c.i] = v === "ok" ? { status: "ok" } : v === "hash" ? { status: "hash", message: "the content arrived changed (sha256 mismatch); it was not put in place" } : { status: "cas", message: "it changed here while it was transferred; it was left as it is" };
     p.onFile?.(it.remote);
   };
   // The next read is asked for while this one's files are written: the server and the disk work at once.
-  type Pending = { live: Chunk[]; reply: Promise<Awaited<ReturnType<RemoteAgent["read"]>>> } | null;
+  type Pending = { live: ReadChunk[]; reply: Promise<Awaited<ReturnType<RemoteAgent["read"]>>> } | null;
   const ask = (k: number): Pending => {
     const live = (batches[k] ?? []).filter((c) => outcomes[c.i] === undefined);
     if (!live.length) return null;

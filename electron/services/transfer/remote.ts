@@ -185,30 +185,11 @@ export class RemoteAgent {
 
   /** `items` in reads of at most READ_BYTES, each item's pieces joined again. */
   private async readSplit(root: string, items: ReadItem[], signal?: AbortSignal): Promise<ReadResult[]> {
-    const pieces: Array<ReadItem & { of: number }> = [];
-    items.forEach((it, of) => {
-      let off = 0;
-      do {
-        const length = Math.min(READ_BYTES, it.length - off);
-        pieces.push({ path: it.path, offset: it.offset + off, length, of });
-        off += length;
-      } while (off < it.length);
-    });
     const got: ReadResult[][] = items.map(() => []);
-    let group: typeof pieces = [];
-    let bytes = 0;
-    const flush = async () => {
-      const res = await this.readOnce(root, group, signal);
-      res.forEach((r, k) => got[group[k]!.of]!.push(r));
-      group = [];
-      bytes = 0;
-    };
-    for (const p of pieces) {
-      if (group.length && bytes + p.length > READ_BYTES) await flush();
-      group.push(p);
-      bytes += p.length;
+    for (const batch of readBatches(items, READ_BYTES)) {
+      const res = await this.readOnce(root, batch.map((c) => ({ path: items[c.i]!.path, offset: c.offset, length: c.length })), signal);
+      res.forEach((r, k) => got[batch[k]!.i]!.push(r));
     }
-    if (group.length) await flush();
     return got.map((rs) => rs.find((r) => r.status !== "ok") ?? { status: "ok", data: Buffer.concat(rs.map((r) => (r as { data: Buffer }).data)) });
   }
 
@@ -306,6 +287,48 @@ function readHead(t: string): { status: "ok"; length: number } | { status: "abse
   if (t === "a") return { status: "absent" };
   if (/^e(?:[0-9a-f]{2}){0,2000}$/.test(t)) return { status: "error", message: Buffer.from(t.slice(1), "hex").toString("utf8") };
   return null;
+}
+
+/** Path characters (plus numbers) one read exec may carry in its arguments: well under Linux's 128 KiB per argument and 2 MiB in all. */
+const ARG_BUDGET = 60_000;
+
+/** One piece of range `i`: `offset` and `length` within its file, `last` when it ends the range. */
+export interface ReadChunk {
+  i: number;
+  offset: number;
+  length: number;
+  last: boolean;
+}
+
+/**
+ * Ranges cut into read execs of at most `maxBytes` (a large range split
+ * across several, its pieces consecutive) and at most ARG_BUDGET of
+ * arguments; an empty range is one empty piece.
+ */
+export function readBatches(ranges: ReadItem[], maxBytes: number): ReadChunk[][] {
+  const batches: ReadChunk[][] = [];
+  let cur: ReadChunk[] = [];
+  let curBytes = 0;
+  let curArg = 0;
+  ranges.forEach((r, i) => {
+    let off = 0;
+    do {
+      const argLen = r.path.length * 1.2 + 30;
+      if (cur.length && (curBytes >= maxBytes || curArg + argLen > ARG_BUDGET)) {
+        batches.push(cur);
+        cur = [];
+        curBytes = 0;
+        curArg = 0;
+      }
+      const length = Math.min(r.length - off, maxBytes - curBytes);
+      cur.push({ i, offset: r.offset + off, length, last: off + length >= r.length });
+      curBytes += length;
+      curArg += argLen;
+      off += length;
+    } while (off < r.length);
+  });
+  if (cur.length) batches.push(cur);
+  return batches;
 }
 
 function badReply(what: string): ApiError {
