@@ -62,10 +62,15 @@ const live = () => {
 
 /**
  * The engine's own memory, apart from the garbage a peak RSS also counts:
- * a full collection every 100 ms (or twice as long as the last one took), and
- * the most still in use after one. Run
- * untimed, as the collections slow the sync down.
+ * a full collection every 20 ms (or twice as long as the last one took), and
+ * the most still in use after one. Run untimed, as the collections slow the
+ * sync down. Sparser samples missed short peaks (20,000 pending stats at the
+ * end of a download went unseen at 100 ms).
  */
+const SAMPLE_MS = 20;
+/** memory runs per size: how many replies are in flight at the peak varies, the median of three does not much */
+const MEMORY_REPEATS = 3;
+
 async function liveMemory(files: number, f: () => Promise<SyncOutcome>): Promise<number> {
   gc();
   const base = live();
@@ -76,9 +81,9 @@ async function liveMemory(files: number, f: () => Promise<SyncOutcome>): Promise
     const t = performance.now();
     gc();
     peak = Math.max(peak, live());
-    timer = setTimeout(sample, Math.max(100, 2 * (performance.now() - t)));
+    timer = setTimeout(sample, Math.max(SAMPLE_MS, 2 * (performance.now() - t)));
   };
-  timer = setTimeout(sample, 100);
+  timer = setTimeout(sample, SAMPLE_MS);
   try {
     await f();
   } finally {
@@ -164,24 +169,31 @@ export async function benchSync(files = 10_000): Promise<void> {
     const src2 = join(work, "src2");
     makeTree(src2, 2 * files);
     cpSync(src2, join(home, "down2"), { recursive: true });
-    const memory = async (n: number, tree: string, remote: string) => {
-      const local = join(work, `local-mem-${n}`);
+    const memoryOnce = async (n: number, tree: string, remote: string, k: number) => {
+      const local = join(work, `local-mem-${n}-${k}`);
       mkdirSync(local);
-      const st = new PairState(join(work, `state-mem-${n}`));
-      const eng = new SyncEngine(cfg(`bench-mem-${n}`, local, remote), st, backend);
+      const st = new PairState(join(work, `state-mem-${n}-${k}`));
+      const eng = new SyncEngine(cfg(`bench-mem-${n}-${k}`, local, remote), st, backend);
       const down = await liveMemory(n, () => eng.sync());
       const none = await liveMemory(n, () => eng.sync());
       st.close();
-      const stUp = new PairState(join(work, `state-mem-up-${n}`));
-      const up = await liveMemory(n, () => new SyncEngine(cfg(`bench-mem-up-${n}`, tree, `up-mem-${n}`), stUp, backend).sync());
+      const stUp = new PairState(join(work, `state-mem-up-${n}-${k}`));
+      const up = await liveMemory(n, () => new SyncEngine(cfg(`bench-mem-up-${n}-${k}`, tree, `up-mem-${n}-${k}`), stUp, backend).sync());
       stUp.close();
+      rmSync(local, { recursive: true, force: true });
       return { down, none, up };
+    };
+    const memory = async (n: number, tree: string, remote: string) => {
+      const runs: Array<Awaited<ReturnType<typeof memoryOnce>>> = [];
+      for (let k = 0; k < MEMORY_REPEATS; k++) runs.push(await memoryOnce(n, tree, remote, k));
+      const mid = (key: "down" | "none" | "up") => median(runs.map((r) => r[key]));
+      return { down: mid("down"), none: mid("none"), up: mid("up") };
     };
     const m1 = await memory(files, src, "down");
     const m2 = await memory(2 * files, src2, "down2");
     const slope = (k: "down" | "none" | "up") => (m2[k] * 2 * files - m1[k] * files) / files;
     const line = (m: typeof m1) => `download ${Math.round(m.down)}, no change ${Math.round(m.none)}, upload ${Math.round(m.up)} B per file`;
-    report(`sync engine live memory at ${files} files (most in use after a full GC, every 100 ms or more)`, line(m1));
+    report(`sync engine live memory at ${files} files (most in use after a full GC, every ${SAMPLE_MS} ms or more; median of ${MEMORY_REPEATS})`, line(m1));
     report(`sync engine live memory at ${2 * files} files`, line(m2));
     report(`sync engine memory per added file (${2 * files} files less ${files})`, `download ${Math.round(slope("down"))}, no change ${Math.round(slope("none"))}, upload ${Math.round(slope("up"))} B`);
   } finally {

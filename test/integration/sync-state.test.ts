@@ -36,11 +36,11 @@ describe("pair state in memory", () => {
 
     b.setBase("x.txt", file("2".repeat(64)));
     b.saveRemote("full", "id1", [["r.txt", file("3".repeat(64))]], []);
-    b.setCache("x.txt", { size: "1", mtime_ns: "5", ctime_ns: "6", ino: "7", sha: "2".repeat(64) });
+    b.setCache("x.txt", { key: "1:5:6:7", sha: "2".repeat(64) });
 
     expect(a.base().get("x.txt")?.sha).toBe("2".repeat(64));
     expect([...a.remote().keys()]).toEqual(["r.txt"]);
-    expect(a.localCache().get("x.txt")?.ino).toBe("7");
+    expect(a.localCache().get("x.txt")?.key).toBe("1:5:6:7");
     expect(a.meta("remote_id")).toBe("id1");
   });
 

@@ -1,9 +1,12 @@
 /** How reads are cut into execs: every byte asked once, in order, within the byte and argument limits. */
 import { describe, expect, it } from "vitest";
-import { readBatches, type ReadItem } from "../../electron/services/transfer/remote.js";
+import { readBatches as batchesOf, type ReadChunk, type ReadItem } from "../../electron/services/transfer/remote.js";
+
+/** the batches, all of them (the pipeline takes them one at a time) */
+const readBatches = (ranges: ReadItem[], max: number) => [...batchesOf(ranges.length, (i) => ranges[i]!, max)];
 
 /** each range's pieces, joined, must be the range itself */
-function covered(ranges: ReadItem[], batches: ReturnType<typeof readBatches>) {
+function covered(ranges: ReadItem[], batches: ReadChunk[][]) {
   const pieces = batches.flat();
   return ranges.map((r, i) => {
     const mine = pieces.filter((c) => c.i === i);
@@ -33,6 +36,15 @@ describe("readBatches", () => {
   it("gives an empty file one empty piece", () => {
     const b = readBatches([{ path: "empty", offset: 0, length: 0 }], 1_000);
     expect(b).toEqual([[{ i: 0, offset: 0, length: 0, last: true }]]);
+  });
+
+  it("makes a batch only when it is taken", () => {
+    const ranges = [{ path: "a", offset: 0, length: 10 }, { path: "b", offset: 0, length: 10 }];
+    const it = batchesOf(ranges.length, (i) => ranges[i]!, 10);
+    expect(it.next().value).toEqual([{ i: 0, offset: 0, length: 10, last: true }]);
+    ranges[1]!.length = 5; // not yet cut: a later batch sees the range as it is when taken
+    expect(it.next().value).toEqual([{ i: 1, offset: 0, length: 5, last: true }]);
+    expect(it.next().done).toBe(true);
   });
 
   it("starts a new exec before the arguments grow past the budget, however small the files", () => {

@@ -102,3 +102,14 @@ describe("three-way plan", () => {
     expect(conflictName(".bashrc", "remote", NOW, () => false)).toBe(".bashrc (conflict from remote 2026-12-01 2013)");
   });
 });
+
+describe("ignore rules", () => {
+  it("answer the same after many thousands of questions (the matcher is replaced now and then to bound its cache)", () => {
+    const rules = ignoreRules(["*.log", "!keep.log", "build/"]);
+    const answers = () => [rules.ignores("a/x.log", false), rules.ignores("a/keep.log", false), rules.ignores("build", true), rules.ignores("a/x.txt", false), rules.ignores(".git", true)];
+    const first = answers();
+    expect(first).toEqual([true, false, true, false, true]);
+    for (let i = 0; i < 10_000; i++) rules.ignores(`d${i}/f${i}.txt`, false);
+    expect(answers()).toEqual(first);
+  });
+});

@@ -31,16 +31,26 @@ export const DEFAULT_IGNORE = [
 /** Folder names the remote listing does not even walk (when no rule of the user brings them back). */
 const PRUNE = [".git", "node_modules"];
 
+/** questions one matcher answers before it is replaced, with its cache */
+const FRESH_EVERY = 4096;
+
 export interface IgnoreRules {
   ignores(path: string, isDir: boolean): boolean;
   prune: string[];
 }
 
 export function ignoreRules(user: string[]): IgnoreRules {
-  const ig = ignore().add(DEFAULT_IGNORE).add(user);
+  const make = () => ignore().add(DEFAULT_IGNORE).add(user);
+  let ig = make();
+  let asked = 0;
   const negates = user.some((r) => r.trim().startsWith("!"));
   return {
-    ignores: (path, isDir) => ig.ignores(isDir ? `${path}/` : path),
+    ignores: (path, isDir) => {
+      // The library keeps every answer it gave, and a sync asks about every path (a third of the
+      // engine's memory per file, measured): a fresh matcher now and then bounds that.
+      if (++asked % FRESH_EVERY === 0) ig = make();
+      return ig.ignores(isDir ? `${path}/` : path);
+    },
     prune: negates ? [] : PRUNE,
   };
 }

@@ -14,9 +14,10 @@ import type { Entry, EntryType, Tree } from "./entry.js";
 const { Database } = sqlite;
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS base (path TEXT PRIMARY KEY, type TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, sha TEXT NOT NULL, x INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS remote (path TEXT PRIMARY KEY, type TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, sha TEXT NOT NULL, x INTEGER NOT NULL, extra TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS localcache (path TEXT PRIMARY KEY, size TEXT NOT NULL, mtime_ns TEXT NOT NULL, ctime_ns TEXT NOT NULL, ino TEXT NOT NULL, sha TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS base (path TEXT PRIMARY KEY, type TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, sha TEXT NOT NULL, x INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS remote (path TEXT PRIMARY KEY, type TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, sha TEXT NOT NULL, x INTEGER NOT NULL, extra TEXT NOT NULL) WITHOUT ROWID;
+DROP TABLE IF EXISTS localcache;
+CREATE TABLE IF NOT EXISTS lcache (path TEXT PRIMARY KEY, key TEXT NOT NULL, sha TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS journal (tx TEXT PRIMARY KEY, started TEXT NOT NULL, point TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS conflicts (path TEXT PRIMARY KEY, conflict_path TEXT NOT NULL, kind TEXT NOT NULL, kept TEXT NOT NULL, detected_at TEXT NOT NULL);
@@ -26,10 +27,8 @@ CREATE TABLE IF NOT EXISTS activity (id INTEGER PRIMARY KEY AUTOINCREMENT, time 
 type Row = Record<string, unknown>;
 
 export interface CacheRow {
-  size: string;
-  mtime_ns: string;
-  ctime_ns: string;
-  ino: string;
+  /** size, mtime and ctime in ns, and inode, as one string (see cacheKey): one string per file rather than four */
+  key: string;
   sha: string;
 }
 
@@ -52,11 +51,25 @@ export class PairState {
    */
   private memo: { base?: Tree; remote?: Tree; cache?: Map<string, CacheRow>; version?: number } = {};
 
+  /**
+   * Write statements, prepared once: the library's db.run prepares and
+   * finalizes a statement on every call, which was most of the cost of
+   * storing 10,000 rows (reads still prepare each time, and run to the end,
+   * so no statement is left holding a read lock).
+   */
+  private readonly stmts = new Map<string, ReturnType<InstanceType<typeof Database>["prepare"]>>();
+
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
     this.db = new Database(join(dir, "state.sqlite"));
     this.db.exec("PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=FULL;");
     this.db.exec(SCHEMA);
+  }
+
+  private run(sql: string, values: Array<string | number> = []): void {
+    let s = this.stmts.get(sql);
+    if (!s) this.stmts.set(sql, (s = this.db.prepare(sql)));
+    s.run(values);
   }
 
   transaction<T>(fn: () => T): T {
@@ -90,8 +103,8 @@ export class PairState {
     return Number((this.db.get("SELECT count(*) AS n FROM base WHERE type = 'f'") as Row).n);
   }
   setBase(path: string, e: Entry | null): void {
-    if (!e) this.db.run("DELETE FROM base WHERE path = ?", [path]);
-    else this.db.run("INSERT OR REPLACE INTO base VALUES (?, ?, ?, ?, ?, ?)", [path, e.type, e.size, e.mtime, e.sha, e.x ? 1 : 0]);
+    if (!e) this.run("DELETE FROM base WHERE path = ?", [path]);
+    else this.run("INSERT OR REPLACE INTO base VALUES (?, ?, ?, ?, ?, ?)", [path, e.type, e.size, e.mtime, e.sha, e.x ? 1 : 0]);
     if (e) this.memo.base?.set(path, e);
     else this.memo.base?.delete(path);
   }
@@ -107,9 +120,9 @@ export class PairState {
     if (kind === "delta" && !entries.length && !removed.length && id === this.meta("remote_id")) return;
     const m = this.fresh();
     this.transaction(() => {
-      if (kind === "full") this.db.run("DELETE FROM remote");
-      for (const p of removed) this.db.run("DELETE FROM remote WHERE path = ?", [p]);
-      for (const [p, e] of entries) this.db.run("INSERT OR REPLACE INTO remote VALUES (?, ?, ?, ?, ?, ?, ?)", [p, e.type, e.size, e.mtime, e.sha, e.x ? 1 : 0, e.extra ?? ""]);
+      if (kind === "full") this.run("DELETE FROM remote");
+      for (const p of removed) this.run("DELETE FROM remote WHERE path = ?", [p]);
+      for (const [p, e] of entries) this.run("INSERT OR REPLACE INTO remote VALUES (?, ?, ?, ?, ?, ?, ?)", [p, e.type, e.size, e.mtime, e.sha, e.x ? 1 : 0, e.extra ?? ""]);
       this.setMeta("remote_id", id);
     });
     if (kind === "full") m.remote = new Map(entries);
@@ -122,12 +135,12 @@ export class PairState {
   // ---- local hash cache
   localCache(): Map<string, CacheRow> {
     const m = this.fresh();
-    m.cache ??= new Map((this.db.all("SELECT path, size, mtime_ns, ctime_ns, ino, sha FROM localcache") as Row[]).map((r) => [String(r.path), { size: String(r.size), mtime_ns: String(r.mtime_ns), ctime_ns: String(r.ctime_ns), ino: String(r.ino), sha: String(r.sha) }]));
+    m.cache ??= new Map((this.db.all("SELECT path, key, sha FROM lcache") as Row[]).map((r) => [String(r.path), { key: String(r.key), sha: String(r.sha) }]));
     return new Map(m.cache);
   }
   setCache(path: string, c: CacheRow | null): void {
-    if (!c) this.db.run("DELETE FROM localcache WHERE path = ?", [path]);
-    else this.db.run("INSERT OR REPLACE INTO localcache VALUES (?, ?, ?, ?, ?, ?)", [path, c.size, c.mtime_ns, c.ctime_ns, c.ino, c.sha]);
+    if (!c) this.run("DELETE FROM lcache WHERE path = ?", [path]);
+    else this.run("INSERT OR REPLACE INTO lcache VALUES (?, ?, ?)", [path, c.key, c.sha]);
     if (c) this.memo.cache?.set(path, c);
     else this.memo.cache?.delete(path);
   }
@@ -138,8 +151,8 @@ export class PairState {
     return r ? String(r.value) : null;
   }
   setMeta(key: string, value: string | null): void {
-    if (value === null) this.db.run("DELETE FROM meta WHERE key = ?", [key]);
-    else this.db.run("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value]);
+    if (value === null) this.run("DELETE FROM meta WHERE key = ?", [key]);
+    else this.run("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value]);
   }
 
   // ---- journal
@@ -149,15 +162,15 @@ export class PairState {
   }
   journalBegin(tx: string): void {
     this.transaction(() => {
-      this.db.run("DELETE FROM journal");
-      this.db.run("INSERT INTO journal VALUES (?, ?, ?)", [tx, new Date().toISOString(), "started"]);
+      this.run("DELETE FROM journal");
+      this.run("INSERT INTO journal VALUES (?, ?, ?)", [tx, new Date().toISOString(), "started"]);
     });
   }
   journalPoint(tx: string, point: string): void {
-    this.db.run("UPDATE journal SET point = ? WHERE tx = ?", [point, tx]);
+    this.run("UPDATE journal SET point = ? WHERE tx = ?", [point, tx]);
   }
   journalEnd(tx: string): void {
-    this.db.run("DELETE FROM journal WHERE tx = ?", [tx]);
+    this.run("DELETE FROM journal WHERE tx = ?", [tx]);
   }
 
   // ---- conflicts
@@ -171,17 +184,17 @@ export class PairState {
     }));
   }
   addConflict(c: SyncConflict): void {
-    this.db.run("INSERT OR REPLACE INTO conflicts VALUES (?, ?, ?, ?, ?)", [c.path, c.conflict_path, c.kind, c.kept, c.detected_at]);
+    this.run("INSERT OR REPLACE INTO conflicts VALUES (?, ?, ?, ?, ?)", [c.path, c.conflict_path, c.kind, c.kept, c.detected_at]);
   }
   removeConflict(path: string): void {
-    this.db.run("DELETE FROM conflicts WHERE path = ?", [path]);
+    this.run("DELETE FROM conflicts WHERE path = ?", [path]);
   }
 
   // ---- activity
   log(level: ActivityEntry["level"], text: string): ActivityEntry {
     const e = { time: new Date().toISOString(), level, text };
-    this.db.run("INSERT INTO activity (time, level, text) VALUES (?, ?, ?)", [e.time, e.level, e.text]);
-    this.db.run("DELETE FROM activity WHERE id <= (SELECT max(id) - 500 FROM activity)");
+    this.run("INSERT INTO activity (time, level, text) VALUES (?, ?, ?)", [e.time, e.level, e.text]);
+    this.run("DELETE FROM activity WHERE id <= (SELECT max(id) - 500 FROM activity)");
     return e;
   }
   activity(): ActivityEntry[] {
@@ -193,6 +206,8 @@ export class PairState {
   }
 
   close(): void {
+    for (const s of this.stmts.values()) s.finalize();
+    this.stmts.clear();
     if (this.db.isOpen) this.db.close();
   }
 }

@@ -29,6 +29,8 @@ export interface FetchItem {
 }
 
 export type Outcome = { status: "ok" } | { status: "hash" | "cas" | "absent" | "error"; message: string };
+/** one for all the files that went well: 10,000 of them need not be 10,000 objects */
+const OK: Outcome = Object.freeze({ status: "ok" });
 
 /** files written and synced at once */
 const WRITERS = 16;
@@ -42,20 +44,21 @@ function cancelled(): ApiError {
 export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchItem[], p: Progress = {}): Promise<Outcome[]> {
   const outcomes: Outcome[] = new Array(items.length);
   const incoming = new Map<number, IncomingFile>();
-  const batches = readBatches(
-    items.map((it) => ({ path: it.remote, offset: 0, length: it.size })),
-    agent.readBytes,
-  );
+  // made as they are asked for: the plan of 10,000 files is not held all at once
+  const batches = readBatches(items.length, (i) => ({ path: items[i]!.remote, offset: 0, length: items[i]!.size }), agent.readBytes);
 
   const settle = (c: ReadChunk, v: "ok" | "hash" | "cas") => {
     const it = items[c.i]!;
-    outcomes[c.i] = v === "ok" ? { status: "ok" } : v === "hash" ? { status: "hash", message: "the content arrived changed (sha256 mismatch); it was not put in place" } : { status: "cas", message: "it changed here while it was transferred; it was left as it is" };
+    outcomes[c.i] = v === "ok" ? OK : v === "hash" ? { status: "hash", message: "the content arrived changed (sha256 mismatch); it was not put in place" } : { status: "cas", message: "it changed here while it was transferred; it was left as it is" };
     p.onFile?.(it.remote);
   };
   // The next read is asked for while this one's files are written: the server and the disk work at once.
   type Pending = { live: ReadChunk[]; reply: Promise<Awaited<ReturnType<RemoteAgent["read"]>>> } | null;
-  const ask = (k: number): Pending => {
-    const live = (batches[k] ?? []).filter((c) => outcomes[c.i] === undefined);
+  /** the next batch's read, null when none of its files is still wanted, undefined when there are no more batches */
+  const ask = (): Pending | undefined => {
+    const next = batches.next();
+    if (next.done) return undefined;
+    const live = next.value.filter((c) => outcomes[c.i] === undefined);
     if (!live.length) return null;
     const reply = agent.read(root, live.map((c) => ({ path: items[c.i]!.remote, offset: c.offset, length: c.length })), p.signal);
     reply.catch(() => undefined); // awaited below; a prefetch abandoned by an error must not be reported unhandled
@@ -64,11 +67,15 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
   const writing = new Set<Promise<void>>();
   try {
     const ahead: Pending[] = [];
-    for (let k = 0; k < Math.min(READS_AHEAD, batches.length); k++) ahead.push(ask(k));
-    for (let k = 0; k < batches.length; k++) {
+    const askNext = () => {
+      const a = ask();
+      if (a !== undefined) ahead.push(a);
+    };
+    for (let k = 0; k < READS_AHEAD; k++) askNext();
+    while (ahead.length) {
       if (p.signal?.aborted) throw cancelled();
       const cur = ahead.shift()!;
-      if (k + READS_AHEAD < batches.length) ahead.push(ask(k + READS_AHEAD));
+      askNext();
       if (!cur) continue;
       const res = await cur.reply;
       for (let j = 0; j < cur.live.length; j++) {
@@ -183,8 +190,10 @@ export async function pushFiles(
         fileOutcome[i] = { status: "cas", message: "it changed here while it was read; it will be sent on the next round" };
         continue;
       }
-      puts.push({ i, op: { op: "put", path: f.remote, off: start, len: seen.size!, sha: seen.sha!, x: f.x, expect: f.expect } });
-      fileOutcome[i] = { status: "ok", sha: seen.sha };
+      // the scan's string when it is the same: one sha string per file, not two
+      const sha = f.sha ?? seen.sha!;
+      puts.push({ i, op: { op: "put", path: f.remote, off: start, len: seen.size!, sha, x: f.x, expect: f.expect } });
+      fileOutcome[i] = { status: "ok", sha };
       p.onFile?.(f.remote);
     }
   }

@@ -31,6 +31,8 @@ const smallReads = new WeakSet<Backend>();
 const READ_SIZE_FAILURES = new Set(["bad-content", "server", "unexpected-reply", "non-json", "too-large", "timeout"]);
 /** base64 characters per staged write: under v1's 1 MB form limit after percent-encoding, and the current 1 MiB body */
 export const PART_CHARS = 640_000;
+/** ops per piece of a commit's header */
+const HEADER_OPS = 256;
 /** staged part writes in flight */
 const PARTS_AHEAD = 2;
 /** The folder in the project's home where the agent keeps listings and staged uploads. */
@@ -186,7 +188,7 @@ export class RemoteAgent {
   /** `items` in reads of at most READ_BYTES, each item's pieces joined again. */
   private async readSplit(root: string, items: ReadItem[], signal?: AbortSignal): Promise<ReadResult[]> {
     const got: ReadResult[][] = items.map(() => []);
-    for (const batch of readBatches(items, READ_BYTES)) {
+    for (const batch of readBatches(items.length, (i) => items[i]!, READ_BYTES)) {
       const res = await this.readOnce(root, batch.map((c) => ({ path: items[c.i]!.path, offset: c.offset, length: c.length })), signal);
       res.forEach((r, k) => got[batch[k]!.i]!.push(r));
     }
@@ -222,47 +224,56 @@ export class RemoteAgent {
     let parts = 0;
     let total = 0;
     const raw = (PART_CHARS / 4) * 3;
-    let pending: Buffer[] = [];
-    let pendingLen = 0;
-    const flush = async (all: boolean) => {
-      while (pendingLen >= raw || (all && pendingLen > 0)) {
-        const buf = Buffer.concat(pending);
-        const chunk = buf.subarray(0, raw);
-        const rest = buf.subarray(chunk.length);
-        if (o.signal?.aborted) throw new ApiError("cancelled", "The transfer was cancelled.");
-        while (writing.size >= PARTS_AHEAD) await Promise.race(writing);
-        const w = this.backend
-          .writeTextFile({ project_id: this.project_id, path: `${staging}/part.${parts}` }, chunk.toString("base64"), { signal: o.signal })
-          .then(() => o.onPart?.(chunk.length))
-          .finally(() => writing.delete(w));
-        w.catch(() => undefined); // its failure is taken below, with the others'
-        writing.add(w);
-        parts++;
-        pending = rest.length ? [Buffer.from(rest)] : [];
-        pendingLen = rest.length;
-      }
-    };
+    // Bytes are copied once, into the part being filled; a full part goes up while the next fills.
+    let part = Buffer.allocUnsafe(raw);
+    let fill = 0;
     // parts go up two at a time: the server stores one while the next is encoded and sent
     const writing = new Set<Promise<void>>();
+    const send = async () => {
+      if (o.signal?.aborted) throw new ApiError("cancelled", "The transfer was cancelled.");
+      while (writing.size >= PARTS_AHEAD) await Promise.race(writing);
+      const chunk = part.subarray(0, fill);
+      part = Buffer.allocUnsafe(raw);
+      fill = 0;
+      const w = this.backend
+        .writeTextFile({ project_id: this.project_id, path: `${staging}/part.${parts}` }, chunk.toString("base64"), { signal: o.signal })
+        .then(() => o.onPart?.(chunk.length))
+        .finally(() => writing.delete(w));
+      w.catch(() => undefined); // its failure is taken below, with the others'
+      writing.add(w);
+      parts++;
+    };
+    const put = async (b: Buffer) => {
+      for (let at = 0; at < b.length; ) {
+        const n = b.copy(part, fill, at);
+        fill += n;
+        at += n;
+        total += n;
+        if (fill === raw) await send();
+      }
+    };
     const settled = async () => {
       const r = await Promise.allSettled([...writing]);
       const bad = r.find((x): x is PromiseRejectedResult => x.status === "rejected");
       if (bad) throw bad.reason;
     };
     try {
-      for await (const b of data) {
-        pending.push(b);
-        pendingLen += b.length;
-        total += b.length;
-        await flush(false);
-      }
-      // ops may be completed while the data streams: the header is made last
-      const header = Buffer.from(JSON.stringify({ ops }), "utf8");
+      for await (const b of data) await put(b);
+      // ops may be completed while the data streams: the header ({"ops":[...]}, then its length) is made last,
+      // a few hundred ops at a time, so 10,000 ops are never one string and a buffer and a copy at once
+      let headerLen = 0;
+      const text = async (t: string) => {
+        const b = Buffer.from(t, "utf8");
+        headerLen += b.length;
+        await put(b);
+      };
+      await text('{"ops":[');
+      for (let k = 0; k < ops.length; k += HEADER_OPS) await text((k ? "," : "") + ops.slice(k, k + HEADER_OPS).map((op) => JSON.stringify(op)).join(","));
+      await text("]}");
       const len = Buffer.alloc(8);
-      len.writeBigUInt64BE(BigInt(header.length));
-      pending.push(header, len);
-      pendingLen += header.length + 8;
-      await flush(true);
+      len.writeBigUInt64BE(BigInt(headerLen));
+      await put(len);
+      if (fill > 0) await send();
       await settled();
     } catch (e) {
       await Promise.allSettled([...writing]);
@@ -301,21 +312,23 @@ export interface ReadChunk {
 }
 
 /**
- * Ranges cut into read execs of at most `maxBytes` (a large range split
+ * Ranges 0..count-1 (each made by `range` when it is reached, so a
+ * transfer of 10,000 files does not hold 10,000 of them) cut into read execs,
+ * batch by batch as they are taken, of at most `maxBytes` (a large range split
  * across several, its pieces consecutive) and at most ARG_BUDGET of
  * arguments; an empty range is one empty piece.
  */
-export function readBatches(ranges: ReadItem[], maxBytes: number): ReadChunk[][] {
-  const batches: ReadChunk[][] = [];
+export function* readBatches(count: number, range: (i: number) => ReadItem, maxBytes: number): Generator<ReadChunk[], void, undefined> {
   let cur: ReadChunk[] = [];
   let curBytes = 0;
   let curArg = 0;
-  ranges.forEach((r, i) => {
+  for (let i = 0; i < count; i++) {
+    const r = range(i);
     let off = 0;
     do {
       const argLen = r.path.length * 1.2 + 30;
       if (cur.length && (curBytes >= maxBytes || curArg + argLen > ARG_BUDGET)) {
-        batches.push(cur);
+        yield cur;
         cur = [];
         curBytes = 0;
         curArg = 0;
@@ -326,9 +339,8 @@ export function readBatches(ranges: ReadItem[], maxBytes: number): ReadChunk[][]
       curArg += argLen;
       off += length;
     } while (off < r.length);
-  });
-  if (cur.length) batches.push(cur);
-  return batches;
+  }
+  if (cur.length) yield cur;
 }
 
 function badReply(what: string): ApiError {
