@@ -3,10 +3,10 @@
  * (cocalc-server-facts §2): bash mode, a timeout that kills the whole process
  * group, max_output per stream, and its error texts.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawner } from "./spawner.js";
 
 export interface ExecOptions {
   command: string;
@@ -96,53 +96,62 @@ interface Collected {
 
 function spawnCollect(file: string, args: string[], o: ExecOptions): Promise<Collected> {
   return new Promise((resolve) => {
-    const child = spawn(file, args, {
-      cwd: o.cwd,
-      env: { ...process.env, HOME: o.home, PWD: o.cwd, PATH: projectPath(o.home) },
-      // its own process group, so a timeout kills the command and everything it started
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    if (child.pid) o.onSpawn?.(child.pid);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outLen = 0;
     let errLen = 0;
-    child.stdout.on("data", (b: Buffer) => {
-      if (outLen >= HARD_CAP) return;
-      out.push(b);
-      outLen += b.length;
-    });
-    child.stderr.on("data", (b: Buffer) => {
-      if (errLen >= HARD_CAP) return;
-      err.push(b);
-      errLen += b.length;
-    });
+    let pid: number | undefined;
     let killed = false;
+    // its own process group (the helper starts it detached), so a timeout kills the command and everything it started
     const killGroup = () => {
       killed = true;
+      if (pid === undefined) return; // killed as soon as its pid is known
       try {
-        if (child.pid) process.kill(-child.pid, "SIGKILL");
+        process.kill(-pid, "SIGKILL");
       } catch {
-        child.kill("SIGKILL");
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // gone already
+        }
       }
     };
     const timer = setTimeout(killGroup, o.timeout * 1000);
     o.signal?.addEventListener("abort", killGroup, { once: true });
     let spawnError: Error | undefined;
-    child.on("error", (e) => {
-      spawnError = e;
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      o.signal?.removeEventListener("abort", killGroup);
-      resolve({
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-        code: code ?? (killed ? 137 : 1),
-        killed,
-        spawnError,
-      });
-    });
+    spawner.start(
+      { file, args, cwd: o.cwd, env: { ...process.env, HOME: o.home, PWD: o.cwd, PATH: projectPath(o.home) } },
+      {
+        onPid: (p) => {
+          pid = p;
+          o.onSpawn?.(p);
+          if (killed) killGroup();
+        },
+        onStdout: (b) => {
+          if (outLen >= HARD_CAP) return;
+          out.push(b);
+          outLen += b.length;
+        },
+        onStderr: (b) => {
+          if (errLen >= HARD_CAP) return;
+          err.push(b);
+          errLen += b.length;
+        },
+        onError: (e) => {
+          spawnError = e;
+        },
+        onClose: (code) => {
+          clearTimeout(timer);
+          o.signal?.removeEventListener("abort", killGroup);
+          resolve({
+            stdout: Buffer.concat(out).toString("utf8"),
+            stderr: Buffer.concat(err).toString("utf8"),
+            code: code ?? (killed ? 137 : 1),
+            killed,
+            spawnError,
+          });
+        },
+      },
+    );
   });
 }
