@@ -162,6 +162,9 @@ export class SyncEngine {
         for (const [p, c] of scan.cacheSet) this.state.setCache(p, c);
         for (const p of scan.cacheDrop) this.state.setCache(p, null);
       });
+      // stored: the scan's tree lives through the sync, its cache rows need not
+      scan.cacheSet = [];
+      scan.cacheDrop = [];
       return scan;
     });
     // handled here so a scan that fails while the listing runs is not reported as unhandled; it is awaited below

@@ -167,7 +167,9 @@ export async function pushFiles(
   p: Progress = {},
 ): Promise<PushResult> {
   const fileOutcome: PushResult["files"] = new Array(files.length);
-  const puts: Array<{ i: number; op: CommitOp }> = [];
+  // the put ops and, apart, which file each is for: two arrays, not an object per file
+  const putOps: CommitOp[] = [];
+  const putFile: number[] = [];
   let offset = 0;
   async function* bundle(): AsyncGenerator<Buffer> {
     for (let i = 0; i < files.length; i++) {
@@ -192,7 +194,8 @@ export async function pushFiles(
       }
       // the scan's string when it is the same: one sha string per file, not two
       const sha = f.sha ?? seen.sha!;
-      puts.push({ i, op: { op: "put", path: f.remote, off: start, len: seen.size!, sha, x: f.x, expect: f.expect } });
+      putOps.push({ op: "put", path: f.remote, off: start, len: seen.size!, sha, x: f.x, expect: f.expect });
+      putFile.push(i);
       fileOutcome[i] = { status: "ok", sha };
       p.onFile?.(f.remote);
     }
@@ -203,15 +206,16 @@ export async function pushFiles(
   const data: AsyncIterable<Buffer> = {
     async *[Symbol.asyncIterator]() {
       for await (const b of gen) yield b;
-      ops.push(...(extra.before ?? []), ...puts.map((x) => x.op), ...(extra.after ?? []));
+      // a loop, not push(...all): a spread of 100,000 ops would overflow the stack
+      for (const list of [extra.before ?? [], putOps, extra.after ?? []]) for (const op of list) ops.push(op);
     },
   };
   const results = await agent.commit(root, ops, data, { signal: p.signal, onPart: (n) => p.onBytes?.(n, ""), mkroot: extra.mkroot });
   const nb = extra.before?.length ?? 0;
-  puts.forEach((x, k) => {
+  putFile.forEach((i, k) => {
     const r = results[nb + k]!;
-    const sha = fileOutcome[x.i]!.sha;
-    fileOutcome[x.i] =
+    const sha = fileOutcome[i]!.sha;
+    fileOutcome[i] =
       r[0] === "ok"
         ? { status: "ok", sha, ...(r.length === 4 ? { stat: { size: r[1], mtime: r[2], mode: parseInt(r[3], 8) } } : {}) }
         : { status: r[0], message: r[1] };
