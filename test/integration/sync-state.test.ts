@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Entry } from "../../electron/services/sync/entry.js";
+import sqlite from "node-sqlite3-wasm";
 import { PairState } from "../../electron/services/sync/state.js";
 
 const file = (sha: string): Entry => ({ type: "f", size: 1, mtime: 0, sha, x: false });
@@ -76,5 +77,34 @@ describe("pair state in memory", () => {
     a.saveRemote("delta", "id2", [], []);
     expect(b.meta("remote_id")).toBe("id2");
     expect([...a.remote().keys()].sort()).toEqual(["s.txt", "t.txt"]);
+  });
+});
+
+describe("pair state from an earlier version", () => {
+  it("opens a database with the old four-column hash cache: base and remote kept, the cache dropped (it only costs a rehash)", () => {
+    const old = mkdtempSync(join(tmpdir(), "pair-state-old-"));
+    try {
+      const db = new sqlite.Database(join(old, "state.sqlite"));
+      db.exec(`CREATE TABLE base (path TEXT PRIMARY KEY, type TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, sha TEXT NOT NULL, x INTEGER NOT NULL);
+        CREATE TABLE remote (path TEXT PRIMARY KEY, type TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL, sha TEXT NOT NULL, x INTEGER NOT NULL, extra TEXT NOT NULL);
+        CREATE TABLE localcache (path TEXT PRIMARY KEY, size TEXT NOT NULL, mtime_ns TEXT NOT NULL, ctime_ns TEXT NOT NULL, ino TEXT NOT NULL, sha TEXT NOT NULL);
+        INSERT INTO base VALUES ('thesis.tex', 'f', 1, 0, '${"4".repeat(64)}', 0);
+        INSERT INTO remote VALUES ('thesis.tex', 'f', 1, 0, '${"4".repeat(64)}', 0, '');
+        INSERT INTO localcache VALUES ('thesis.tex', '1', '5', '6', '7', '${"4".repeat(64)}');`);
+      db.close();
+      const s = new PairState(old);
+      expect(s.base().get("thesis.tex")?.sha).toBe("4".repeat(64));
+      expect(s.remote().get("thesis.tex")?.sha).toBe("4".repeat(64));
+      expect(s.localCache().size).toBe(0);
+      s.setCache("thesis.tex", { key: "1:5:6:7", sha: "4".repeat(64) });
+      s.setBase("new.txt", file("5".repeat(64)));
+      s.close();
+      const again = new PairState(old);
+      expect(again.localCache().get("thesis.tex")?.key).toBe("1:5:6:7");
+      expect(again.base().size).toBe(2);
+      again.close();
+    } finally {
+      rmSync(old, { recursive: true, force: true });
+    }
   });
 });

@@ -8,7 +8,6 @@
  * conflict.
  */
 import { randomBytes } from "node:crypto";
-import { lstatSync, type BigIntStats } from "node:fs";
 import { lstat, mkdir, rename, rmdir, unlink } from "node:fs/promises";
 import { ApiError } from "../../../shared/errors.js";
 import type { SyncConflict, SyncCounts, SyncPolicy, SyncProgress } from "../../../shared/sync.js";
@@ -19,7 +18,7 @@ import { fetchFiles, pushFiles, type FetchItem, type PushFile } from "../transfe
 import { AGENT_DIR, RemoteAgent, type CommitOp, type RemoteEntry } from "../transfer/remote.js";
 import type { Entry, Tree } from "./entry.js";
 import { ignoreRules, type IgnoreRules } from "./ignore-rules.js";
-import { cacheKey, scanLocal } from "./local-scan.js";
+import { cacheKeys, scanLocal } from "./local-scan.js";
 import { plan, type Plan } from "./plan.js";
 import type { PairState } from "./state.js";
 
@@ -62,34 +61,6 @@ const dirEntry: Entry = { type: "d", size: 0, mtime: 0, sha: "", x: false };
 
 export function remoteToEntry(e: RemoteEntry): Entry {
   return { type: e.type, size: e.size, mtime: e.mtime, sha: e.sha, x: (e.mode & 0o100) !== 0, ...(e.extra ? { extra: e.extra } : {}) };
-}
-
-/**
- * The hash cache's key of each path (null where it is null or cannot be
- * stat'ed): lstat on this thread, in slices that let the event loop go, as the
- * local scan does. Through the thread pool all at once, 20,000 pending stats
- * held 2 KB each, the largest part of a first download's memory (measured).
- */
-async function statKeys(paths: Array<string | null>): Promise<Array<string | null>> {
-  const keys: Array<string | null> = new Array(paths.length).fill(null);
-  let slice = performance.now();
-  for (let i = 0; i < paths.length; i++) {
-    if (performance.now() - slice > 8) {
-      await new Promise((r) => setImmediate(r));
-      slice = performance.now();
-    }
-    const st = paths[i] === null ? undefined : lstatSyncOrNot(paths[i]!);
-    if (st) keys[i] = cacheKey(st);
-  }
-  return keys;
-}
-
-function lstatSyncOrNot(p: string): BigIntStats | undefined {
-  try {
-    return lstatSync(p, { bigint: true, throwIfNoEntry: false });
-  } catch {
-    return undefined;
-  }
 }
 
 export class SyncEngine {
@@ -340,7 +311,7 @@ export class SyncEngine {
         },
       });
       // what was just written is known: the next scan need not hash it again (only the cache's key is kept of each stat)
-      const stats = await statKeys(items.map((it, i) => (res[i]!.status === "ok" ? it.local : null)));
+      const stats = await cacheKeys(items.map((it, i) => (res[i]!.status === "ok" ? it.local : null)));
       this.state.transaction(() => {
         res.forEach((r, i) => {
           const d = items[i]!.plan;
@@ -349,8 +320,9 @@ export class SyncEngine {
           if (r.status === "ok") {
             counts.downloaded++;
             // the remote tree's own entry when it says the same: one object per file, not two
-            const r = R.get(d.from);
-            const e = r && r.type === "f" && r.sha === d.sha && r.size === d.size && r.x === d.x && r.extra === undefined ? r : fileEntry(d.sha, d.size, d.x, r?.mtime ?? 0);
+            const listed = R.get(d.from);
+            const same = listed?.type === "f" && listed.sha === d.sha && listed.size === d.size && listed.x === d.x && listed.extra === undefined;
+            const e = same ? listed : fileEntry(d.sha, d.size, d.x, listed?.mtime ?? 0);
             if (d.from === d.path) this.state.setBase(d.path, e);
             else asideDownloaded.set(d.path, e);
           } else if (r.status === "cas" || r.status === "absent" || r.status === "hash") {

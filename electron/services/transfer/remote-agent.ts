@@ -39,7 +39,7 @@ def root_abs(r):
 
 
 def check_parents(root, rel, create, seen=None):
-    """Every folder between root and rel must be a real folder (never a link); \`seen\`: folders this call already checked."""
+    """Every folder between root and rel must be a real folder (never a link); seen: folders this call already checked."""
     if not rel_ok(rel):
         raise Bad("unsafe path")
     cur = root
