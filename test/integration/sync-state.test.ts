@@ -80,6 +80,29 @@ describe("pair state in memory", () => {
   });
 });
 
+describe("grouped writes (a sync's local moves and deletions)", () => {
+  it("are seen by another connection once a group commits, and what was done is committed when the work fails midway", async () => {
+    await a.grouped(async (step) => {
+      for (let i = 0; i < 300; i++) {
+        step();
+        a.setBase(`g${i}`, file("4".repeat(64)));
+        await Promise.resolve();
+      }
+      // a group of 256 is committed, the rest not yet: the other connection sees exactly the first group
+      expect(b.base().size).toBe(256);
+    });
+    expect(b.base().size).toBe(300);
+
+    const failed = a.grouped(async (step) => {
+      step();
+      a.setBase("done-before-the-error", file("5".repeat(64)));
+      throw new Error("the disk went away");
+    });
+    await expect(failed).rejects.toThrow("the disk went away");
+    expect(b.base().get("done-before-the-error")?.sha).toBe("5".repeat(64));
+  });
+});
+
 describe("pair state from an earlier version", () => {
   it("opens a database with the old four-column hash cache: base and remote kept, the cache dropped (it only costs a rehash)", () => {
     const old = mkdtempSync(join(tmpdir(), "pair-state-old-"));

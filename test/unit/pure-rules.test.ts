@@ -4,6 +4,7 @@ import { backoffDelay } from "../../electron/services/api/retry.js";
 import { classifyErrorText, textOfBody } from "../../electron/services/api/classify.js";
 import { encodeBody } from "../../electron/services/api/v1-client.js";
 import { judgeByteList, looksLikeByteList, parseSha256sumZ, sha256Hex } from "../../electron/services/backend/file-content.js";
+import { durabilityMode } from "../../electron/services/transfer/local-fs.js";
 import { isGetQuery } from "../../shared/api/common.js";
 import { ApiError } from "../../shared/errors.js";
 
@@ -105,4 +106,22 @@ describe("encodeBody", () => {
     );
     expect(() => encodeBody("write_text_file_to_project", { path: "a", content: "x".repeat(1_100_000) })).toThrow(ApiError);
   });
+});
+
+describe("durabilityMode: one barrier per batch only where syncfs is known to reach the disk", () => {
+  const SYNC = "/usr/bin/sync";
+  it.each([
+    ["linux", 0xef53, SYNC, "barrier"], // ext4
+    ["linux", 0x58465342, SYNC, "barrier"], // xfs
+    ["linux", 0x9123683e, SYNC, "barrier"], // btrfs
+    ["linux", 0x794c7630, SYNC, "barrier"], // overlayfs (containers)
+    ["linux", 0x01021994, SYNC, "barrier"], // tmpfs
+    ["linux", 0x6969, SYNC, "per-file"], // NFS
+    ["linux", 0xfe534d42, SYNC, "per-file"], // SMB2
+    ["linux", 0x65735546, SYNC, "per-file"], // FUSE
+    ["linux", null, SYNC, "per-file"], // statfs failed
+    ["linux", 0xef53, null, "per-file"], // no sync command
+    ["darwin", 0x1a, SYNC, "per-file"],
+    ["win32", null, null, "per-file"],
+  ] as const)("%s, type %s, %s → %s", (platform, type, bin, want) => expect(durabilityMode(platform, type, bin)).toBe(want));
 });

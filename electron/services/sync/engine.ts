@@ -13,7 +13,7 @@ import { ApiError } from "../../../shared/errors.js";
 import type { SyncConflict, SyncCounts, SyncPolicy, SyncProgress } from "../../../shared/sync.js";
 import type { Backend } from "../backend/backend.js";
 import { countingBackend, type CallCounter } from "../transfer/counting.js";
-import { localState, resolveLocal } from "../transfer/local-fs.js";
+import { durabilityFor, localState, resolveLocal } from "../transfer/local-fs.js";
 import { fetchFiles, pushFiles, type FetchItem, type PushFile } from "../transfer/pipeline.js";
 import { AGENT_DIR, RemoteAgent, type CommitOp, type RemoteEntry } from "../transfer/remote.js";
 import type { Entry, Tree } from "./entry.js";
@@ -228,54 +228,58 @@ export class SyncEngine {
     if (totalFiles) emit();
 
     // ---- phase 1: local moves, deletions and folders, each checked against what the scan saw
-    for (const op of p.local) {
-      cancelled();
-      try {
-        if (op.op === "rename") {
-          const from = (await resolveLocal(local, op.from, false))!;
-          const to = (await resolveLocal(local, op.to, true))!;
-          const caseOnly = op.from.toLowerCase() === op.to.toLowerCase();
-          if ((await localState(from)) !== op.sha || (!caseOnly && (await localState(to)) !== "absent")) {
-            deferred++;
-            continue;
+    // their base updates and log lines committed a group at a time (see PairState.grouped)
+    await this.state.grouped(async (step) => {
+      for (const op of p.local) {
+        step();
+        cancelled();
+        try {
+          if (op.op === "rename") {
+            const from = (await resolveLocal(local, op.from, false))!;
+            const to = (await resolveLocal(local, op.to, true))!;
+            const caseOnly = op.from.toLowerCase() === op.to.toLowerCase();
+            if ((await localState(from)) !== op.sha || (!caseOnly && (await localState(to)) !== "absent")) {
+              deferred++;
+              continue;
+            }
+            await rename(from, to);
+            if (!op.aside) this.state.transaction(() => {
+              this.state.setBase(op.from, null);
+              this.state.setBase(op.to, base.get(op.from) ?? null);
+            });
+            this.log("info", op.aside ? `Kept the local version of ${op.from} as ${op.to}.` : `Renamed ${op.from} to ${op.to} here, as on the server.`);
+          } else if (op.op === "delete") {
+            const abs = await resolveLocal(local, op.path, false);
+            if (!abs || (await localState(abs)) !== op.sha) {
+              if (abs && (await localState(abs)) !== "absent") deferred++;
+              else this.state.setBase(op.path, null);
+              continue;
+            }
+            await unlink(abs);
+            this.state.setBase(op.path, null);
+            counts.deleted_local++;
+            this.log("info", `Deleted ${op.path} here (deleted on the server).`);
+          } else if (op.op === "rmdir") {
+            const abs = await resolveLocal(local, op.path, false);
+            if (abs) await rmdir(abs).catch(() => this.log("warn", `Kept the folder ${op.path} here: it is not empty.`));
+            this.state.setBase(op.path, null);
+          } else {
+            const abs = (await resolveLocal(local, op.path, true))!;
+            const st = await localState(abs);
+            if (st === "absent") await mkdir(abs);
+            else if (st !== "dir") {
+              deferred++;
+              continue;
+            }
+            this.state.setBase(op.path, dirEntry);
           }
-          await rename(from, to);
-          if (!op.aside) this.state.transaction(() => {
-            this.state.setBase(op.from, null);
-            this.state.setBase(op.to, base.get(op.from) ?? null);
-          });
-          this.log("info", op.aside ? `Kept the local version of ${op.from} as ${op.to}.` : `Renamed ${op.from} to ${op.to} here, as on the server.`);
-        } else if (op.op === "delete") {
-          const abs = await resolveLocal(local, op.path, false);
-          if (!abs || (await localState(abs)) !== op.sha) {
-            if (abs && (await localState(abs)) !== "absent") deferred++;
-            else this.state.setBase(op.path, null);
-            continue;
-          }
-          await unlink(abs);
-          this.state.setBase(op.path, null);
-          counts.deleted_local++;
-          this.log("info", `Deleted ${op.path} here (deleted on the server).`);
-        } else if (op.op === "rmdir") {
-          const abs = await resolveLocal(local, op.path, false);
-          if (abs) await rmdir(abs).catch(() => this.log("warn", `Kept the folder ${op.path} here: it is not empty.`));
-          this.state.setBase(op.path, null);
-        } else {
-          const abs = (await resolveLocal(local, op.path, true))!;
-          const st = await localState(abs);
-          if (st === "absent") await mkdir(abs);
-          else if (st !== "dir") {
-            deferred++;
-            continue;
-          }
-          this.state.setBase(op.path, dirEntry);
+        } catch (e) {
+          if (e instanceof ApiError && e.kind === "cancelled") throw e;
+          counts.errors++;
+          this.log("error", `Could not ${op.op} ${"path" in op ? op.path : op.from} here: ${(e as Error).message}`);
         }
-      } catch (e) {
-        if (e instanceof ApiError && e.kind === "cancelled") throw e;
-        counts.errors++;
-        this.log("error", `Could not ${op.op} ${"path" in op ? op.path : op.from} here: ${(e as Error).message}`);
       }
-    }
+    });
     this.point(tx, "local-done");
 
     // ---- phase 2: downloads
@@ -295,6 +299,7 @@ export class SyncEngine {
       let first = true;
       const res = await fetchFiles(this.agent, this.cfg.remote_path, items, {
         signal,
+        durability: await durabilityFor(local),
         onBytes: (n, cur) => {
           progress.bytes_done += n;
           progress.current = cur;

@@ -5,6 +5,7 @@
  * only if the target still holds what the caller expected.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import { promisify } from "node:util";
 import { dirname, join, normalize, sep } from "node:path";
@@ -24,7 +25,6 @@ const write = promisify(fs.write);
 const fsync = promisify(fs.fsync);
 const fchmod = promisify(fs.fchmod);
 const close = promisify(fs.close);
-const rename = promisify(fs.rename);
 const unlink = promisify(fs.unlink);
 const readFile = promisify(fs.readFile);
 
@@ -103,25 +103,33 @@ function under(root: string, rel: string): string {
 const TMP_PROCESS = randomBytes(4).toString("hex");
 let tmpCount = 0;
 
-export function tempBeside(abs: string): string {
-  const name = abs.slice(dirname(abs).length + 1);
-  return join(dirname(abs), `.${name.slice(0, 100)}${TMP_MARK}${TMP_PROCESS}${(++tmpCount).toString(36)}`);
+/**
+ * The temp file `n` beside `abs`: a caller holding thousands of temps keeps
+ * their numbers, not their paths (a path is about 380 B in memory).
+ */
+export function tempNamed(abs: string, n: number): string {
+  const dir = dirname(abs);
+  const start = dir.endsWith(sep) ? dir.length : dir.length + 1;
+  return `${abs.slice(0, start)}.${abs.slice(start, start + 100)}${TMP_MARK}${TMP_PROCESS}${n.toString(36)}`;
 }
 
 /** A file being received: bytes go to a temp file beside the target while they are hashed. */
 export class IncomingFile {
   private fd: number | null = null;
   private readonly hash = createHash("sha256");
+  /** the temp's number beside the target (see tempNamed) */
+  readonly tmpNo = ++tmpCount;
   readonly tmp: string;
   received = 0;
-  private placed = false;
+  /** the temp is gone into place, or handed to the caller: abort leaves it */
+  private released = false;
 
   /** `x`: the mode the file will have, so it is created with it (the umask applies, as to any new file) */
   constructor(
     readonly target: string,
     private readonly x = false,
   ) {
-    this.tmp = tempBeside(target);
+    this.tmp = tempNamed(target, this.tmpNo);
   }
 
   private async opened(): Promise<number> {
@@ -141,19 +149,34 @@ export class IncomingFile {
    */
   async finish(sha: string, expect: string, x: boolean): Promise<"ok" | "hash" | "cas"> {
     try {
-      const fd = await this.opened();
-      if (this.hash.digest("hex") !== sha) return "hash";
-      if (x !== this.x) await fchmod(fd, x ? 0o755 : 0o644);
-      await fsync(fd);
-      this.fd = null;
-      await close(fd);
-      if (expect !== "any" && (await localState(this.target)) !== expect) return "cas";
-      await rename(this.tmp, this.target);
-      this.placed = true;
-      return "ok";
+      const v = await this.seal(sha, x, true);
+      if (v !== "ok") return v;
+      const placed = await placeTemp(this.tmp, this.target, expect);
+      this.released = placed === "ok";
+      return placed;
     } finally {
       await this.abort();
     }
+  }
+
+  /**
+   * Verify and close, leaving the temp file for the caller to put in place
+   * (with placeTemp, after a barrier when `fsyncIt` is false); a temp that
+   * fails its hash is removed.
+   */
+  async seal(sha: string, x: boolean, fsyncIt: boolean): Promise<"ok" | "hash"> {
+    const fd = await this.opened();
+    if (this.hash.digest("hex") !== sha) {
+      await this.abort();
+      return "hash";
+    }
+    if (x !== this.x) await fchmod(fd, x ? 0o755 : 0o644);
+    if (fsyncIt) await fsync(fd);
+    this.fd = null;
+    await close(fd);
+    // without fsync the caller puts the temp in place after a barrier: abort leaves it
+    this.released = !fsyncIt;
+    return "ok";
   }
 
   /** Leave nothing half-written. */
@@ -161,9 +184,139 @@ export class IncomingFile {
     const fd = this.fd;
     this.fd = null;
     if (fd !== null) await close(fd).catch(() => undefined);
-    if (!this.placed) await unlink(this.tmp).catch((e: NodeJS.ErrnoException) => {
+    if (!this.released) await unlink(this.tmp).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== "ENOENT") throw e;
     });
+  }
+}
+
+/**
+ * A temp file put in place, if the target still holds `expect` (a sha256,
+ * "absent" or "any"); otherwise the temp is removed and the answer is "cas".
+ * The stat and the rename run here, not in the thread pool: for 10,000 small
+ * files the hand-offs cost more than the calls (a target to hash is read
+ * asynchronously).
+ */
+export async function placeTemp(tmp: string, target: string, expect: string): Promise<"ok" | "cas"> {
+  if (expect !== "any") {
+    const now = expect === "absent" ? (fs.lstatSync(target, { throwIfNoEntry: false }) ? "present" : "absent") : await localState(target);
+    if (now !== expect) {
+      fs.rmSync(tmp, { force: true });
+      return "cas";
+    }
+  }
+  fs.renameSync(tmp, target);
+  return "ok";
+}
+
+/**
+ * A whole file written beside its target, synchronously and without fsync,
+ * for barrier mode (see Durability): its sha256 is checked before a byte is
+ * written. The temp's number (see tempNamed), or "hash". A file that cannot
+ * be written throws, and leaves no temp.
+ */
+export function writeTempSync(target: string, data: Buffer, sha: string, x: boolean): number | "hash" {
+  if (createHash("sha256").update(data).digest("hex") !== sha) return "hash";
+  const n = ++tmpCount;
+  const tmp = tempNamed(target, n);
+  const fd = fs.openSync(tmp, "wx", x ? 0o755 : 0o644);
+  try {
+    for (let at = 0; at < data.length; ) at += fs.writeSync(fd, data, at, data.length - at, null);
+    fs.closeSync(fd);
+  } catch (e) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // already closed, or closing failed: the unlink below is what matters
+    }
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  return n;
+}
+
+/**
+ * How files written here become durable before they are put in place. The
+ * rule is Unison's: after a power cut every path holds either its old
+ * content or its verified new content, never a torn or empty file. So a file's
+ * data must be on disk before the rename that puts it in place.
+ * - "per-file": each temp file is fsynced before its rename (any system).
+ * - "barrier": on Linux, for a local file system, temps are written without
+ *   fsync, one syncfs (`sync -f`) makes a whole batch durable, and only then
+ *   is the batch renamed into place; one more barrier after the last rename
+ *   makes the renames durable before the base records them. Per-file fsync
+ *   was most of a first download's time on a real disk (10,000 small files:
+ *   7.6–8.3 s with an fsync each, about 2 s with a barrier per 1,000).
+ */
+export interface Durability {
+  readonly mode: "per-file" | "barrier";
+  /** make durable everything written under the folder before this call */
+  barrier(): Promise<void>;
+}
+
+/**
+ * Local file systems where syncfs writes back every dirty file (statfs
+ * f_type). Network and FUSE file systems are left out: there, only an fsync
+ * of each file is known to reach the disk that matters.
+ */
+const BARRIER_FILE_SYSTEMS = new Map<number, string>([
+  [0xef53, "ext2/3/4"],
+  [0x58465342, "xfs"],
+  [0x9123683e, "btrfs"],
+  [0xf2f52010, "f2fs"],
+  [0x2fc12fc1, "zfs"],
+  [0xca451a4e, "bcachefs"],
+  [0x794c7630, "overlayfs"],
+  [0x01021994, "tmpfs"],
+]);
+
+/** Whether a folder can use barrier mode: Linux, a local file system, and a `sync` that takes -f. */
+export function durabilityMode(platform: string, fsType: number | null, syncBin: string | null): Durability["mode"] {
+  return platform === "linux" && fsType !== null && BARRIER_FILE_SYSTEMS.has(fsType) && syncBin !== null ? "barrier" : "per-file";
+}
+
+const SYNC_BINS = ["/usr/bin/sync", "/bin/sync"];
+
+/** The durability for files written under `dir` (which must exist). */
+export async function durabilityFor(dir: string): Promise<Durability> {
+  let type: number | null = null;
+  try {
+    type = Number((await promisify(fs.statfs)(dir)).type);
+  } catch {
+    // no statfs (or it failed): per-file, which is right everywhere
+  }
+  const bin = SYNC_BINS.find((b) => fs.existsSync(b)) ?? null;
+  const mode = durabilityMode(process.platform, type, bin);
+  if (mode === "per-file") return PER_FILE;
+  return {
+    mode,
+    barrier: async () => {
+      await promisify(execFile)(bin!, ["-f", dir], { timeout: 10 * 60_000 });
+    },
+  };
+}
+
+export const PER_FILE: Durability = Object.freeze({ mode: "per-file" as const, barrier: async () => undefined });
+
+/**
+ * Everything written under the folder made durable: the barrier, or, when it
+ * fails (no such option, an old kernel), an fsync of each of `paths` (files
+ * or folders) so nothing is put in place undurable.
+ */
+export async function makeDurable(d: Durability, paths: Iterable<string>): Promise<void> {
+  try {
+    await d.barrier();
+    return;
+  } catch {
+    // below: the slow way, which cannot be wrong
+  }
+  for (const p of paths) {
+    const fd = await open(p, "r");
+    try {
+      await fsync(fd);
+    } finally {
+      await close(fd);
+    }
   }
 }
 

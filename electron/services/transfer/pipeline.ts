@@ -6,14 +6,19 @@
  * writeTextFile, then applied by one commit exec that verifies and
  * compare-and-swaps each file.
  */
+import { unlink } from "node:fs/promises";
+import { dirname } from "node:path";
+import { setImmediate as breathe } from "node:timers/promises";
 import { ApiError } from "../../../shared/errors.js";
-import { IncomingFile, readVerified } from "./local-fs.js";
+import { IncomingFile, makeDurable, PER_FILE, placeTemp, readVerified, tempNamed, writeTempSync, type Durability } from "./local-fs.js";
 import { readBatches, type CommitOp, type CommitResult, type ReadChunk, type RemoteAgent } from "./remote.js";
 
 export interface Progress {
   onBytes?: (n: number, current: string) => void;
   onFile?: (current: string) => void;
   signal?: AbortSignal;
+  /** how downloaded files become durable before they are put in place (default: an fsync each) */
+  durability?: Durability;
 }
 
 export interface FetchItem {
@@ -36,6 +41,16 @@ const OK: Outcome = Object.freeze({ status: "ok" });
 const WRITERS = 16;
 /** read execs in flight: the server reads the next files while these are written here */
 const READS_AHEAD = 2;
+/**
+ * Barrier mode: a batch is made durable and put in place once this many
+ * files or bytes wait. Fewer barriers cost less (10,000 small files on a real
+ * disk: about 1.2 s with one per 1,000 files, 3.1 s with one per 250); files
+ * appear in place a batch at a time.
+ */
+const BARRIER_FILES = 2000;
+const BARRIER_BYTES = 64 * 1024 * 1024;
+/** the event loop is let go this often while files are written synchronously */
+const SLICE_MS = 8;
 
 function cancelled(): ApiError {
   return new ApiError("cancelled", "The transfer was cancelled; files already in place stay, nothing is half-written.");
@@ -44,14 +59,71 @@ function cancelled(): ApiError {
 export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchItem[], p: Progress = {}): Promise<Outcome[]> {
   const outcomes: Outcome[] = new Array(items.length);
   const incoming = new Map<number, IncomingFile>();
+  const durability = p.durability ?? PER_FILE;
+  const batched = durability.mode === "barrier";
   // made as they are asked for: the plan of 10,000 files is not held all at once
   const batches = readBatches(items.length, (i) => ({ path: items[i]!.remote, offset: 0, length: items[i]!.size }), agent.readBytes);
 
-  const settle = (c: ReadChunk, v: "ok" | "hash" | "cas") => {
-    const it = items[c.i]!;
-    outcomes[c.i] = v === "ok" ? OK : v === "hash" ? { status: "hash", message: "the content arrived changed (sha256 mismatch); it was not put in place" } : { status: "cas", message: "it changed here while it was transferred; it was left as it is" };
+  const settle = (i: number, v: "ok" | "hash" | "cas") => {
+    const it = items[i]!;
+    outcomes[i] = v === "ok" ? OK : v === "hash" ? { status: "hash", message: "the content arrived changed (sha256 mismatch); it was not put in place" } : { status: "cas", message: "it changed here while it was transferred; it was left as it is" };
     p.onFile?.(it.remote);
   };
+  const failed = (e: unknown): Outcome => ({ status: "error", message: `it could not be written here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+
+  // Barrier mode: verified temps wait here, as item and temp numbers (two numbers a file, not two paths);
+  // a batch is made durable at once, then put in place.
+  let sealedItem: number[] = [];
+  let sealedTmp: number[] = [];
+  let sealedBytes = 0;
+  let placing: Promise<void> = Promise.resolve();
+  const placedDirs = new Set<string>();
+  const tmpOf = (i: number, n: number) => tempNamed(items[i]!.local, n);
+  const flush = () => {
+    const batchItem = sealedItem;
+    const batchTmp = sealedTmp;
+    sealedItem = [];
+    sealedTmp = [];
+    sealedBytes = 0;
+    // one batch at a time, in order, while the next is written (each file fails alone)
+    placing = placing.then(async () => {
+      try {
+        await makeDurable(durability, batchItem.map((i, k) => tmpOf(i, batchTmp[k]!)));
+      } catch (e) {
+        for (let k = 0; k < batchItem.length; k++) {
+          outcomes[batchItem[k]!] = failed(e);
+          await unlinkQuietly(tmpOf(batchItem[k]!, batchTmp[k]!));
+        }
+        return;
+      }
+      let slice = performance.now();
+      for (let k = 0; k < batchItem.length; k++) {
+        const i = batchItem[k]!;
+        const it = items[i]!;
+        const tmp = tmpOf(i, batchTmp[k]!);
+        try {
+          const v = await placeTemp(tmp, it.local, it.expect);
+          if (v === "ok") placedDirs.add(dirname(it.local));
+          settle(i, v);
+        } catch (e) {
+          outcomes[i] = failed(e);
+          await unlinkQuietly(tmp);
+        }
+        if (performance.now() - slice > SLICE_MS) {
+          await breathe();
+          slice = performance.now();
+        }
+      }
+    });
+    // awaited below; until then a failure must not be reported as unhandled
+    placing.catch(() => undefined);
+  };
+  const seal = (i: number, tmpNo: number, size: number) => {
+    sealedItem.push(i);
+    sealedTmp.push(tmpNo);
+    sealedBytes += size;
+  };
+
   // The next read is asked for while this one's files are written: the server and the disk work at once.
   type Pending = { live: ReadChunk[]; reply: Promise<Awaited<ReturnType<RemoteAgent["read"]>>> } | null;
   /** the next batch's read, null when none of its files is still wanted, undefined when there are no more batches */
@@ -65,6 +137,7 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
     return { live, reply };
   };
   const writing = new Set<Promise<void>>();
+  let finished = false;
   try {
     const ahead: Pending[] = [];
     const askNext = () => {
@@ -78,6 +151,7 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
       askNext();
       if (!cur) continue;
       const res = await cur.reply;
+      let slice = performance.now();
       for (let j = 0; j < cur.live.length; j++) {
         const c = cur.live[j]!;
         const it = items[c.i]!;
@@ -91,11 +165,27 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
         }
         p.onBytes?.(r.data.length, it.remote);
         if (c.offset === 0 && c.last) {
-          // a whole file in this reply: written, synced and put in place alongside the others (the disk merges their flushes)
+          // a whole file in this reply
           if (r.data.length !== it.size) {
             outcomes[c.i] = { status: "hash", message: "its size changed while it was read" };
             continue;
           }
+          if (batched) {
+            // written here and now, without the thread pool: open, write and close of a small file cost less than handing each to it
+            try {
+              const n = writeTempSync(it.local, r.data, it.sha, it.x);
+              if (n === "hash") settle(c.i, "hash");
+              else seal(c.i, n, it.size);
+            } catch (e) {
+              outcomes[c.i] = failed(e);
+            }
+            if (performance.now() - slice > SLICE_MS) {
+              await breathe();
+              slice = performance.now();
+            }
+            continue;
+          }
+          // written, synced and put in place alongside the others (the disk merges their flushes)
           while (writing.size >= WRITERS) await Promise.race(writing);
           const f = new IncomingFile(it.local, it.x);
           // a file that cannot be written here (no space, no permission) fails alone, and leaves no temp file
@@ -103,10 +193,10 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
             .write(r.data)
             .then(() => f.finish(it.sha, it.expect, it.x))
             .then(
-              (v) => settle(c, v),
+              (v) => settle(c.i, v),
               async (e: unknown) => {
                 await f.abort();
-                outcomes[c.i] = { status: "error", message: `it could not be written here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+                outcomes[c.i] = failed(e);
               },
             )
             .finally(() => writing.delete(w));
@@ -124,17 +214,38 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
         }
         if (c.last) {
           incoming.delete(c.i);
-          settle(c, await f.finish(it.sha, it.expect, it.x));
+          if (!batched) settle(c.i, await f.finish(it.sha, it.expect, it.x));
+          else if ((await f.seal(it.sha, it.x, false)) === "hash") settle(c.i, "hash");
+          else seal(c.i, f.tmpNo, it.size);
         }
       }
-      // this reply's files are in place before the next is taken: memory holds READS_AHEAD + 1 replies at most
+      // this reply's files are in place (or waiting for their barrier) before the next is taken: memory holds READS_AHEAD + 1 replies at most
       await Promise.all(writing);
+      if (sealedItem.length >= BARRIER_FILES || sealedBytes >= BARRIER_BYTES) {
+        // at most one batch waits for its barrier while the next is written: temps and memory stay bounded
+        await placing;
+        flush();
+      }
     }
+    if (sealedItem.length) flush();
+    await placing;
+    // the renames themselves made durable before the caller records the files as agreed
+    if (placedDirs.size) await makeDurable(durability, placedDirs);
+    finished = true;
   } finally {
     await Promise.allSettled(writing);
     for (const f of incoming.values()) await f.abort();
+    if (!finished) {
+      // a batch already past its barrier is put in place; one still waiting for it is dropped
+      await placing.catch(() => undefined);
+      for (let k = 0; k < sealedItem.length; k++) await unlinkQuietly(tmpOf(sealedItem[k]!, sealedTmp[k]!));
+    }
   }
   return outcomes;
+}
+
+async function unlinkQuietly(path: string): Promise<void> {
+  await unlink(path).catch(() => undefined);
 }
 
 export interface PushFile {

@@ -10,7 +10,7 @@ import { ApiError } from "../../../shared/errors.js";
 import type { Backend } from "../backend/backend.js";
 import { normalizeProjectPath } from "../files/project-path.js";
 import type { TransferApi, TransferOptions } from "../sync/api.js";
-import { localState, resolveLocal, TMP_MARK } from "./local-fs.js";
+import { durabilityFor, localState, resolveLocal, TMP_MARK } from "./local-fs.js";
 import { fetchFiles, pushFiles, type FetchItem, type PushFile } from "./pipeline.js";
 import { baseName, parentOf } from "./rel-path.js";
 import { AGENT_DIR, RemoteAgent, type CommitOp } from "./remote.js";
@@ -102,7 +102,7 @@ export class Transfer implements TransferApi {
     const meter = new Meter(items.length, items.reduce((s, i) => s + i.size, 0), o);
     // A folder that is being replaced by a file (or the reverse) is the caller's to sort out; the CAS says so.
     for (const it of items) if (it.expect === "dir" || it.expect === "link" || it.expect === "other") it.expect = "never";
-    const out = await fetchFiles(agent, "", items, { signal: o.signal, onBytes: (n, c) => meter.bytes(n, c), onFile: (c) => meter.file(c) });
+    const out = await fetchFiles(agent, "", items, { signal: o.signal, durability: await durabilityFor(input.local_dir), onBytes: (n, c) => meter.bytes(n, c), onFile: (c) => meter.file(c) });
     out.forEach((r, k) => {
       if (r.status !== "ok") failed.push({ path: items[k]!.remote, message: r.message });
     });
