@@ -145,6 +145,45 @@ describe("downloads made durable before they are put in place", () => {
     rmSync(local, { recursive: true });
   });
 
+  it("reads go out before the targets are ready; an item left without a place is skipped, and a failed start writes nothing", async () => {
+    const local = mkdtempSync(join(tmpdir(), "durable-"));
+    const items = itemsFor(local).map((it) => ({ ...it, local: "" }));
+    let go = () => {};
+    const ready = new Promise<void>((r) => (go = r));
+    const reads: number[] = [];
+    const watchedAgent = new Proxy(agent, {
+      get(t, prop, r) {
+        const v = Reflect.get(t, prop, r) as unknown;
+        if (prop !== "read" || typeof v !== "function") return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+        return (...args: unknown[]) => {
+          reads.push(Date.now());
+          return (v as (...a: unknown[]) => unknown).apply(t, args);
+        };
+      },
+    });
+    const out = fetchFiles(watchedAgent, "", items, { ready, durability: PER_FILE });
+    await new Promise((r) => setTimeout(r, 50));
+    // the reads are out while the caller still prepares the places; nothing is written yet
+    expect(reads.length).toBeGreaterThan(0);
+    expect([...files(local).keys()]).toEqual([]);
+    const names = [...served.keys()];
+    items.forEach((it, i) => {
+      if (names[i] !== "f3.bin") it.local = join(local, names[i]!);
+    });
+    go();
+    const got = await out;
+    expect(got[names.indexOf("f3.bin")]).toMatchObject({ status: "error" });
+    expect(got.filter((o) => o.status === "ok").length).toBe(served.size - 1);
+    expect(files(local).has("f3.bin")).toBe(false);
+
+    const other = mkdtempSync(join(tmpdir(), "durable-"));
+    const failedStart = fetchFiles(agent, "", itemsFor(other), { ready: Promise.reject(new Error("phase 1 was cancelled")) });
+    await expect(failedStart).rejects.toThrow("phase 1 was cancelled");
+    expect([...files(other).keys()]).toEqual([]);
+    rmSync(local, { recursive: true });
+    rmSync(other, { recursive: true });
+  });
+
   it("per-file mode (other systems, network file systems): every file is fsynced and put in place byte-exact, a changed target refused", async () => {
     const local = mkdtempSync(join(tmpdir(), "durable-"));
     writeFileSync(join(local, "f7.bin"), "already here\n");

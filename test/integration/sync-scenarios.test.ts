@@ -37,6 +37,25 @@ function after(b: Backend, when: (method: string, args: unknown[]) => boolean, h
   });
 }
 const isList = (m: string, a: unknown[]) => m === "exec" && JSON.stringify(a[0]).includes('"list"');
+const isRead = (m: string, a: unknown[]) => m === "exec" && JSON.stringify(a[0]).includes('"read"');
+
+/** A Backend that runs `hook` once, just before the first call matching `when` goes out. */
+function beforeCall(b: Backend, when: (method: string, args: unknown[]) => boolean, hook: () => void): Backend {
+  let done = false;
+  return new Proxy(b, {
+    get(t, prop, r) {
+      const v = Reflect.get(t, prop, r) as unknown;
+      if (typeof v !== "function") return v;
+      return (...args: unknown[]) => {
+        if (!done && when(String(prop), args)) {
+          done = true;
+          hook();
+        }
+        return (v as (...a: unknown[]) => unknown).apply(t, args);
+      };
+    },
+  });
+}
 
 describe.each(SYNC_HUB_MODES)("sync scenarios, hub --api %s", (mode) => {
   let sh: SyncHub;
@@ -301,6 +320,22 @@ describe.each(SYNC_HUB_MODES)("sync scenarios, hub --api %s", (mode) => {
     expect(out.notSynced).toEqual([expect.objectContaining({ path: "a.txt", reason: expect.stringMatching(/only in letter case/) })]);
     expect(readFileSync(join(p.remote, "a.txt"), "utf8")).toBe("lower\n");
     expect(readFileSync(join(p.remote, "A.txt"), "utf8")).toBe("upper\n");
+  });
+
+  it("downloads are read while local moves and deletions run, and nothing is written here before they are done", async () => {
+    const p = await synced({ "gone.txt": "deleted on the server\n", "stays.txt": "kept\n" });
+    unlinkSync(join(p.remote, "gone.txt"));
+    put(p.remote, "new/one.txt", "new on the server\n", NEW);
+    put(p.remote, "new/two.txt", "also new\n", NEW);
+    let atFirstRead: { point: string | undefined; local: Record<string, string> } | null = null;
+    const b = beforeCall(sh.backend, isRead, () => {
+      atFirstRead = { point: p.state.interrupted()?.point, local: snapshot(p.local) };
+    });
+    const out = await p.sync(b);
+    expect(out.counts).toMatchObject({ downloaded: 2, deleted_local: 1, errors: 0 });
+    // the read went out before phase 1: the local deletion not yet done, no download written (nor a temp)
+    expect(atFirstRead).toEqual({ point: "planned", local: { "gone.txt": "deleted on the server\n", "stays.txt": "kept\n" } });
+    converged(p, "new on the server\n", "also new\n", "kept\n");
   });
 
   it("17a the server going away mid-sync and coming back: the next sync converges with no false conflict", async () => {

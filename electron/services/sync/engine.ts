@@ -9,6 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { lstat, mkdir, rename, rmdir, unlink } from "node:fs/promises";
+import { join } from "node:path";
 import { ApiError } from "../../../shared/errors.js";
 import type { SyncConflict, SyncCounts, SyncPolicy, SyncProgress } from "../../../shared/sync.js";
 import type { Backend } from "../backend/backend.js";
@@ -227,98 +228,133 @@ export class SyncEngine {
     };
     if (totalFiles) emit();
 
-    // ---- phase 1: local moves, deletions and folders, each checked against what the scan saw
-    // their base updates and log lines committed a group at a time (see PairState.grouped)
-    await this.state.grouped(async (step) => {
-      for (const op of p.local) {
-        step();
-        cancelled();
-        try {
-          if (op.op === "rename") {
-            const from = (await resolveLocal(local, op.from, false))!;
-            const to = (await resolveLocal(local, op.to, true))!;
-            const caseOnly = op.from.toLowerCase() === op.to.toLowerCase();
-            if ((await localState(from)) !== op.sha || (!caseOnly && (await localState(to)) !== "absent")) {
-              deferred++;
-              continue;
+    // ---- phase 2's reads start now, so the server reads while phase 1 runs here; files are written once
+    // phase 1 is done and their places here are ready (`ready`)
+    const items: Array<FetchItem & { plan: (typeof p.downloads)[number] }> = p.downloads.map((d) => ({ remote: d.from, size: d.size, sha: d.sha, local: "", x: d.x, expect: d.expect, plan: d }));
+    /** items whose place here could not be made: counted and logged once, here */
+    const unplaced = new Set<number>();
+    let go = () => {};
+    let stop = (_e: unknown) => {};
+    const ready = new Promise<void>((resolve, reject) => {
+      go = resolve;
+      stop = reject;
+    });
+    ready.catch(() => undefined);
+    let first = true;
+    const fetching = items.length
+      ? fetchFiles(this.agent, this.cfg.remote_path, items, {
+          signal,
+          ready,
+          durability: await durabilityFor(local),
+          onBytes: (n, cur) => {
+            progress.bytes_done += n;
+            progress.current = cur;
+            counts.bytes_down += n;
+            emit();
+            if (first) {
+              first = false;
+              this.point(tx, "mid-download");
             }
-            await rename(from, to);
-            if (!op.aside) this.state.transaction(() => {
-              this.state.setBase(op.from, null);
-              this.state.setBase(op.to, base.get(op.from) ?? null);
-            });
-            this.log("info", op.aside ? `Kept the local version of ${op.from} as ${op.to}.` : `Renamed ${op.from} to ${op.to} here, as on the server.`);
-          } else if (op.op === "delete") {
-            const abs = await resolveLocal(local, op.path, false);
-            if (!abs || (await localState(abs)) !== op.sha) {
-              if (abs && (await localState(abs)) !== "absent") deferred++;
-              else this.state.setBase(op.path, null);
-              continue;
+          },
+          onFile: () => {
+            progress.files_done++;
+            emit();
+          },
+        })
+      : null;
+    // awaited below; if phase 1 fails first, that failure is the one reported
+    fetching?.catch(() => undefined);
+    try {
+      // ---- phase 1: local moves, deletions and folders, each checked against what the scan saw
+      // their base updates and log lines committed a group at a time (see PairState.grouped)
+      /** folders checked or made here, which the downloads' places need not check again */
+      const checkedDirs = new Set<string>();
+      await this.state.grouped(async (step) => {
+        for (const op of p.local) {
+          step();
+          cancelled();
+          try {
+            if (op.op === "rename") {
+              const from = (await resolveLocal(local, op.from, false))!;
+              const to = (await resolveLocal(local, op.to, true))!;
+              const caseOnly = op.from.toLowerCase() === op.to.toLowerCase();
+              if ((await localState(from)) !== op.sha || (!caseOnly && (await localState(to)) !== "absent")) {
+                deferred++;
+                continue;
+              }
+              await rename(from, to);
+              if (!op.aside) this.state.transaction(() => {
+                this.state.setBase(op.from, null);
+                this.state.setBase(op.to, base.get(op.from) ?? null);
+              });
+              this.log("info", op.aside ? `Kept the local version of ${op.from} as ${op.to}.` : `Renamed ${op.from} to ${op.to} here, as on the server.`);
+            } else if (op.op === "delete") {
+              const abs = await resolveLocal(local, op.path, false);
+              if (!abs || (await localState(abs)) !== op.sha) {
+                if (abs && (await localState(abs)) !== "absent") deferred++;
+                else this.state.setBase(op.path, null);
+                continue;
+              }
+              await unlink(abs);
+              this.state.setBase(op.path, null);
+              counts.deleted_local++;
+              this.log("info", `Deleted ${op.path} here (deleted on the server).`);
+            } else if (op.op === "rmdir") {
+              const abs = await resolveLocal(local, op.path, false);
+              if (abs) await rmdir(abs).catch(() => this.log("warn", `Kept the folder ${op.path} here: it is not empty.`));
+              this.state.setBase(op.path, null);
+            } else {
+              const abs = (await resolveLocal(local, op.path, true, checkedDirs))!;
+              // made at once: one call for each of a first download's hundreds of folders; a name already
+              // taken is fine when it is a folder, and left alone when it is not
+              const made = await mkdir(abs).then(
+                () => true,
+                (e: NodeJS.ErrnoException) => {
+                  if (e.code !== "EEXIST") throw e;
+                  return false;
+                },
+              );
+              if (!made && (await localState(abs)) !== "dir") {
+                deferred++;
+                continue;
+              }
+              checkedDirs.add(join(local, op.path));
+              this.state.setBase(op.path, dirEntry);
             }
-            await unlink(abs);
-            this.state.setBase(op.path, null);
-            counts.deleted_local++;
-            this.log("info", `Deleted ${op.path} here (deleted on the server).`);
-          } else if (op.op === "rmdir") {
-            const abs = await resolveLocal(local, op.path, false);
-            if (abs) await rmdir(abs).catch(() => this.log("warn", `Kept the folder ${op.path} here: it is not empty.`));
-            this.state.setBase(op.path, null);
-          } else {
-            const abs = (await resolveLocal(local, op.path, true))!;
-            const st = await localState(abs);
-            if (st === "absent") await mkdir(abs);
-            else if (st !== "dir") {
-              deferred++;
-              continue;
-            }
-            this.state.setBase(op.path, dirEntry);
+          } catch (e) {
+            if (e instanceof ApiError && e.kind === "cancelled") throw e;
+            counts.errors++;
+            this.log("error", `Could not ${op.op} ${"path" in op ? op.path : op.from} here: ${(e as Error).message}`);
           }
+        }
+      });
+      this.point(tx, "local-done");
+      for (let i = 0; i < items.length; i++) {
+        const it = items[i]!;
+        try {
+          it.local = (await resolveLocal(local, it.plan.path, true, checkedDirs))!;
         } catch (e) {
-          if (e instanceof ApiError && e.kind === "cancelled") throw e;
+          unplaced.add(i);
           counts.errors++;
-          this.log("error", `Could not ${op.op} ${"path" in op ? op.path : op.from} here: ${(e as Error).message}`);
+          this.log("error", `Could not download ${it.plan.path}: ${(e as Error).message}`);
         }
       }
-    });
-    this.point(tx, "local-done");
+      go();
+    } catch (e) {
+      stop(e);
+      await fetching?.catch(() => undefined);
+      throw e;
+    }
 
     // ---- phase 2: downloads
     const asideDownloaded = new Map<string, Entry>();
-    if (p.downloads.length) {
-      const items: Array<FetchItem & { plan: (typeof p.downloads)[number] }> = [];
-      const verified = new Set<string>();
-      for (const d of p.downloads) {
-        try {
-          const abs = (await resolveLocal(local, d.path, true, verified))!;
-          items.push({ remote: d.from, size: d.size, sha: d.sha, local: abs, x: d.x, expect: d.expect, plan: d });
-        } catch (e) {
-          counts.errors++;
-          this.log("error", `Could not download ${d.path}: ${(e as Error).message}`);
-        }
-      }
-      let first = true;
-      const res = await fetchFiles(this.agent, this.cfg.remote_path, items, {
-        signal,
-        durability: await durabilityFor(local),
-        onBytes: (n, cur) => {
-          progress.bytes_done += n;
-          progress.current = cur;
-          counts.bytes_down += n;
-          emit();
-          if (first) {
-            first = false;
-            this.point(tx, "mid-download");
-          }
-        },
-        onFile: () => {
-          progress.files_done++;
-          emit();
-        },
-      });
+    if (fetching) {
+      const res = await fetching;
       // what was just written is known: the next scan need not hash it again (only the cache's key is kept of each stat)
       const stats = await cacheKeys(items.map((it, i) => (res[i]!.status === "ok" ? it.local : null)));
       this.state.transaction(() => {
         res.forEach((r, i) => {
+          if (unplaced.has(i)) return;
           const d = items[i]!.plan;
           const st = stats[i];
           if (st) this.state.setCache(d.path, { key: st, sha: d.sha });

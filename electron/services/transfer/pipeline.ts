@@ -19,6 +19,12 @@ export interface Progress {
   signal?: AbortSignal;
   /** how downloaded files become durable before they are put in place (default: an fsync each) */
   durability?: Durability;
+  /**
+   * Downloads: the reads start at once, files are written only once this
+   * resolves (the caller fills in each item's `local` by then; an item left
+   * "" is skipped). A rejection ends the transfer with that error.
+   */
+  ready?: Promise<void>;
 }
 
 export interface FetchItem {
@@ -145,6 +151,7 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
       if (a !== undefined) ahead.push(a);
     };
     for (let k = 0; k < READS_AHEAD; k++) askNext();
+    if (p.ready) await p.ready;
     while (ahead.length) {
       if (p.signal?.aborted) throw cancelled();
       const cur = ahead.shift()!;
@@ -157,6 +164,10 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
         const it = items[c.i]!;
         const r = res[j]!;
         if (outcomes[c.i] !== undefined) continue;
+        if (!it.local) {
+          outcomes[c.i] = { status: "error", message: "its place here could not be made" };
+          continue;
+        }
         if (r.status !== "ok") {
           outcomes[c.i] = r.status === "absent" ? { status: "absent", message: "it is gone from the server" } : { status: "error", message: r.message };
           await incoming.get(c.i)?.abort();
