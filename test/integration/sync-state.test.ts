@@ -96,10 +96,18 @@ describe("grouped writes (a sync's local moves and deletions)", () => {
     const failed = a.grouped(async (step) => {
       step();
       a.setBase("done-before-the-error", file("5".repeat(64)));
+      // a transaction that fails inside the group drops its own writes, and only those
+      expect(() =>
+        a.transaction(() => {
+          a.setBase("half-done", file("6".repeat(64)));
+          throw new Error("a step failed");
+        }),
+      ).toThrow("a step failed");
       throw new Error("the disk went away");
     });
     await expect(failed).rejects.toThrow("the disk went away");
     expect(b.base().get("done-before-the-error")?.sha).toBe("5".repeat(64));
+    expect(b.base().has("half-done")).toBe(false);
   });
 });
 

@@ -231,8 +231,6 @@ export class SyncEngine {
     // ---- phase 2's reads start now, so the server reads while phase 1 runs here; files are written once
     // phase 1 is done and their places here are ready (`ready`)
     const items: Array<FetchItem & { plan: (typeof p.downloads)[number] }> = p.downloads.map((d) => ({ remote: d.from, size: d.size, sha: d.sha, local: "", x: d.x, expect: d.expect, plan: d }));
-    /** items whose place here could not be made: counted and logged once, here */
-    const unplaced = new Set<number>();
     let go = () => {};
     let stop = (_e: unknown) => {};
     const ready = new Promise<void>((resolve, reject) => {
@@ -266,75 +264,15 @@ export class SyncEngine {
     fetching?.catch(() => undefined);
     try {
       // ---- phase 1: local moves, deletions and folders, each checked against what the scan saw
-      // their base updates and log lines committed a group at a time (see PairState.grouped)
       /** folders checked or made here, which the downloads' places need not check again */
       const checkedDirs = new Set<string>();
-      await this.state.grouped(async (step) => {
-        for (const op of p.local) {
-          step();
-          cancelled();
-          try {
-            if (op.op === "rename") {
-              const from = (await resolveLocal(local, op.from, false))!;
-              const to = (await resolveLocal(local, op.to, true))!;
-              const caseOnly = op.from.toLowerCase() === op.to.toLowerCase();
-              if ((await localState(from)) !== op.sha || (!caseOnly && (await localState(to)) !== "absent")) {
-                deferred++;
-                continue;
-              }
-              await rename(from, to);
-              if (!op.aside) this.state.transaction(() => {
-                this.state.setBase(op.from, null);
-                this.state.setBase(op.to, base.get(op.from) ?? null);
-              });
-              this.log("info", op.aside ? `Kept the local version of ${op.from} as ${op.to}.` : `Renamed ${op.from} to ${op.to} here, as on the server.`);
-            } else if (op.op === "delete") {
-              const abs = await resolveLocal(local, op.path, false);
-              if (!abs || (await localState(abs)) !== op.sha) {
-                if (abs && (await localState(abs)) !== "absent") deferred++;
-                else this.state.setBase(op.path, null);
-                continue;
-              }
-              await unlink(abs);
-              this.state.setBase(op.path, null);
-              counts.deleted_local++;
-              this.log("info", `Deleted ${op.path} here (deleted on the server).`);
-            } else if (op.op === "rmdir") {
-              const abs = await resolveLocal(local, op.path, false);
-              if (abs) await rmdir(abs).catch(() => this.log("warn", `Kept the folder ${op.path} here: it is not empty.`));
-              this.state.setBase(op.path, null);
-            } else {
-              const abs = (await resolveLocal(local, op.path, true, checkedDirs))!;
-              // made at once: one call for each of a first download's hundreds of folders; a name already
-              // taken is fine when it is a folder, and left alone when it is not
-              const made = await mkdir(abs).then(
-                () => true,
-                (e: NodeJS.ErrnoException) => {
-                  if (e.code !== "EEXIST") throw e;
-                  return false;
-                },
-              );
-              if (!made && (await localState(abs)) !== "dir") {
-                deferred++;
-                continue;
-              }
-              checkedDirs.add(join(local, op.path));
-              this.state.setBase(op.path, dirEntry);
-            }
-          } catch (e) {
-            if (e instanceof ApiError && e.kind === "cancelled") throw e;
-            counts.errors++;
-            this.log("error", `Could not ${op.op} ${"path" in op ? op.path : op.from} here: ${(e as Error).message}`);
-          }
-        }
-      });
+      deferred += await this.applyLocal(p.local, base, counts, checkedDirs, cancelled);
       this.point(tx, "local-done");
-      for (let i = 0; i < items.length; i++) {
-        const it = items[i]!;
+      for (const it of items) {
         try {
           it.local = (await resolveLocal(local, it.plan.path, true, checkedDirs))!;
         } catch (e) {
-          unplaced.add(i);
+          // left "" (fetchFiles skips it), and counted and logged once, here
           counts.errors++;
           this.log("error", `Could not download ${it.plan.path}: ${(e as Error).message}`);
         }
@@ -354,7 +292,7 @@ export class SyncEngine {
       const stats = await cacheKeys(items.map((it, i) => (res[i]!.status === "ok" ? it.local : null)));
       this.state.transaction(() => {
         res.forEach((r, i) => {
-          if (unplaced.has(i)) return;
+          if (!items[i]!.local) return;
           const d = items[i]!.plan;
           const st = stats[i];
           if (st) this.state.setCache(d.path, { key: st, sha: d.sha });
@@ -466,5 +404,76 @@ export class SyncEngine {
       this.log("info", `Synced: ${counts.uploaded} up, ${counts.downloaded} down, ${counts.deleted_local + counts.deleted_remote} deleted, ${counts.conflicts} conflict(s).`);
     }
     return done(null, p);
+  }
+
+  /**
+   * Phase 1: the plan's local moves, deletions and folders, each checked
+   * against what the scan saw; their base updates and log lines are committed
+   * a group at a time (see PairState.grouped). Folders checked or made are
+   * added to `checkedDirs`. Returns the operations deferred to the next round.
+   */
+  private async applyLocal(ops: Plan["local"], base: Tree, counts: SyncCounts, checkedDirs: Set<string>, cancelled: () => void): Promise<number> {
+    const local = this.cfg.local_path;
+    let deferred = 0;
+    await this.state.grouped(async (step) => {
+      for (const op of ops) {
+        step();
+        cancelled();
+        try {
+          if (op.op === "rename") {
+            const from = (await resolveLocal(local, op.from, false))!;
+            const to = (await resolveLocal(local, op.to, true))!;
+            const caseOnly = op.from.toLowerCase() === op.to.toLowerCase();
+            if ((await localState(from)) !== op.sha || (!caseOnly && (await localState(to)) !== "absent")) {
+              deferred++;
+              continue;
+            }
+            await rename(from, to);
+            if (!op.aside) this.state.transaction(() => {
+              this.state.setBase(op.from, null);
+              this.state.setBase(op.to, base.get(op.from) ?? null);
+            });
+            this.log("info", op.aside ? `Kept the local version of ${op.from} as ${op.to}.` : `Renamed ${op.from} to ${op.to} here, as on the server.`);
+          } else if (op.op === "delete") {
+            const abs = await resolveLocal(local, op.path, false);
+            if (!abs || (await localState(abs)) !== op.sha) {
+              if (abs && (await localState(abs)) !== "absent") deferred++;
+              else this.state.setBase(op.path, null);
+              continue;
+            }
+            await unlink(abs);
+            this.state.setBase(op.path, null);
+            counts.deleted_local++;
+            this.log("info", `Deleted ${op.path} here (deleted on the server).`);
+          } else if (op.op === "rmdir") {
+            const abs = await resolveLocal(local, op.path, false);
+            if (abs) await rmdir(abs).catch(() => this.log("warn", `Kept the folder ${op.path} here: it is not empty.`));
+            this.state.setBase(op.path, null);
+          } else {
+            const abs = (await resolveLocal(local, op.path, true, checkedDirs))!;
+            // made at once: one call for each of a first download's hundreds of folders; a name already
+            // taken is fine when it is a folder, and left alone when it is not
+            const made = await mkdir(abs).then(
+              () => true,
+              (e: NodeJS.ErrnoException) => {
+                if (e.code !== "EEXIST") throw e;
+                return false;
+              },
+            );
+            if (!made && (await localState(abs)) !== "dir") {
+              deferred++;
+              continue;
+            }
+            checkedDirs.add(join(local, op.path));
+            this.state.setBase(op.path, dirEntry);
+          }
+        } catch (e) {
+          if (e instanceof ApiError && e.kind === "cancelled") throw e;
+          counts.errors++;
+          this.log("error", `Could not ${op.op} ${"path" in op ? op.path : op.from} here: ${(e as Error).message}`);
+        }
+      }
+    });
+    return deferred;
   }
 }

@@ -54,15 +54,15 @@ export class PairState {
    */
   private memo: { base?: Tree; remote?: Tree; cache?: Map<string, CacheRow>; version?: number } = {};
 
+  /** writes held back by grouped(), null when writes go straight to the database */
+  private held: Array<[string, Array<string | number>]> | null = null;
+
   /**
    * Write statements, prepared once: the library's db.run prepares and
    * finalizes a statement on every call, which was most of the cost of
    * storing 10,000 rows (reads still prepare each time, and run to the end,
    * so no statement is left holding a read lock).
    */
-  /** writes held back by grouped(), null when writes go straight to the database */
-  private held: Array<[string, Array<string | number>]> | null = null;
-
   private readonly stmts = new Map<string, ReturnType<InstanceType<typeof Database>["prepare"]>>();
 
   constructor(readonly dir: string) {
@@ -84,6 +84,17 @@ export class PairState {
 
   transaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
+    if (this.held) {
+      // inside grouped(): the writes are held and committed together anyway; a failed one drops its own
+      const mark = this.held.length;
+      try {
+        return fn();
+      } catch (e) {
+        this.held.length = mark;
+        this.memo = {};
+        throw e;
+      }
+    }
     this.db.exec("BEGIN");
     try {
       const r = fn();
