@@ -66,6 +66,12 @@ const live = () => {
  * the most still in use after one. Run untimed, as the collections slow the
  * sync down. Sparser samples missed short peaks (20,000 pending stats at the
  * end of a download went unseen at 100 ms).
+ *
+ * Two collections a sample: V8 takes the buffers a collection freed off its
+ * `external` count only when it has swept them, off the main thread, so
+ * after one collection the count still held 2.4–5.6 MB of read replies
+ * already freed, and a different amount at each sample (measured: with
+ * nothing live, 4.3, 6.7 and 7.6 MB by turns; after two, 4.3 MB each time).
  */
 const SAMPLE_MS = 20;
 /** memory runs per size: how many replies are in flight at the peak varies, the median of three does not much */
@@ -73,12 +79,14 @@ const MEMORY_REPEATS = 3;
 
 async function liveMemory(files: number, f: () => Promise<SyncOutcome>): Promise<number> {
   gc();
+  gc();
   const base = live();
   let peak = base;
   let timer: NodeJS.Timeout | undefined;
   // a chain, not an interval: a collection that takes long must leave the sync as long again to run
   const sample = () => {
     const t = performance.now();
+    gc();
     gc();
     peak = Math.max(peak, live());
     timer = setTimeout(sample, Math.max(SAMPLE_MS, 2 * (performance.now() - t)));
@@ -153,7 +161,11 @@ export async function benchSync(files = 10_000): Promise<void> {
       "sync first download (median of 3)",
       `${downMs.toFixed(0)} ms = ${ratio(downMs, rsyncFull)} rsync -a, ${calls} API calls at most (${(calls / files).toFixed(3)} per file), ${rounds[0]!.down.out.counts.downloaded} files; rounds: ${rounds.map((r) => `${r.down.ms.toFixed(0)} / ${r.rsync.toFixed(0)} ms = ${ratio(r.down.ms, r.rsync)}`).join(", ")}`,
     );
-    report("sync first download peak memory", `${Math.round(Math.max(...rounds.map((r) => r.down.bytesPerFile)))} B per file`);
+    // the first round also grows the process to its working size (the heap's young space, compiled code)
+    report(
+      "sync first download peak RSS growth (median of 3)",
+      `${Math.round(median(rounds.map((r) => r.down.bytesPerFile)))} B per file; rounds: ${rounds.map((r) => Math.round(r.down.bytesPerFile)).join(" / ")} B`,
+    );
 
     // no change: the median of five
     const nones: Array<Awaited<ReturnType<typeof measured>>> = [];

@@ -99,7 +99,7 @@ describe("read replies of the remote agent", () => {
     const local = mkdtempSync(join(tmpdir(), "agent-replies-local-"));
     try {
       ran = [];
-      const got = await fetchFiles(agent, "", [{ remote: "big.bin", size: big.length, sha: sha(big), local: join(local, "big.bin"), x: false, expect: "absent" }]);
+      const got = await fetchFiles(agent, "", [{ from: "big.bin", size: big.length, sha: sha(big), x: false, expect: "absent" }], () => join(local, "big.bin"));
       expect(got).toEqual([{ status: "ok" }]);
       expect(ran.length).toBe(Math.ceil(big.length / READ_BYTES));
       expect(ran.every((r) => r.bytes <= READ_BYTES)).toBe(true);
@@ -164,7 +164,8 @@ describe("read replies of the remote agent", () => {
       const got = await fetchFiles(
         agent,
         "",
-        Object.entries(files).map(([p, b]) => ({ remote: p, size: b.length, sha: sha(b), local: join(local, p), x: false, expect: "absent" })),
+        Object.entries(files).map(([p, b]) => ({ from: p, size: b.length, sha: sha(b), x: false, expect: "absent" })),
+        (i) => join(local, Object.keys(files)[i]!),
       ).catch((x: unknown) => x);
       expect(isApiError(got, "bad-content")).toBe(true);
       expect(readdirSync(local)).toEqual([]);

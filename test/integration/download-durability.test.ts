@@ -52,8 +52,10 @@ describe("downloads made durable before they are put in place", () => {
     await sh?.stop();
   });
 
-  const itemsFor = (local: string, expect = "absent"): FetchItem[] =>
-    [...served].map(([n, b]) => ({ remote: `src/${n}`, size: b.length, sha: sha(b), local: join(local, n), x: false, expect }));
+  /** the served files, as a download of them to where nothing is yet */
+  const items = (): FetchItem[] => [...served].map(([n, b]) => ({ from: `src/${n}`, size: b.length, sha: sha(b), x: false, expect: "absent" }));
+  /** the served files' targets in `local` */
+  const into = (local: string) => (i: number) => join(local, [...served.keys()][i]!);
 
   it.runIf(process.platform === "linux" && existsSync("/dev/shm"))("a folder on tmpfs (Linux) gets barrier mode, and its real barrier runs", async () => {
     const d = await durabilityFor("/dev/shm");
@@ -76,7 +78,7 @@ describe("downloads made durable before they are put in place", () => {
         await real.barrier();
       },
     };
-    const out = await fetchFiles(agent, "", itemsFor(local), { durability: watched });
+    const out = await fetchFiles(agent, "", items(), into(local), { durability: watched });
     expect(out.every((o) => o.status === "ok")).toBe(true);
     // one barrier for the batch (all its temps written, none in place), one after the renames
     expect(seen).toEqual([
@@ -97,7 +99,7 @@ describe("downloads made durable before they are put in place", () => {
         if (!existsSync(join(local, "f5.bin"))) writeFileSync(join(local, "f5.bin"), "written by someone else\n");
       },
     };
-    const out = await fetchFiles(agent, "", itemsFor(local), { durability: watched });
+    const out = await fetchFiles(agent, "", items(), into(local), { durability: watched });
     const names = [...served.keys()];
     expect(out[names.indexOf("f5.bin")]).toMatchObject({ status: "cas" });
     expect(out.filter((o) => o.status !== "ok").length).toBe(1);
@@ -117,7 +119,7 @@ describe("downloads made durable before they are put in place", () => {
         throw new Error("sync: unrecognized option '-f'");
       },
     };
-    const out = await fetchFiles(agent, "", itemsFor(local), { durability: failing });
+    const out = await fetchFiles(agent, "", items(), into(local), { durability: failing });
     expect(out.every((o) => o.status === "ok")).toBe(true);
     expect(calls).toBe(2);
     const got = files(local);
@@ -138,7 +140,7 @@ describe("downloads made durable before they are put in place", () => {
       },
     };
     // the first reply's bytes cancel the transfer; its files are written as temps, then dropped
-    const p = fetchFiles(agent, "", itemsFor(local), { durability: watched, signal: ac.signal, onBytes: () => ac.abort() });
+    const p = fetchFiles(agent, "", items(), into(local), { durability: watched, signal: ac.signal, onBytes: () => ac.abort() });
     await expect(p).rejects.toMatchObject({ kind: "cancelled" });
     expect(barriers).toBe(0);
     expect([...files(local).keys()]).toEqual([]);
@@ -147,7 +149,7 @@ describe("downloads made durable before they are put in place", () => {
 
   it("reads go out before the targets are ready; an item left without a place is skipped, and a failed start writes nothing", async () => {
     const local = mkdtempSync(join(tmpdir(), "durable-"));
-    const items = itemsFor(local).map((it) => ({ ...it, local: "" }));
+    const targets = items().map(() => "");
     let go = () => {};
     const ready = new Promise<void>((r) => (go = r));
     const reads: number[] = [];
@@ -161,14 +163,14 @@ describe("downloads made durable before they are put in place", () => {
         };
       },
     });
-    const out = fetchFiles(watchedAgent, "", items, { ready, durability: PER_FILE });
+    const out = fetchFiles(watchedAgent, "", items(), (i) => targets[i]!, { ready, durability: PER_FILE });
     await new Promise((r) => setTimeout(r, 50));
     // the reads are out while the caller still prepares the places; nothing is written yet
     expect(reads.length).toBeGreaterThan(0);
     expect([...files(local).keys()]).toEqual([]);
     const names = [...served.keys()];
-    items.forEach((it, i) => {
-      if (names[i] !== "f3.bin") it.local = join(local, names[i]!);
+    names.forEach((n, i) => {
+      if (n !== "f3.bin") targets[i] = join(local, n);
     });
     go();
     const got = await out;
@@ -177,7 +179,7 @@ describe("downloads made durable before they are put in place", () => {
     expect(files(local).has("f3.bin")).toBe(false);
 
     const other = mkdtempSync(join(tmpdir(), "durable-"));
-    const failedStart = fetchFiles(agent, "", itemsFor(other), { ready: Promise.reject(new Error("phase 1 was cancelled")) });
+    const failedStart = fetchFiles(agent, "", items(), into(other), { ready: Promise.reject(new Error("phase 1 was cancelled")) });
     await expect(failedStart).rejects.toThrow("phase 1 was cancelled");
     expect([...files(other).keys()]).toEqual([]);
     rmSync(local, { recursive: true });
@@ -187,7 +189,7 @@ describe("downloads made durable before they are put in place", () => {
   it("per-file mode (other systems, network file systems): every file is fsynced and put in place byte-exact, a changed target refused", async () => {
     const local = mkdtempSync(join(tmpdir(), "durable-"));
     writeFileSync(join(local, "f7.bin"), "already here\n");
-    const out = await fetchFiles(agent, "", itemsFor(local), { durability: PER_FILE });
+    const out = await fetchFiles(agent, "", items(), into(local), { durability: PER_FILE });
     const names = [...served.keys()];
     expect(out[names.indexOf("f7.bin")]).toMatchObject({ status: "cas" });
     const got = files(local);

@@ -14,10 +14,10 @@ import { ApiError } from "../../../shared/errors.js";
 import type { SyncConflict, SyncCounts, SyncPolicy, SyncProgress } from "../../../shared/sync.js";
 import type { Backend } from "../backend/backend.js";
 import { countingBackend, type CallCounter } from "../transfer/counting.js";
-import { durabilityFor, localState, resolveLocal } from "../transfer/local-fs.js";
-import { fetchFiles, pushFiles, type FetchItem, type PushFile } from "../transfer/pipeline.js";
+import { durabilityFor, localPath, localState, resolveLocal } from "../transfer/local-fs.js";
+import { fetchFiles, pushFiles, type PushFile } from "../transfer/pipeline.js";
 import { AGENT_DIR, RemoteAgent, type CommitOp, type RemoteEntry } from "../transfer/remote.js";
-import type { Entry, Tree } from "./entry.js";
+import type { Entry, TreeView } from "./entry.js";
 import { ignoreRules, type IgnoreRules } from "./ignore-rules.js";
 import { cacheKeys, scanLocal } from "./local-scan.js";
 import { plan, type Plan } from "./plan.js";
@@ -161,7 +161,7 @@ export class SyncEngine {
     const scan = await scanning;
     cancelled();
     const base = this.state.base();
-    let R: Tree;
+    let R: TreeView;
     let mkroot = false;
     if (listing.kind === "missing") {
       if (base.size > 0) {
@@ -182,7 +182,7 @@ export class SyncEngine {
 
     // ---- never turn "cannot see it" into "delete it"
     const baseFiles = [...base.values()].filter((e) => e.type === "f").length;
-    const live = (T: Tree) => [...T.keys()].some((p) => !this.rules.ignores(p, T.get(p)!.type === "d"));
+    const live = (T: TreeView) => [...T.keys()].some((p) => !this.rules.ignores(p, T.get(p)!.type === "d"));
     if (baseFiles > 0 && !live(R) && listing.kind !== "missing" && this.cfg.max_delete_pct < 100) {
       this.state.journalEnd(tx);
       return done(`The folder on the server came back empty while ${baseFiles} file(s) were synced before. Nothing was deleted. If you emptied it on purpose, set the delete limit to 100 % and sync again.`);
@@ -230,7 +230,11 @@ export class SyncEngine {
 
     // ---- phase 2's reads start now, so the server reads while phase 1 runs here; files are written once
     // phase 1 is done and their places here are ready (`ready`)
-    const items: Array<FetchItem & { plan: (typeof p.downloads)[number] }> = p.downloads.map((d) => ({ remote: d.from, size: d.size, sha: d.sha, local: "", x: d.x, expect: d.expect, plan: d }));
+    // the plan's downloads are fetchFiles' items as they are; a place made for item i is a 1 here, and its
+    // path is made from the rel path each time it is asked for (see TargetOf)
+    const items = p.downloads;
+    const placed = new Uint8Array(items.length);
+    const targetOf = (i: number) => (placed[i] ? localPath(local, items[i]!.path) : "");
     let go = () => {};
     let stop = (_e: unknown) => {};
     const ready = new Promise<void>((resolve, reject) => {
@@ -240,7 +244,7 @@ export class SyncEngine {
     ready.catch(() => undefined);
     let first = true;
     const fetching = items.length
-      ? fetchFiles(this.agent, this.cfg.remote_path, items, {
+      ? fetchFiles(this.agent, this.cfg.remote_path, items, targetOf, {
           signal,
           ready,
           durability: await durabilityFor(local),
@@ -268,13 +272,14 @@ export class SyncEngine {
       const checkedDirs = new Set<string>();
       deferred += await this.applyLocal(p.local, base, counts, checkedDirs, cancelled);
       this.point(tx, "local-done");
-      for (const it of items) {
+      for (let i = 0; i < items.length; i++) {
         try {
-          it.local = (await resolveLocal(local, it.plan.path, true, checkedDirs))!;
+          await resolveLocal(local, items[i]!.path, true, checkedDirs);
+          placed[i] = 1;
         } catch (e) {
-          // left "" (fetchFiles skips it), and counted and logged once, here
+          // left without a place (fetchFiles skips it), and counted and logged once, here
           counts.errors++;
-          this.log("error", `Could not download ${it.plan.path}: ${(e as Error).message}`);
+          this.log("error", `Could not download ${items[i]!.path}: ${(e as Error).message}`);
         }
       }
       go();
@@ -289,11 +294,11 @@ export class SyncEngine {
     if (fetching) {
       const res = await fetching;
       // what was just written is known: the next scan need not hash it again (only the cache's key is kept of each stat)
-      const stats = await cacheKeys(items.map((it, i) => (res[i]!.status === "ok" ? it.local : null)));
+      const stats = await cacheKeys(items.length, (i) => (res[i]!.status === "ok" ? targetOf(i) : null));
       this.state.transaction(() => {
         res.forEach((r, i) => {
-          if (!items[i]!.local) return;
-          const d = items[i]!.plan;
+          if (!placed[i]) return;
+          const d = items[i]!;
           const st = stats[i];
           if (st) this.state.setCache(d.path, { key: st, sha: d.sha });
           if (r.status === "ok") {
@@ -412,7 +417,7 @@ export class SyncEngine {
    * a group at a time (see PairState.grouped). Folders checked or made are
    * added to `checkedDirs`. Returns the operations deferred to the next round.
    */
-  private async applyLocal(ops: Plan["local"], base: Tree, counts: SyncCounts, checkedDirs: Set<string>, cancelled: () => void): Promise<number> {
+  private async applyLocal(ops: Plan["local"], base: TreeView, counts: SyncCounts, checkedDirs: Set<string>, cancelled: () => void): Promise<number> {
     const local = this.cfg.local_path;
     let deferred = 0;
     await this.state.grouped(async (step) => {

@@ -15,6 +15,8 @@ export interface Entry {
 }
 
 export type Tree = Map<string, Entry>;
+/** A tree to read only: the state hands out its own, which it copies before it next changes it. */
+export type TreeView = ReadonlyMap<string, Entry>;
 
 /** Content identity: type, and for files the sha256 and the executable bit. mtime is not content. */
 export function sameContent(a: Entry | undefined, b: Entry | undefined): boolean {

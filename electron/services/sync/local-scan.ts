@@ -41,18 +41,18 @@ async function breathe(slice: { at: number }): Promise<void> {
 }
 
 /**
- * The cache key of each path (null where the path is null or cannot be
- * stat'ed), on this thread in slices as the scan does. Through the thread
+ * The cache key of paths 0..n-1, each made when it is stat'ed (null where
+ * `pathOf` gives null or the path cannot be stat'ed), on this thread in slices as the scan does. Through the thread
  * pool all at once, 20,000 pending stats after a download held 2 KB each, the
  * largest part of its memory (measured).
  */
-export async function cacheKeys(paths: Array<string | null>): Promise<Array<string | null>> {
-  const keys: Array<string | null> = new Array(paths.length).fill(null);
+export async function cacheKeys(n: number, pathOf: (i: number) => string | null): Promise<Array<string | null>> {
+  const keys: Array<string | null> = new Array(n).fill(null);
   const slice = { at: performance.now() };
-  for (let i = 0; i < paths.length; i++) {
+  for (let i = 0; i < n; i++) {
     if (due(slice)) await breathe(slice);
-    const p = paths[i];
-    if (p === null || p === undefined) continue;
+    const p = pathOf(i);
+    if (p === null) continue;
     try {
       const st = lstatSync(p, { bigint: true, throwIfNoEntry: false });
       if (st) keys[i] = cacheKey(st);
@@ -73,7 +73,7 @@ export interface ScanResult {
 
 export async function scanLocal(
   root: string,
-  o: { cache: Map<string, CacheRow>; ignores: (p: string, isDir: boolean) => boolean; maxFileBytes: number; cleanTemps: boolean; signal?: AbortSignal },
+  o: { cache: ReadonlyMap<string, CacheRow>; ignores: (p: string, isDir: boolean) => boolean; maxFileBytes: number; cleanTemps: boolean; signal?: AbortSignal },
 ): Promise<ScanResult> {
   const tree: Tree = new Map();
   const cacheSet: Array<[string, CacheRow]> = [];

@@ -10,7 +10,7 @@
 import type { SyncConflict, SyncPolicy } from "../../../shared/sync.js";
 import { isUnder, parentOf } from "../transfer/rel-path.js";
 import { conflictName } from "./conflict-name.js";
-import { sameContent, type Entry, type Tree } from "./entry.js";
+import { sameContent, type Entry, type TreeView as Tree } from "./entry.js";
 
 export type LocalOp =
   /** `aside`: the losing version of a conflict moved to its conflict name */

@@ -9,7 +9,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import sqlite from "node-sqlite3-wasm";
 import type { ActivityEntry, SyncConflict } from "../../../shared/sync.js";
-import type { Entry, EntryType, Tree } from "./entry.js";
+import type { Entry, EntryType, Tree, TreeView } from "./entry.js";
 
 const { Database } = sqlite;
 
@@ -35,6 +35,13 @@ export interface CacheRow {
   sha: string;
 }
 
+interface Memo {
+  base?: Tree;
+  remote?: Tree;
+  cache?: Map<string, CacheRow>;
+  version?: number;
+}
+
 const toEntry = (r: Row): Entry => ({
   type: r.type as EntryType,
   size: Number(r.size),
@@ -52,7 +59,14 @@ export class PairState {
    * headless command, after this one let go of the lock) committed to the
    * database, which SQLite's data_version tells, and after a rollback.
    */
-  private memo: { base?: Tree; remote?: Tree; cache?: Map<string, CacheRow>; version?: number } = {};
+  private memo: Memo = {};
+  /**
+   * Memo maps a caller holds: the next write copies such a map before it
+   * changes it (copy on write), so a caller's view never changes under it,
+   * and a sync that writes nothing (most of them) copies nothing. A copy of
+   * 20,000 paths' map is about 1 MB.
+   */
+  private readonly handedOut = new WeakSet<Map<string, unknown>>();
 
   /** writes held back by grouped(), null when writes go straight to the database */
   private held: Array<[string, Array<string | number>]> | null = null;
@@ -144,17 +158,29 @@ export class PairState {
   }
 
   /** the memo, fresh: empty when someone else wrote since it was filled */
-  private fresh(): typeof this.memo {
+  private fresh(): Memo {
     const v = Number((this.db.get("PRAGMA data_version") as Row).data_version);
     if (this.memo.version !== v) this.memo = { version: v };
     return this.memo;
   }
 
-  // ---- base (copies: the caller may hold one while the base changes)
-  base(): Tree {
+  /** `map`, or a copy of it put in its place in the memo when a caller holds it */
+  private writable<K extends "base" | "remote" | "cache">(key: K): Memo[K] {
+    const map = this.memo[key] as Map<string, unknown> | undefined;
+    if (!map || !this.handedOut.has(map)) return map as Memo[K];
+    return (this.memo[key] = new Map(map) as Memo[K]);
+  }
+
+  private handOut<T extends Map<string, unknown>>(map: T): T {
+    this.handedOut.add(map);
+    return map;
+  }
+
+  // ---- base (a view that does not change: see handedOut)
+  base(): TreeView {
     const m = this.fresh();
     m.base ??= new Map((this.db.all("SELECT * FROM base") as Row[]).map((r) => [String(r.path), toEntry(r)]));
-    return new Map(m.base);
+    return this.handOut(m.base);
   }
   baseCount(): number {
     return Number((this.db.get("SELECT count(*) AS n FROM base WHERE type = 'f'") as Row).n);
@@ -162,15 +188,15 @@ export class PairState {
   setBase(path: string, e: Entry | null): void {
     if (!e) this.run("DELETE FROM base WHERE path = ?", [path]);
     else this.run("INSERT OR REPLACE INTO base VALUES (?, ?, ?, ?, ?, ?)", [path, e.type, e.size, e.mtime, e.sha, e.x ? 1 : 0]);
-    if (e) this.memo.base?.set(path, e);
-    else this.memo.base?.delete(path);
+    if (e) this.writable("base")?.set(path, e);
+    else this.writable("base")?.delete(path);
   }
 
   // ---- the last remote listing
-  remote(): Tree {
+  remote(): TreeView {
     const m = this.fresh();
     m.remote ??= new Map((this.db.all("SELECT * FROM remote") as Row[]).map((r) => [String(r.path), toEntry(r)]));
-    return new Map(m.remote);
+    return this.handOut(m.remote);
   }
   saveRemote(kind: "full" | "delta", id: string, entries: Array<[string, Entry]>, removed: string[]): void {
     // an unchanged listing (the agent kept its manifest) writes nothing
@@ -183,23 +209,24 @@ export class PairState {
       this.setMeta("remote_id", id);
     });
     if (kind === "full") m.remote = new Map(entries);
-    else if (m.remote) {
-      for (const p of removed) m.remote.delete(p);
-      for (const [p, e] of entries) m.remote.set(p, e);
+    else {
+      const r = this.writable("remote");
+      for (const p of removed) r?.delete(p);
+      for (const [p, e] of entries) r?.set(p, e);
     }
   }
 
   // ---- local hash cache
-  localCache(): Map<string, CacheRow> {
+  localCache(): ReadonlyMap<string, CacheRow> {
     const m = this.fresh();
     m.cache ??= new Map((this.db.all("SELECT path, key, sha FROM lcache") as Row[]).map((r) => [String(r.path), { key: String(r.key), sha: String(r.sha) }]));
-    return new Map(m.cache);
+    return this.handOut(m.cache);
   }
   setCache(path: string, c: CacheRow | null): void {
     if (!c) this.run("DELETE FROM lcache WHERE path = ?", [path]);
     else this.run("INSERT OR REPLACE INTO lcache VALUES (?, ?, ?)", [path, c.key, c.sha]);
-    if (c) this.memo.cache?.set(path, c);
-    else this.memo.cache?.delete(path);
+    if (c) this.writable("cache")?.set(path, c);
+    else this.writable("cache")?.delete(path);
   }
 
   // ---- meta

@@ -86,15 +86,16 @@ export async function resolveLocal(root: string, rel: string, create: boolean, v
       await mkdir(cur);
     }
   }
-  return under(root, rel);
+  return localPath(root, rel);
 }
 
 /**
- * `root`/`rel` for a rel already checked safe, without path.join: join
- * normalises into a chain of string pieces (about 380 B a path, measured),
- * and a sync holds one such path per file it moves.
+ * `root`/`rel` for a rel resolveLocal accepted, without path.join: join
+ * normalises into a chain of string pieces (about 380 B a path, measured).
+ * A caller moving thousands of files makes each path when it needs it, from
+ * the root and the rel it holds anyway, rather than holding one per file.
  */
-function under(root: string, rel: string): string {
+export function localPath(root: string, rel: string): string {
   const r = normalize(root);
   return r.endsWith(sep) ? r + rel : r + sep + rel;
 }

@@ -21,23 +21,30 @@ export interface Progress {
   durability?: Durability;
   /**
    * Downloads: the reads start at once, files are written only once this
-   * resolves (the caller fills in each item's `local` by then; an item left
-   * "" is skipped). A rejection ends the transfer with that error.
+   * resolves (the caller's TargetOf answers from then on). A rejection ends
+   * the transfer with that error.
    */
   ready?: Promise<void>;
 }
 
+/** A file to download; the sync plan's downloads are these as they are, with no copy per file. */
 export interface FetchItem {
   /** relative to the remote root */
-  remote: string;
+  from: string;
   size: number;
   sha: string;
-  /** absolute local target, already resolved safely */
-  local: string;
   x: boolean;
   /** what the local target must still hold: a sha256, "absent" or "any" */
   expect: string;
 }
+
+/**
+ * Item i's absolute local target, already resolved safely, or "" to skip it.
+ * Asked for each time it is needed, once `ready` resolved: a caller holds a
+ * root and each item's relative path anyway, and 10,000 absolute paths held
+ * through a download were about 100 B a file (measured).
+ */
+export type TargetOf = (i: number) => string;
 
 export type Outcome = { status: "ok" } | { status: "hash" | "cas" | "absent" | "error"; message: string };
 /** one for all the files that went well: 10,000 of them need not be 10,000 objects */
@@ -62,18 +69,18 @@ function cancelled(): ApiError {
   return new ApiError("cancelled", "The transfer was cancelled; files already in place stay, nothing is half-written.");
 }
 
-export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchItem[], p: Progress = {}): Promise<Outcome[]> {
+export async function fetchFiles(agent: RemoteAgent, root: string, items: readonly FetchItem[], targetOf: TargetOf, p: Progress = {}): Promise<Outcome[]> {
   const outcomes: Outcome[] = new Array(items.length);
   const incoming = new Map<number, IncomingFile>();
   const durability = p.durability ?? PER_FILE;
   const batched = durability.mode === "barrier";
   // made as they are asked for: the plan of 10,000 files is not held all at once
-  const batches = readBatches(items.length, (i) => ({ path: items[i]!.remote, offset: 0, length: items[i]!.size }), agent.readBytes);
+  const batches = readBatches(items.length, (i) => ({ path: items[i]!.from, offset: 0, length: items[i]!.size }), agent.readBytes);
 
   const settle = (i: number, v: "ok" | "hash" | "cas") => {
     const it = items[i]!;
     outcomes[i] = v === "ok" ? OK : v === "hash" ? { status: "hash", message: "the content arrived changed (sha256 mismatch); it was not put in place" } : { status: "cas", message: "it changed here while it was transferred; it was left as it is" };
-    p.onFile?.(it.remote);
+    p.onFile?.(it.from);
   };
   const failed = (e: unknown): Outcome => ({ status: "error", message: `it could not be written here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
 
@@ -84,7 +91,7 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
   let sealedBytes = 0;
   let placing: Promise<void> = Promise.resolve();
   const placedDirs = new Set<string>();
-  const tmpOf = (i: number, n: number) => tempNamed(items[i]!.local, n);
+  const tmpOf = (i: number, n: number) => tempNamed(targetOf(i), n);
   const flush = () => {
     const batchItem = sealedItem;
     const batchTmp = sealedTmp;
@@ -105,11 +112,11 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
       let slice = performance.now();
       for (let k = 0; k < batchItem.length; k++) {
         const i = batchItem[k]!;
-        const it = items[i]!;
-        const tmp = tmpOf(i, batchTmp[k]!);
+        const target = targetOf(i);
+        const tmp = tempNamed(target, batchTmp[k]!);
         try {
-          const v = await placeTemp(tmp, it.local, it.expect);
-          if (v === "ok") placedDirs.add(dirname(it.local));
+          const v = await placeTemp(tmp, target, items[i]!.expect);
+          if (v === "ok") placedDirs.add(dirname(target));
           settle(i, v);
         } catch (e) {
           outcomes[i] = failed(e);
@@ -138,7 +145,7 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
     if (next.done) return undefined;
     const live = next.value.filter((c) => outcomes[c.i] === undefined);
     if (!live.length) return null;
-    const reply = agent.read(root, live.map((c) => ({ path: items[c.i]!.remote, offset: c.offset, length: c.length })), p.signal);
+    const reply = agent.read(root, live.map((c) => ({ path: items[c.i]!.from, offset: c.offset, length: c.length })), p.signal);
     reply.catch(() => undefined); // awaited below; a prefetch abandoned by an error must not be reported unhandled
     return { live, reply };
   };
@@ -164,7 +171,8 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
         const it = items[c.i]!;
         const r = res[j]!;
         if (outcomes[c.i] !== undefined) continue;
-        if (!it.local) {
+        const local = targetOf(c.i);
+        if (!local) {
           outcomes[c.i] = { status: "error", message: "its place here could not be made" };
           continue;
         }
@@ -174,7 +182,7 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
           incoming.delete(c.i);
           continue;
         }
-        p.onBytes?.(r.data.length, it.remote);
+        p.onBytes?.(r.data.length, it.from);
         if (c.offset === 0 && c.last) {
           // a whole file in this reply
           if (r.data.length !== it.size) {
@@ -184,7 +192,7 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
           if (batched) {
             // written here and now, without the thread pool: open, write and close of a small file cost less than handing each to it
             try {
-              const n = writeTempSync(it.local, r.data, it.sha, it.x);
+              const n = writeTempSync(local, r.data, it.sha, it.x);
               if (n === "hash") settle(c.i, "hash");
               else seal(c.i, n, it.size);
             } catch (e) {
@@ -198,7 +206,7 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
           }
           // written, synced and put in place alongside the others (the disk merges their flushes)
           while (writing.size >= WRITERS) await Promise.race(writing);
-          const f = new IncomingFile(it.local, it.x);
+          const f = new IncomingFile(local, it.x);
           // a file that cannot be written here (no space, no permission) fails alone, and leaves no temp file
           const w = f
             .write(r.data)
@@ -215,7 +223,7 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: FetchI
           continue;
         }
         let f = incoming.get(c.i);
-        if (!f) incoming.set(c.i, (f = new IncomingFile(it.local, it.x)));
+        if (!f) incoming.set(c.i, (f = new IncomingFile(local, it.x)));
         await f.write(r.data);
         if (r.data.length !== c.length || (c.last && f.received !== it.size)) {
           outcomes[c.i] = { status: "hash", message: "its size changed while it was read" };

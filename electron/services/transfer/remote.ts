@@ -370,7 +370,13 @@ function parseRecords(fields: string[]): { entries: RemoteEntry[]; removed: stri
       continue;
     }
     const r = RemoteEntry.safeParse({ type, path, size, mtime, mode, sha, extra });
-    if (r.success) entries.push(r.data);
+    if (r.success) {
+      // a sha256 of its own: as split left it, a slice of the page that keeps the whole page alive for as
+      // long as the entry lives (a sync's tree holds 64 B of hash and about 110 B of page a file); it is
+      // hex, so latin1 copies it exactly
+      if (r.data.sha) r.data.sha = Buffer.from(r.data.sha, "latin1").toString("latin1");
+      entries.push(r.data);
+    }
     else rejected.push(path ?? "");
   }
   return { entries, removed, rejected };

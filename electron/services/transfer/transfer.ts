@@ -83,6 +83,7 @@ export class Transfer implements TransferApi {
     await mkdir(input.local_dir, { recursive: true });
     const dirs: string[] = [];
     const items: FetchItem[] = [];
+    const targets: string[] = [];
     const failed: Array<{ path: string; message: string }> = [];
     for (const e of listing.entries) {
       const top = paths.find((p) => e.path === p || e.path.startsWith(`${p}/`));
@@ -90,8 +91,9 @@ export class Transfer implements TransferApi {
       const rel = baseName(top) + e.path.slice(top.length);
       if (e.type === "d") dirs.push(rel);
       else if (e.type === "f") {
-        const local = await resolveLocal(input.local_dir, rel, true);
-        items.push({ remote: e.path, size: e.size, sha: e.sha, local: local!, x: (e.mode & 0o100) !== 0, expect: await localState(local!) });
+        const local = (await resolveLocal(input.local_dir, rel, true))!;
+        items.push({ from: e.path, size: e.size, sha: e.sha, x: (e.mode & 0o100) !== 0, expect: await localState(local) });
+        targets.push(local);
       } else if (e.type === "e" || e.type === "n") failed.push({ path: e.path, message: e.extra });
     }
     for (const p of paths) if (!listing.entries.some((e) => e.path === p)) failed.push({ path: p, message: "it does not exist on the server" });
@@ -102,9 +104,9 @@ export class Transfer implements TransferApi {
     const meter = new Meter(items.length, items.reduce((s, i) => s + i.size, 0), o);
     // A folder that is being replaced by a file (or the reverse) is the caller's to sort out; the CAS says so.
     for (const it of items) if (it.expect === "dir" || it.expect === "link" || it.expect === "other") it.expect = "never";
-    const out = await fetchFiles(agent, "", items, { signal: o.signal, durability: await durabilityFor(input.local_dir), onBytes: (n, c) => meter.bytes(n, c), onFile: (c) => meter.file(c) });
+    const out = await fetchFiles(agent, "", items, (i) => targets[i]!, { signal: o.signal, durability: await durabilityFor(input.local_dir), onBytes: (n, c) => meter.bytes(n, c), onFile: (c) => meter.file(c) });
     out.forEach((r, k) => {
-      if (r.status !== "ok") failed.push({ path: items[k]!.remote, message: r.message });
+      if (r.status !== "ok") failed.push({ path: items[k]!.from, message: r.message });
     });
     if (failed.length) throw failures("downloaded", failed);
     return { files: items.length, bytes: meter.bytes_total };
