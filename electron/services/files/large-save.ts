@@ -28,9 +28,9 @@ export async function saveInParts(backend: Backend, file: { project_id: string; 
     const local = join(dir, "content");
     await writeFile(local, content, { encoding: "utf8", mode: 0o600 });
     const agent = new RemoteAgent(backend, file.project_id);
-    const res = await pushFiles(agent, parentOf(file.path), [{ local, remote: baseName(file.path), sha: null, x: false, expect }], { mkroot: true }, { signal });
+    const res = await pushFiles(agent, parentOf(file.path), [{ path: baseName(file.path), sha: null, x: false, expect }], () => local, { mkroot: true }, { signal });
     const r = res.files[0]!;
-    if (r.status === "ok") return { status: "saved", sha256: r.sha! };
+    if (r.status === "ok") return { status: "saved", sha256: res.sent(0)!.sha };
     if (r.status === "cas") return { status: "changed" };
     throw new ApiError(r.status === "hash" ? "bad-content" : "server", `${baseName(file.path)} was not saved: ${r.message}.`, {
       hint: "Nothing was changed on the server. Try again.",

@@ -15,7 +15,7 @@ import type { SyncConflict, SyncCounts, SyncPolicy, SyncProgress } from "../../.
 import type { Backend } from "../backend/backend.js";
 import { countingBackend, type CallCounter } from "../transfer/counting.js";
 import { durabilityFor, localPath, localState, resolveLocal } from "../transfer/local-fs.js";
-import { fetchFiles, pushFiles, type PushFile } from "../transfer/pipeline.js";
+import { fetchFiles, pushFiles } from "../transfer/pipeline.js";
 import { AGENT_DIR, RemoteAgent, type CommitOp, type RemoteEntry } from "../transfer/remote.js";
 import type { Entry, TreeView } from "./entry.js";
 import { ignoreRules, type IgnoreRules } from "./ignore-rules.js";
@@ -325,19 +325,19 @@ export class SyncEngine {
     if (p.remote.length) {
       cancelled();
       const before: CommitOp[] = [];
-      const puts: Array<PushFile & { plan: Extract<(typeof p.remote)[number], { op: "put" }> }> = [];
+      // the plan's put ops are pushFiles' files as they are; each source path is made when it is read
+      const puts: Array<Extract<(typeof p.remote)[number], { op: "put" }>> = [];
       for (const op of p.remote) {
         if (op.op === "put") {
-          const abs = await resolveLocal(local, op.path, false).catch(() => null);
-          if (!abs) {
+          if (!(await resolveLocal(local, op.path, false).catch(() => null))) {
             deferred++;
             continue;
           }
-          puts.push({ local: abs, remote: op.path, sha: op.sha, x: op.x, expect: op.expect, plan: op });
+          puts.push(op);
         } else before.push(op.op === "mv" ? { op: "mv", from: op.from, path: op.path, expect: op.expect } : op);
       }
       let firstPart = true;
-      const res = await pushFiles(this.agent, this.cfg.remote_path, puts, { before, mkroot }, {
+      const res = await pushFiles(this.agent, this.cfg.remote_path, puts, (i) => localPath(local, puts[i]!.path), { before, mkroot }, {
         signal,
         onBytes: (n) => {
           // parts carry the bundle's header too: progress never claims more than the files' bytes
@@ -386,11 +386,11 @@ export class SyncEngine {
           if (!ok) this.log("warn", `On the server, ${op.op} ${op.path} was skipped: ${r[1]}.`);
         });
         res.files.forEach((r, i) => {
-          const op = puts[i]!.plan;
+          const op = puts[i]!;
           if (r.status === "ok") {
             counts.uploaded++;
             counts.bytes_up += L.get(op.path)?.size ?? 0;
-            this.state.setBase(op.path, fileEntry(op.sha, L.get(op.path)?.size ?? 0, op.x, r.stat?.mtime ?? 0));
+            this.state.setBase(op.path, fileEntry(op.sha, L.get(op.path)?.size ?? 0, op.x, res.sent(i)?.stat?.mtime ?? 0));
           } else if (r.status === "error") {
             counts.errors++;
             this.log("error", `${op.path} could not be uploaded: ${r.message}`);

@@ -267,11 +267,10 @@ async function unlinkQuietly(path: string): Promise<void> {
   await unlink(path).catch(() => undefined);
 }
 
+/** A file to upload; the sync plan's put ops are these as they are, with no copy per file. */
 export interface PushFile {
-  /** absolute local source */
-  local: string;
   /** relative to the remote root */
-  remote: string;
+  path: string;
   /** the sha256 the source must have when it is read (from a scan), or null to take what is read */
   sha: string | null;
   x: boolean;
@@ -279,9 +278,15 @@ export interface PushFile {
   expect: string;
 }
 
+/** File i's absolute local source, already resolved safely, made when it is read (see TargetOf). */
+export type SourceOf = (i: number) => string;
+
 export interface PushResult {
-  files: Array<Outcome & { stat?: { size: number; mtime: number; mode: number }; sha?: string }>;
-  ops: Array<CommitResult>;
+  /** each file's outcome; those that went well share one object */
+  files: Outcome[];
+  /** what was sent of file i (its sha256) and the server's stat of it after the commit; null if it was not sent */
+  sent(i: number): { sha: string; stat?: { size: number; mtime: number; mode: number } } | null;
+  ops: CommitResult[];
 }
 
 /**
@@ -292,14 +297,19 @@ export interface PushResult {
 export async function pushFiles(
   agent: RemoteAgent,
   root: string,
-  files: PushFile[],
+  files: readonly PushFile[],
+  sourceOf: SourceOf,
   extra: { before?: CommitOp[]; after?: CommitOp[]; mkroot?: boolean },
   p: Progress = {},
 ): Promise<PushResult> {
-  const fileOutcome: PushResult["files"] = new Array(files.length);
-  // the put ops and, apart, which file each is for: two arrays, not an object per file
-  const putOps: CommitOp[] = [];
+  const fileOutcome: Outcome[] = new Array(files.length);
+  // each put as numbers and the sha sent, apart: the put ops are made when the header is written
   const putFile: number[] = [];
+  const putOff: number[] = [];
+  const putLen: number[] = [];
+  const putSha: string[] = [];
+  /** file i's put, -1 when it was not sent */
+  const putOf = new Int32Array(files.length).fill(-1);
   let offset = 0;
   async function* bundle(): AsyncGenerator<Buffer> {
     for (let i = 0; i < files.length; i++) {
@@ -308,7 +318,7 @@ export async function pushFiles(
       const seen: { sha?: string; stable?: boolean; size?: number } = {};
       const start = offset;
       try {
-        for await (const b of readVerified(f.local, seen)) {
+        for await (const b of readVerified(sourceOf(i), seen)) {
           offset += b.length;
           yield b;
         }
@@ -322,33 +332,43 @@ export async function pushFiles(
         fileOutcome[i] = { status: "cas", message: "it changed here while it was read; it will be sent on the next round" };
         continue;
       }
-      // the scan's string when it is the same: one sha string per file, not two
-      const sha = f.sha ?? seen.sha!;
-      putOps.push({ op: "put", path: f.remote, off: start, len: seen.size!, sha, x: f.x, expect: f.expect });
+      putOf[i] = putFile.length;
       putFile.push(i);
-      fileOutcome[i] = { status: "ok", sha };
-      p.onFile?.(f.remote);
+      putOff.push(start);
+      putLen.push(seen.size!);
+      // the scan's string when it is the same: one sha string per file, not two
+      putSha.push(f.sha ?? seen.sha!);
+      fileOutcome[i] = OK;
+      p.onFile?.(f.path);
     }
   }
-  // The header goes after the data, so ops are final when it is written.
-  const ops: CommitOp[] = [];
-  const gen = bundle();
-  const data: AsyncIterable<Buffer> = {
-    async *[Symbol.asyncIterator]() {
-      for await (const b of gen) yield b;
-      // a loop, not push(...all): a spread of 100,000 ops would overflow the stack
-      for (const list of [extra.before ?? [], putOps, extra.after ?? []]) for (const op of list) ops.push(op);
+  const before = extra.before ?? [];
+  const after = extra.after ?? [];
+  const ops = {
+    get length() {
+      return before.length + putFile.length + after.length;
+    },
+    at(k: number): CommitOp {
+      if (k < before.length) return before[k]!;
+      const j = k - before.length;
+      if (j >= putFile.length) return after[j - putFile.length]!;
+      const f = files[putFile[j]!]!;
+      return { op: "put", path: f.path, off: putOff[j]!, len: putLen[j]!, sha: putSha[j]!, x: f.x, expect: f.expect };
     },
   };
-  const results = await agent.commit(root, ops, data, { signal: p.signal, onPart: (n) => p.onBytes?.(n, ""), mkroot: extra.mkroot });
-  const nb = extra.before?.length ?? 0;
-  putFile.forEach((i, k) => {
-    const r = results[nb + k]!;
-    const sha = fileOutcome[i]!.sha;
-    fileOutcome[i] =
-      r[0] === "ok"
-        ? { status: "ok", sha, ...(r.length === 4 ? { stat: { size: r[1], mtime: r[2], mode: parseInt(r[3], 8) } } : {}) }
-        : { status: r[0], message: r[1] };
+  const results = await agent.commit(root, ops, bundle(), { signal: p.signal, onPart: (n) => p.onBytes?.(n, ""), mkroot: extra.mkroot });
+  putFile.forEach((i, j) => {
+    const r = results[before.length + j]!;
+    if (r[0] !== "ok") fileOutcome[i] = { status: r[0], message: r[1] };
   });
-  return { files: fileOutcome, ops: results };
+  return {
+    files: fileOutcome,
+    ops: results,
+    sent: (i) => {
+      const j = putOf[i]!;
+      if (j < 0 || fileOutcome[i] !== OK) return null;
+      const r = results[before.length + j]!;
+      return { sha: putSha[j]!, ...(r.length === 4 ? { stat: { size: r[1], mtime: r[2], mode: parseInt(r[3], 8) } } : {}) };
+    },
+  };
 }

@@ -77,6 +77,16 @@ export type CommitOp =
   | { op: "mv"; from: string; path: string; expect: string }
   | { op: "copy"; from: string; path: string; expect: string };
 
+/**
+ * A commit's ops, made one at a time when the header is written: a sync's
+ * 10,000 put ops need not be 10,000 objects held through the upload. The
+ * length is read once the data has streamed.
+ */
+export interface CommitOps {
+  readonly length: number;
+  at(k: number): CommitOp;
+}
+
 const CommitResult = z.union([
   z.tuple([z.literal("ok"), z.number(), z.number(), z.string()]),
   z.tuple([z.literal("ok")]),
@@ -219,7 +229,7 @@ export class RemoteAgent {
    * commit exec. `data` yields the bundle's bytes in the order the put ops'
    * offsets name them.
    */
-  async commit(root: string, ops: CommitOp[], data: AsyncIterable<Buffer>, o: { signal?: AbortSignal; onPart?: (bytes: number) => void; mkroot?: boolean } = {}): Promise<CommitResult[]> {
+  async commit(root: string, ops: CommitOps, data: AsyncIterable<Buffer>, o: { signal?: AbortSignal; onPart?: (bytes: number) => void; mkroot?: boolean } = {}): Promise<CommitResult[]> {
     const staging = `${AGENT_DIR}/stage-${randomBytes(8).toString("hex")}`;
     let parts = 0;
     let total = 0;
@@ -268,7 +278,11 @@ export class RemoteAgent {
         await put(b);
       };
       await text('{"ops":[');
-      for (let k = 0; k < ops.length; k += HEADER_OPS) await text((k ? "," : "") + ops.slice(k, k + HEADER_OPS).map((op) => JSON.stringify(op)).join(","));
+      for (let k = 0; k < ops.length; k += HEADER_OPS) {
+        const piece: string[] = [];
+        for (let j = k; j < Math.min(ops.length, k + HEADER_OPS); j++) piece.push(JSON.stringify(ops.at(j)));
+        await text((k ? "," : "") + piece.join(","));
+      }
       await text("]}");
       const len = Buffer.alloc(8);
       len.writeBigUInt64BE(BigInt(headerLen));

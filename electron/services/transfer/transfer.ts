@@ -126,19 +126,23 @@ export class Transfer implements TransferApi {
     const remote = new Map(listing.entries.map((e) => [e.path, e]));
     const before: CommitOp[] = [];
     const files: PushFile[] = [];
+    const sources: string[] = [];
+    let bytes = 0;
     for (const it of local) {
       const r = remote.get(it.rel);
       if (it.type === "d") {
         if (!r) before.push({ op: "mkdir", path: it.rel });
       } else {
-        files.push({ local: it.abs, remote: it.rel, sha: null, x: it.x, expect: !r ? "absent" : r.type === "f" ? r.sha : r.type === "d" ? "dir" : "other" });
+        files.push({ path: it.rel, sha: null, x: it.x, expect: !r ? "absent" : r.type === "f" ? r.sha : r.type === "d" ? "dir" : "other" });
+        sources.push(it.abs);
+        bytes += it.size;
       }
     }
-    const meter = new Meter(files.length, files.reduce((s, f) => s + (local.find((l) => l.abs === f.local)?.size ?? 0), 0), o);
-    const res = await pushFiles(agent, remoteDir, files, { before, mkroot: true }, { signal: o.signal, onBytes: (n, c) => meter.bytes(n, c), onFile: (c) => meter.file(c) });
+    const meter = new Meter(files.length, bytes, o);
+    const res = await pushFiles(agent, remoteDir, files, (i) => sources[i]!, { before, mkroot: true }, { signal: o.signal, onBytes: (n, c) => meter.bytes(n, c), onFile: (c) => meter.file(c) });
     const failed: Array<{ path: string; message: string }> = [];
     res.files.forEach((r, k) => {
-      if (r.status !== "ok") failed.push({ path: files[k]!.remote, message: r.message });
+      if (r.status !== "ok") failed.push({ path: files[k]!.path, message: r.message });
     });
     res.ops.slice(0, before.length).forEach((r, k) => {
       if (r[0] !== "ok") failed.push({ path: before[k]!.path, message: String(r[1]) });
