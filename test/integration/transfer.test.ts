@@ -97,6 +97,29 @@ describe.each(SYNC_HUB_MODES)("transfer layer, hub --api %s", (mode) => {
     expect(counter.calls).toBe(3); // listing of the target, one staged write, one commit
   });
 
+  it("uploads 600 files in 30 folders in one commit, whose list of operations is written in several pieces: every file byte-exact where it belongs, progress totals exact", async () => {
+    freshLocal();
+    const src = join(local, "many");
+    const files = new Map<string, Buffer>();
+    for (let i = 0; i < 600; i++) {
+      // sizes differ, so a put given another's offset or length would fail its hash on the server
+      const b = Buffer.concat([Buffer.from(`file ${i}\n`), randomBytes(i * 7)]);
+      files.set(`d${i % 30}/f${i}.bin`, b);
+      mkdirSync(join(src, `d${i % 30}`), { recursive: true });
+      writeFileSync(join(src, `d${i % 30}`, `f${i}.bin`), b);
+    }
+    const events: Array<Omit<TransferProgress, "request_id">> = [];
+    const counter = { calls: 0 };
+    const r = await transfer.upload(countingBackend(sh.backend, counter), { project_id, local_paths: [src], remote_dir: "many-up" }, { onProgress: (p) => events.push(p) });
+    const bytes = [...files.values()].reduce((n, b) => n + b.length, 0);
+    expect(r).toEqual({ files: 600, bytes });
+    for (const [rel, b] of files) expect(sha(readFileSync(join(home, "many-up", "many", rel))), rel).toBe(sha(b));
+    expect(events.at(-1)).toMatchObject({ files_done: 600, files_total: 600, bytes_total: bytes });
+    // one listing, the staged parts, one commit
+    expect(counter.calls).toBeLessThanOrEqual(2 + Math.ceil((bytes * 1.1 * 4) / 3 / 640_000));
+    rmSync(local, { recursive: true });
+  });
+
   it("moves a 3 MB file in chunks both ways, verified, with progress that adds up", async () => {
     const big = randomBytes(3 * 1024 * 1024);
     writeFileSync(join(home, "big.bin"), big);
