@@ -229,9 +229,8 @@ export class SyncEngine {
     if (totalFiles) emit();
 
     // ---- phase 2's reads start now, so the server reads while phase 1 runs here; files are written once
-    // phase 1 is done and their places here are ready (`ready`)
-    // the plan's downloads are fetchFiles' items as they are; a place made for item i is a 1 here, and its
-    // path is made from the rel path each time it is asked for (see TargetOf)
+    // phase 1 is done and their places here are ready (`ready`). The plan's downloads are fetchFiles' items
+    // as they are: a place made for item i is a 1 in `placed`, its path made when asked for (see TargetOf)
     const items = p.downloads;
     const placed = new Uint8Array(items.length);
     const targetOf = (i: number) => (placed[i] ? localPath(local, items[i]!.path) : "");

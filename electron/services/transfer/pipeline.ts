@@ -101,7 +101,13 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: readon
     // one batch at a time, in order, while the next is written (each file fails alone)
     placing = placing.then(async () => {
       try {
-        await makeDurable(durability, batchItem.map((i, k) => tmpOf(i, batchTmp[k]!)));
+        // the temps' paths are made only if the barrier fails and each is fsynced instead
+        await makeDurable(
+          durability,
+          (function* () {
+            for (let k = 0; k < batchItem.length; k++) yield tmpOf(batchItem[k]!, batchTmp[k]!);
+          })(),
+        );
       } catch (e) {
         for (let k = 0; k < batchItem.length; k++) {
           outcomes[batchItem[k]!] = failed(e);
