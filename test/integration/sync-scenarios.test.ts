@@ -4,7 +4,7 @@
  * generation: the final content of both sides is asserted, and that no
  * version of any file was lost.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -415,7 +415,13 @@ describe.each(SYNC_HUB_MODES)("sync scenarios, hub --api %s", (mode) => {
   it("19 a local file changed while it is uploaded is not committed; the next round sends the new content", async () => {
     const p = await synced({ "live.txt": "v1", "o.txt": "o" });
     put(p.local, "live.txt", "v2");
-    const b = after(sh.backend, isList, () => put(p.local, "live.txt", "v3 written during the sync"));
+    // the scan runs beside the listing: v3 is written once the scan has hashed v2 (its cache row says so),
+    // so the plan sends v2 and the upload finds v3
+    const v2 = createHash("sha256").update("v2").digest("hex");
+    const b = after(sh.backend, isList, async () => {
+      while (p.state.localCache().get("live.txt")?.sha !== v2) await new Promise((r) => setTimeout(r, 2));
+      put(p.local, "live.txt", "v3 written during the sync");
+    });
     const out = await p.sync(b);
     expect(out.deferred).toBe(1);
     expect(readFileSync(join(p.remote, "live.txt"), "utf8")).toBe("v1");
