@@ -81,7 +81,8 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
     await page.getByRole("heading", { name: "Sync" }).waitFor();
     await page.getByRole("button", { name: "Add a pair" }).click();
     await page.getByLabel("Local folder").fill(local);
-    await page.getByLabel("Project", { exact: true }).selectOption({ label: "Sync project" });
+    // the list of projects, once it has loaded (until then the field takes a project id typed in)
+    await page.getByRole("combobox", { name: "Project", exact: true }).selectOption({ label: "Sync project" });
     await page.getByLabel("Remote folder").fill("thesis");
     await page.getByLabel("Ignore rules").fill("*.log");
     await page.getByLabel("Pair name").fill("thesis");
