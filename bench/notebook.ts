@@ -7,7 +7,7 @@
  * about 2 MB) are read in place.
  */
 import { launchChromium } from "../test/support/browser.js";
-import { referenceNotebooks } from "../test/support/reference-notebooks.js";
+import { referenceCorpus } from "../test/support/reference-notebooks.js";
 import { serveViewerHarness } from "../test/support/viewer-harness.js";
 import { median, report } from "./support/stats.js";
 
@@ -24,7 +24,7 @@ export async function benchNotebook(): Promise<void> {
     await page.waitForFunction(() => "viewer" in window);
     // Load the viewer's lazily loaded renderers first: the app has them after its first file.
     await page.evaluate(() => (window as unknown as { viewer: { show(p: string, c: string): Promise<void> } }).viewer.show("warm.md", "# warm $x$"));
-    for (const nb of referenceNotebooks().filter((n) => /^(16|18)-/.test(n.name))) {
+    for (const nb of referenceCorpus().notebooks.filter((n) => /^(16|18)-/.test(n.name))) {
       const runs = [];
       for (let i = 0; i < RUNS; i++) {
         runs.push(

@@ -227,6 +227,22 @@ describe("transport failures", () => {
     expect(r.stdout).toBe(text);
   });
 
+  it("a small reply that gives its length (read whole, not chunk by chunk), in pieces with a split character and a BOM, is read whole", async () => {
+    fresh();
+    const text = "ünïcødé 名前 " + "y".repeat(2_000) + " 🎉";
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ event: "project_exec_output", id: "x", stdout: text, stderr: "", exit_code: 0 }))]);
+    server.setHandler(async (_r, res) => {
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": body.length });
+      for (let at = 0; at < 700; at += 7) {
+        res.write(body.subarray(at, at + 7));
+        await new Promise((r) => setImmediate(r));
+      }
+      res.end(body.subarray(700));
+    });
+    const r = await client().call("project_exec", { project_id: PID, command: "true" });
+    expect(r.stdout).toBe(text);
+  });
+
   it("connection refused says nothing answers there", async () => {
     fresh();
     const port = await freePort();
