@@ -393,6 +393,45 @@ describe("a file's text shown again", () => {
   }, 120_000);
 });
 
+describe("a notebook with one 50,000-line output", () => {
+  const lines = Array.from({ length: 50_000 }, (_, i) => `epoch ${Math.floor(i / 100) + 1}, step ${i + 1}: loss \u001b[32m${(1 / (i + 1)).toFixed(6)}\u001b[0m\n`);
+  const nb = JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      { cell_type: "markdown", metadata: {}, source: "# Before the long output" },
+      { cell_type: "code", execution_count: 1, metadata: {}, source: "train()", outputs: [{ output_type: "stream", name: "stdout", text: lines }] },
+      { cell_type: "markdown", metadata: {}, source: "# After the long output" },
+    ],
+  });
+
+  it("shows the cells around it with the output's first lines at once; Show all renders the rest while the page answers", async () => {
+    await page.evaluate(([p, c]) => void (window as unknown as { viewer: { show(p: string, c: string): Promise<void> } }).viewer.show(p, c), ["training.ipynb", nb] as const);
+    await page.getByRole("heading", { name: "Before the long output" }).waitFor();
+    await page.getByRole("heading", { name: "After the long output" }).waitFor();
+    const output = page.locator(".nb-output[data-output-type=stream]");
+    const shownLines = () => output.locator("pre").evaluate((p) => (p.textContent ?? "").split("\n").length - 1);
+    // The first cell is on screen while the long output is not rendered in full.
+    expect(await shownLines()).toBe(2_000);
+    expect(await output.locator(".nb-more").textContent()).toMatch(/^48,000 more lines not shown\. Show all$/);
+    expect(await output.locator("pre > span").first().locator("span").first().textContent()).toBe("1.000000");
+    await output.getByRole("button", { name: "Show all" }).click();
+    // The page answers input while the rest renders: the reader scrolls on.
+    const viewer = page.locator(".file-viewer");
+    const before = await viewer.evaluate((v) => v.scrollTop);
+    await viewer.hover();
+    await page.mouse.wheel(0, 600);
+    await expect.poll(() => viewer.evaluate((v) => v.scrollTop)).toBeGreaterThan(before);
+    await expect.poll(() => output.getAttribute("data-complete"), { timeout: 60_000 }).toBe("true");
+    expect(await shownLines()).toBe(50_000);
+    expect(await output.locator(".nb-more").count()).toBe(0);
+    expect(await output.locator("pre").evaluate((p) => p.textContent?.split("\n").at(-2))).toBe("epoch 500, step 50000: loss 0.000020");
+    // Colours carry across pieces: the last line's number is coloured like the first's.
+    expect(await output.locator("pre > span").last().locator("span").last().getAttribute("class")).toBe("ansi-green-fg");
+  }, 120_000);
+});
+
 describe("files other than notebooks, and broken notebooks", () => {
   it("a notebook that does not parse shows what is wrong, not a blank page", async () => {
     await show("broken.ipynb", '{"nbformat": 4, "cells": [');
