@@ -32,7 +32,7 @@ export interface KioskConnection {
 }
 
 export interface KioskServiceOptions {
-  /** the active server's backend and profile (AppServices connects) */
+  /** the active server's backend and profile (the Connection makes it) */
   connection: () => Promise<KioskConnection>;
   secrets: SecretStore;
   log: Logger;
