@@ -10,7 +10,7 @@ import type { HandlersOf } from "../../ipc/handlers.js";
 import type { Backend } from "../backend/backend.js";
 import type { ProjectRunner } from "../backend/project-start.js";
 import type { Connection } from "../connect/connection.js";
-import { normalizeProjectPath } from "../files/project-path.js";
+import { normalizeProjectPath } from "../../../shared/project-path.js";
 import type { TransferApi } from "../transfer/api.js";
 import { copyConfirmed, missingSource } from "./confirmed-copy.js";
 

@@ -3,7 +3,7 @@ import { ApiError } from "../../../shared/errors.js";
 import type { HandlersOf } from "../../ipc/handlers.js";
 import { explainSpawnFailure } from "../backend/spawn-failure.js";
 import type { Connection } from "../connect/connection.js";
-import { normalizeProjectPath } from "../files/project-path.js";
+import { normalizeProjectPath } from "../../../shared/project-path.js";
 import { CancellableRuns } from "./cancellable.js";
 
 type Answers = HandlersOf<"exec">;

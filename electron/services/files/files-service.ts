@@ -10,7 +10,7 @@ import type { Connection } from "../connect/connection.js";
 import type { Logger } from "../log.js";
 import { saveInParts } from "./large-save.js";
 import { listingCommand, listingFailure, parseListing } from "./listing.js";
-import { normalizeProjectPath } from "./project-path.js";
+import { normalizeProjectPath } from "../../../shared/project-path.js";
 
 type Answers = HandlersOf<"files">;
 
