@@ -30,7 +30,7 @@ function LongText({ text, pieces, className, attrs }: { text: string; pieces: st
     <div className={`nb-output nb-long ${className}`} {...attrs} aria-busy={all && shown < pieces.length} data-complete={shown >= pieces.length}>
       <pre>
         {html.map((piece, i) => (
-          <span key={i} dangerouslySetInnerHTML={{ __html: piece }} />
+          <span key={i} className="nb-piece" dangerouslySetInnerHTML={{ __html: piece }} />
         ))}
       </pre>
       {!all && (
