@@ -4,12 +4,11 @@
  * page and run. "First screen" is until the first cells are rendered and laid
  * out (what the user sees); "every cell" is until the last batch is laid out.
  * Median of 5, each a fresh mount. The notebooks: one stream output of
- * 50,000 lines, the fixture with every output type repeated to about 2 MB,
- * and the corpus's notebooks 16 and 18 (both about 2 MB, read in place) where
- * the corpus is present.
+ * 50,000 lines, and the corpus's notebooks 16 and 18 (both about 2 MB, read
+ * in place) where the corpus is present.
  */
 import { launchChromium } from "../test/support/browser.js";
-import { fixtureNotebook, referenceCorpus, type NotebookFile } from "../test/support/reference-notebooks.js";
+import { referenceCorpus, type NotebookFile } from "../test/support/reference-notebooks.js";
 import { serveViewerHarness } from "../test/support/viewer-harness.js";
 import { median, report } from "./support/stats.js";
 
@@ -26,13 +25,6 @@ function hugeOutput(): NotebookFile {
   return { name: "50,000-line stream output", text: JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }) };
 }
 
-/** The fixture with every output type, its cells repeated to about 2 MB. */
-function twoMegabytes(): NotebookFile {
-  const nb = JSON.parse(fixtureNotebook("v4-every-output.ipynb").text) as { cells: unknown[] };
-  const times = Math.ceil(2e6 / Buffer.byteLength(JSON.stringify(nb)));
-  return { name: "every output type x" + times, text: JSON.stringify({ ...nb, cells: Array.from({ length: times }, () => nb.cells).flat() }) };
-}
-
 export async function benchNotebook(): Promise<void> {
   const harness = await serveViewerHarness();
   const browser = await launchChromium();
@@ -46,7 +38,7 @@ export async function benchNotebook(): Promise<void> {
     await page.evaluate(() => (window as unknown as { viewer: { show(p: string, c: string): Promise<void> } }).viewer.show("warm.md", "# warm $x$"));
     const corpus = referenceCorpus();
     if (corpus.missing) console.log(`notebooks 16 and 18 skipped: ${corpus.missing}`);
-    for (const nb of [hugeOutput(), twoMegabytes(), ...corpus.notebooks.filter((n) => /^(16|18)-/.test(n.name))]) {
+    for (const nb of [hugeOutput(), ...corpus.notebooks.filter((n) => /^(16|18)-/.test(n.name))]) {
       const runs = [];
       for (let i = 0; i < RUNS; i++) {
         runs.push(
