@@ -182,7 +182,6 @@ describe.each(["v1", "ai"] as const)("the file browser against a hub serving %s"
 
   it("searches names and contents (Ctrl+Shift+F) and opens a line where it is", async () => {
     writeFileSync(join(home, "docs/needle-notes.md"), "nothing here\n");
-    await list().click({ position: { x: 5, y: 5 } });
     await page.keyboard.press("Control+Shift+F");
     await page.getByLabel("Search for").fill("needle");
     await page.keyboard.press("Enter");
