@@ -17,6 +17,7 @@ import { writeTooLarge } from "../../../shared/write-limit.js";
 import { Editor } from "./Editor.js";
 import { Breadcrumbs } from "./files/Breadcrumbs.js";
 import { FileBrowser } from "./files/FileBrowser.js";
+import { Icon, Icons } from "../icons.js";
 
 interface OpenFile {
   path: string;
@@ -201,18 +202,24 @@ export function Files({
         <h1 style={{ margin: 0, fontSize: 20 }}>Files</h1>
         <Breadcrumbs dir={dir} onGo={setDir} />
         <span className="grow" />
-        <button onClick={() => setMaking("file")}>New file</button>
-        <button onClick={() => setMaking("folder")}>New folder</button>
+        <button onClick={() => setMaking("file")}>
+          <Icon icon={Icons.newFile} /> New file
+        </button>
+        <button onClick={() => setMaking("folder")}>
+          <Icon icon={Icons.newFolder} /> New folder
+        </button>
         <button disabled={selected.size === 0 || [...selected].some((p) => (shown?.entries ?? []).find((e) => join(dir, e.name) === p)?.isdir)} onClick={() => void openFiles([...selected])}>
           Open selected ({selected.size})
         </button>
         <button disabled={selected.size === 0} onClick={() => setMoving(moving === "download" ? null : "download")} aria-expanded={moving === "download"}>
-          Download ({selected.size})…
+          <Icon icon={Icons.download} /> Download ({selected.size})…
         </button>
         <button onClick={() => setMoving(moving === "upload" ? null : "upload")} aria-expanded={moving === "upload"}>
-          Upload…
+          <Icon icon={Icons.upload} /> Upload…
         </button>
-        <button onClick={() => void refresh()}>Refresh</button>
+        <button onClick={() => void refresh()}>
+          <Icon icon={Icons.refresh} /> Refresh
+        </button>
       </div>
       {shown?.type === "file" && (
         <div className="banner warn" role="alert" aria-label="Not a folder">

@@ -1,6 +1,6 @@
 /** The path of the open folder, each part a button; the home folder first. */
 import { ChevronRight } from "lucide-react";
-import { Icon, Icons } from "./icons.js";
+import { Icon, Icons } from "../../icons.js";
 
 export function Breadcrumbs({ dir, onGo }: { dir: string; onGo: (dir: string) => void }) {
   const parts = dir ? dir.split("/") : [];

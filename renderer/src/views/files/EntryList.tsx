@@ -8,7 +8,7 @@ import { useState, type DragEvent, type KeyboardEvent } from "react";
 import type { FileEntry } from "../../../../shared/ipc/contract.js";
 import { formatBytes } from "../../format.js";
 import { exactTime, fileKind, relativeTime, type SortKey, type SortOrder } from "./entries.js";
-import { Icon, Icons, KindIcon } from "./icons.js";
+import { Icon, Icons, KindIcon } from "../../icons.js";
 
 /** What a drag of entries inside the app carries (files dragged in from the desktop carry "Files"). */
 export const DRAG_TYPE = "application/x-cocalc-paths";

@@ -10,7 +10,7 @@ import { ErrorNote, useApp, useCall, usePersisted } from "../../lib.js";
 import { useFileActions } from "./actions.js";
 import { EntryList } from "./EntryList.js";
 import { sortEntries, visibleEntries, type SortOrder } from "./entries.js";
-import { Icon, Icons } from "./icons.js";
+import { Icon, Icons } from "../../icons.js";
 import { MoveDialog } from "./MoveDialog.js";
 import { ActionNotice } from "./Notice.js";
 import { SearchPanel } from "./SearchPanel.js";
@@ -72,30 +72,33 @@ export function FileBrowser(p: FileBrowserProps) {
 
   const toolbar = (
     <div className="row browser-bar" role="toolbar" aria-label="File actions">
-      <button disabled={!one} onClick={() => setRenaming(one)} title="Rename (F2)">
-        <Icon icon={Icons.rename} /> Rename
+      <button disabled={!one} onClick={() => setRenaming(one)} aria-label="Rename" title="Rename (F2)">
+        <Icon icon={Icons.rename} />
       </button>
-      <button disabled={!sel.length} onClick={() => setMoving(sel)} title="Move the selection to another folder (or drag it onto a folder)">
-        <Icon icon={Icons.move} /> Move to…
+      <button disabled={!sel.length} onClick={() => setMoving(sel)} aria-label="Move to…" title="Move to another folder… (or drag onto a folder)">
+        <Icon icon={Icons.move} />
       </button>
-      <button disabled={!sel.length} onClick={() => void acts.run({ kind: "duplicate", paths: sel })} title="Duplicate the selection">
-        <Icon icon={Icons.duplicate} /> Duplicate
+      <button disabled={!sel.length} onClick={() => void acts.run({ kind: "duplicate", paths: sel })} aria-label="Duplicate" title="Duplicate">
+        <Icon icon={Icons.duplicate} />
       </button>
-      <button disabled={!sel.length} onClick={() => void acts.run({ kind: "trash", paths: sel })} title="Move the selection to the trash (Delete)">
-        <Icon icon={Icons.trash} /> Delete
+      <button disabled={!sel.length} onClick={() => void acts.run({ kind: "trash", paths: sel })} aria-label="Delete" title="Delete: move to the trash (Delete)">
+        <Icon icon={Icons.trash} />
       </button>
-      <button disabled={!oneFile} onClick={() => void opener.run(() => api.fileops.openWithSystem({ project_id: p.pid, path: oneFile! }))} title="Open a copy with this computer's app for its type">
-        <Icon icon={Icons.openExternal} /> Open with system app
+      <button disabled={!oneFile} onClick={() => void opener.run(() => api.fileops.openWithSystem({ project_id: p.pid, path: oneFile! }))} aria-label="Open with system app" title="Open a copy with this computer's app for its type">
+        <Icon icon={Icons.openExternal} />
       </button>
+      <span className="count" aria-live="polite">
+        {sel.length ? `${sel.length} selected` : ""}
+      </span>
       <span className="grow" />
-      <button aria-pressed={showHidden} onClick={() => setShowHidden(!showHidden)} title="Show hidden files (Ctrl+H)">
-        <Icon icon={showHidden ? Icons.hiddenShown : Icons.hiddenHidden} /> Hidden
+      <button aria-pressed={showHidden} onClick={() => setShowHidden(!showHidden)} aria-label="Hidden files" title={`${showHidden ? "Hide" : "Show"} hidden files (Ctrl+H)`}>
+        <Icon icon={showHidden ? Icons.hiddenShown : Icons.hiddenHidden} />
       </button>
-      <button aria-pressed={mode === "search"} onClick={() => setMode(mode === "search" ? "list" : "search")} title="Search in the project (Ctrl+Shift+F)">
-        <Icon icon={Icons.search} /> Search
+      <button aria-pressed={mode === "search"} onClick={() => setMode(mode === "search" ? "list" : "search")} aria-label="Search" title="Search in the project (Ctrl+Shift+F)">
+        <Icon icon={Icons.search} />
       </button>
-      <button aria-pressed={mode === "trash"} onClick={() => setMode(mode === "trash" ? "list" : "trash")} title="Deleted files: restore or delete for ever">
-        <Icon icon={Icons.trash} /> Trash
+      <button aria-pressed={mode === "trash"} onClick={() => setMode(mode === "trash" ? "list" : "trash")} aria-label="Trash" title="Trash: restore deleted files, or delete them for ever">
+        <Icon icon={Icons.trashView} />
       </button>
     </div>
   );

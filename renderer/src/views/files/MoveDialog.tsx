@@ -1,7 +1,7 @@
 /** "Move to…": a folder of the project, typed or picked from the folders at hand. */
 import { useEffect, useRef, useState } from "react";
 import { plural } from "../../format.js";
-import { Icon, Icons } from "./icons.js";
+import { Icon, Icons } from "../../icons.js";
 
 export function MoveDialog({ count, dir, folders, onMove, onClose }: { count: number; dir: string; folders: string[]; onMove: (dest: string) => void; onClose: () => void }) {
   const [dest, setDest] = useState(dir);

@@ -1,5 +1,5 @@
 /** The last action's notice: what was done, with Undo where it can be undone. */
-import { Icon, Icons } from "./icons.js";
+import { Icon, Icons } from "../../icons.js";
 import type { Notice as N } from "./actions.js";
 
 export function ActionNotice({ notice, onUndo, onDismiss }: { notice: N | null; onUndo: () => void; onDismiss: () => void }) {

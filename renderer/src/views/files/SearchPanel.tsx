@@ -8,7 +8,7 @@ import { useEffect, useState } from "react";
 import type { SearchPage } from "../../../../shared/ipc/contract.js";
 import { Busy, ErrorNote, useApp, useCall } from "../../lib.js";
 import { fileKind } from "./entries.js";
-import { Icon, Icons, KindIcon } from "./icons.js";
+import { Icon, Icons, KindIcon } from "../../icons.js";
 
 const PAGE = 50;
 type Mode = "names" | "contents";

@@ -8,7 +8,7 @@ import type { TrashEntry } from "../../../../shared/ipc/contract.js";
 import { plural } from "../../format.js";
 import { Busy, ErrorNote, useApp, useCall } from "../../lib.js";
 import { exactTime, fileKind, relativeTime } from "./entries.js";
-import { Icon, Icons, KindIcon } from "./icons.js";
+import { Icon, Icons, KindIcon } from "../../icons.js";
 
 export function TrashView({ pid, onRestore, onClose, version }: { pid: string; onRestore: (names: string[]) => Promise<boolean>; onClose: () => void; version: number }) {
   const { api } = useApp();
@@ -78,7 +78,7 @@ export function TrashView({ pid, onRestore, onClose, version }: { pid: string; o
             role="option"
             aria-label={e.name}
             aria-selected={picked.has(e.name)}
-            className="entry"
+            className="entry trash-row"
             onClick={() => {
               const next = new Set(picked);
               if (next.has(e.name)) next.delete(e.name);

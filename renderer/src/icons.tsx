@@ -5,6 +5,18 @@
  */
 import {
   Archive,
+  Trash,
+  Cable,
+  Command,
+  Download,
+  FilePlus,
+  FolderPlus,
+  FolderSync,
+  LayoutList,
+  MonitorPlay,
+  Play,
+  SquareTerminal,
+  Upload,
   ArrowUp,
   ChevronDown,
   ChevronUp,
@@ -31,7 +43,7 @@ import {
   X,
   type LucideIcon,
 } from "lucide-react";
-import type { FileKind } from "./entries.js";
+import type { FileKind } from "./views/files/entries.js";
 
 export const Icons = {
   up: ArrowUp,
@@ -51,7 +63,24 @@ export const Icons = {
   close: X,
   home: House,
   folderOpen: FolderOpen,
+  trashView: Trash,
+  newFile: FilePlus,
+  newFolder: FolderPlus,
+  download: Download,
+  upload: Upload,
+  open: FileText,
+  // the views, in the sidebar and the palette
+  connect: Cable,
+  projects: LayoutList,
+  sync: FolderSync,
+  files: Folder,
+  console: SquareTerminal,
+  copy: Copy,
+  kiosk: MonitorPlay,
+  run: Play,
+  command: Command,
 } as const;
+export type IconName = keyof typeof Icons;
 
 const BY_KIND: Record<FileKind, LucideIcon> = {
   folder: Folder,
