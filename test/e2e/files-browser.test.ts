@@ -105,6 +105,10 @@ describe.each(["v1", "ai"] as const)("the file browser against a hub serving %s"
   it("renames in place with F2, undoes it, and refuses a name that exists without replacing it", async () => {
     await select("alpha.txt");
     await page.keyboard.press("F2");
+    // Delete in the name field edits the name; it never deletes the file
+    await page.getByLabel("New name for alpha.txt").press("Delete");
+    expect(await page.getByLabel("New name for alpha.txt").inputValue()).toBe(".txt");
+    expect(onDisk("alpha.txt")).toBe(true);
     await page.getByLabel("New name for alpha.txt").fill("renamed.txt");
     await page.keyboard.press("Enter");
     await expect.poll(() => onDisk("renamed.txt") && !onDisk("alpha.txt")).toBe(true);

@@ -64,6 +64,8 @@ export function EntryList(p: EntryListProps) {
   /** the selection, or the focused row when nothing is selected */
   const targets = (focused: string | undefined) => (p.selected.size ? [...p.selected] : focused ? [focused] : []);
   const keys = (ev: KeyboardEvent) => {
+    // keys typed into the rename field are its own: Delete there edits the name, it does not delete the file
+    if (ev.target instanceof HTMLInputElement) return;
     const focused = (document.activeElement as HTMLElement | null)?.dataset.path;
     if (ev.key === "F2") {
       const t = targets(focused);
