@@ -212,9 +212,13 @@ describe.each(["v1", "ai"] as const)("the file browser against a hub serving %s"
     await page.setViewportSize({ width: 800, height: 600 });
     await shoot(page, "files-browser-800x600");
     await page.getByRole("button", { name: "Trash", exact: true }).click();
+    await page.getByText(/The trash is empty\./).waitFor();
     await shoot(page, "files-trash-800x600");
     await page.getByRole("button", { name: "Back to files" }).click();
     await page.getByRole("button", { name: "Search", exact: true }).click();
+    await page.getByLabel("Search for").fill("main");
+    await page.keyboard.press("Enter");
+    await page.getByRole("listbox", { name: "Lines matching" }).getByRole("option", { name: "beta.py:3" }).waitFor();
     await shoot(page, "files-search-800x600");
     await page.setViewportSize({ width: 1280, height: 800 });
   });

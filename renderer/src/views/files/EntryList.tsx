@@ -139,7 +139,10 @@ export function EntryList(p: EntryListProps) {
             if (ev.detail <= 1) p.onUp?.();
           }}
         >
-          <Icon icon={Icons.up} /> <span className="col-name">..</span>
+          <span className="col-name" title="Up to the folder above (drop here to move there)">
+            <Icon icon={Icons.up} />
+            <span className="name">..</span>
+          </span>
         </button>
       )}
       {p.entries.map((e) => {
