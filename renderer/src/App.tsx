@@ -14,8 +14,8 @@ import { Kiosk } from "./views/Kiosk.js";
 import { Sync } from "./views/Sync.js";
 import { Palette, type PaletteItem } from "./Palette.js";
 import { Icon, Icons, type IconName } from "./icons.js";
+import { VIEW_NAMES, type ViewName } from "./view-names.js";
 
-export type ViewName = "connect" | "projects" | "files" | "console" | "copy" | "kiosk" | "sync";
 const RESTORE_KEY = "cocalc:restore-view";
 /** Each view's icon, the same in the sidebar and the palette. */
 const VIEW_ICON: Record<ViewName, IconName> = { connect: "connect", projects: "projects", sync: "sync", files: "files", console: "console", copy: "copy", kiosk: "kiosk" };
@@ -176,8 +176,7 @@ export function App({ api }: { api: CocalcApi }) {
         e.preventDefault();
         setPalette("files");
       } else if (e.altKey && /^[1-7]$/.test(e.key)) {
-        const target: ViewName[] = ["connect", "projects", "files", "console", "copy", "kiosk", "sync"];
-        const v = target[Number(e.key) - 1]!;
+        const v = VIEW_NAMES[Number(e.key) - 1]!;
         if (v === "connect" || v === "projects" || v === "sync" || project) {
           e.preventDefault();
           setView(v);

@@ -12,8 +12,8 @@ import type { HandlersOf } from "../../ipc/handlers.js";
 import type { ChannelOutput } from "../../../shared/ipc/contract.js";
 import type { Backend } from "../backend/backend.js";
 import type { ProjectRunner } from "../backend/project-start.js";
-import type { TransferApi } from "../sync/api.js";
-import { normalizeProjectPath } from "./project-path.js";
+import type { TransferApi } from "../transfer/api.js";
+import { normalizeProjectPath } from "../../../shared/project-path.js";
 import { openWithSystem, type OpenPath } from "./open-with-system.js";
 import { readActionReply, readContentHits, readNameHits, readTrashList, toArg, type ActionResult, type Moved } from "./ops-replies.js";
 import {

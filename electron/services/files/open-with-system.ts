@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApiError } from "../../../shared/errors.js";
 import type { Backend } from "../backend/backend.js";
-import type { TransferApi } from "../sync/api.js";
+import type { TransferApi } from "../transfer/api.js";
 
 /** Electron's shell.openPath: resolves to "" when the app opened, else the system's error text. */
 export type OpenPath = (path: string) => Promise<string>;

@@ -7,7 +7,7 @@ import type { ExecResult } from "../../../shared/domain.js";
 import { ApiError } from "../../../shared/errors.js";
 import type { FileEntry } from "../../../shared/ipc/contract.js";
 import { parseListing } from "./listing.js";
-import { isSafeEntryName } from "./project-path.js";
+import { isSafeEntryName } from "../../../shared/project-path.js";
 
 export interface Moved {
   from: string;
