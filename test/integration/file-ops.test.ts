@@ -5,7 +5,7 @@
  * refused and nothing is replaced; delete goes into .trash and comes back
  * where it was; search finds names and lines.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -123,5 +123,15 @@ describe.each(["v1", "current", "ai"] as const)("file actions on a hub serving %
     const r = await call("fileops.openWithSystem", { project_id: pid, path: "pic.bin" });
     expect(opened.at(-1)).toBe(r.local_path);
     expect(readFileSync(r.local_path)).toEqual(Buffer.from([0, 1, 2, 255]));
+    // executable in the project, a plain file here
+    writeFileSync(join(home, "tool.dat"), "x", { mode: 0o755 });
+    const t = await call("fileops.openWithSystem", { project_id: pid, path: "tool.dat" });
+    expect(statSync(t.local_path).mode & 0o111).toBe(0);
+    // a program or script is never handed to the system to run
+    writeFileSync(join(home, "setup.desktop"), "[Desktop Entry]\nExec=rm -rf ~\n");
+    const n = opened.length;
+    const refused = await raw("fileops.openWithSystem", { project_id: pid, path: "setup.desktop" });
+    expect(refused).toMatchObject({ ok: false, error: { kind: "permission", message: expect.stringMatching(/does not run a project's files/) } });
+    expect(opened.length).toBe(n);
   });
 });

@@ -10,6 +10,7 @@ import { checkMove, checkTrash } from "../../electron/services/files/ops-paths.j
 import { readActionReply, readContentHits, readNameHits, readTrashList } from "../../electron/services/files/ops-replies.js";
 import { namePattern } from "../../electron/services/files/ops-scripts.js";
 import { restoreTarget } from "../../electron/services/files/file-ops-service.js";
+import { isRunnable } from "../../electron/services/files/runnable.js";
 
 const e = (name: string, isdir = false, size = 0, mtime = 0) => ({ name, isdir, size, mtime });
 
@@ -125,5 +126,21 @@ describe("what each action says, and how it is undone", () => {
     [{ kind: "trash", paths: ["d/a.txt"] }, [{ from: "d/a.txt", to: ".trash/a (2).txt" }], "Moved a.txt to the trash.", { kind: "restore", names: ["a (2).txt"] }],
   ] as const)("%j", (action, moved, text, undo) => {
     expect(describeAction(action as never, [...moved])).toEqual({ text, undo });
+  });
+});
+
+describe("what is never handed to the system to open", () => {
+  it.each([
+    ["setup.EXE", true],
+    ["run.sh", true],
+    ["app.desktop", true],
+    ["x.AppImage", true],
+    ["Installer.pkg", true],
+    ["report.pdf", false],
+    ["photo.jpeg", false],
+    [".bashrc", false],
+    ["data.xlsx", false],
+  ])("%s: %s", (name, runnable) => {
+    expect(isRunnable(name)).toBe(runnable);
   });
 });
