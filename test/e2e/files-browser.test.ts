@@ -72,6 +72,8 @@ describe.each(["v1", "ai"] as const)("the file browser against a hub serving %s"
     page = a.page;
     const p = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
     await a.app.services["profiles.switch"]({ id: p.id });
+    // a cocalc.ai hub runs commands only in a started project: started the way the app starts one
+    if (api === "ai") await a.app.services["projects.action"]({ project_id: pid, action: "start" });
     await page.reload();
     await page.getByLabel("Filter projects").fill("Browser project");
     await page.getByRole("option", { name: /Browser project/ }).dblclick();

@@ -44,6 +44,8 @@ describe.each(["v1", "current", "ai"] as const)("file actions on a hub serving %
     home = hub.hub.runtime.createFolder(pid);
     const p = await call("profiles.add", { name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
     await call("profiles.switch", { id: p.id });
+    // a cocalc.ai hub runs commands only in a started project: started the way the app starts one
+    if (api === "ai") await call("projects.action", { project_id: pid, action: "start" });
   }, 60_000);
   afterAll(async () => {
     await app?.stop();
