@@ -15,6 +15,7 @@ const { values } = parseArgs({
     data: { type: "string" },
     "kiosk-auth": { type: "string", default: "modern" },
     "iframe-comm-hosts": { type: "string", default: "" },
+    dns: { type: "string", default: "" },
     // the real server's origin rules are the default; --iframe-loopback answers loopback and app parents too
     "iframe-strict": { type: "boolean", default: true },
     "iframe-loopback": { type: "boolean", default: false },
@@ -75,6 +76,7 @@ const running = await startHub({
   projectConnectTimeoutMs: int("project-connect-timeout-ms", values["project-connect-timeout-ms"]),
   settings: {
     kioskAuth,
+    dns: values.dns,
     iframeCommHosts: values["iframe-comm-hosts"].split(",").map((s) => s.trim()).filter(Boolean),
     iframeStrict: !values["iframe-loopback"],
     aiProduct: ai.product,

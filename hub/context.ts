@@ -25,6 +25,13 @@ export interface HubSettings {
    * `?auth_token=` in an app URL signs in, and there is no /auth/impersonate.
    */
   kioskAuth: "legacy" | "modern";
+  /**
+   * The site setting `dns` (the server's host name). /auth/impersonate sends
+   * the browser to `https://<dns>/app` by script, as the real server does
+   * (facts §10): without it (a single-user server's default) that is
+   * `https:///app`, nowhere useful, although the sign-in worked.
+   */
+  dns: string;
   /** iframe_comm_hosts, as on the real server: host names, a leading dot for subdomains */
   iframeCommHosts: string[];
   /**
@@ -64,6 +71,7 @@ export const DEFAULT_SETTINGS: HubSettings = {
   userAuthBanMs: 60_000,
   currentUserAuthBanMs: 30_000,
   kioskAuth: "modern",
+  dns: "",
   iframeCommHosts: [],
   iframeStrict: true,
   aiProduct: "hosted",
