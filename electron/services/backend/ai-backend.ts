@@ -35,6 +35,10 @@ export class AiBackend implements Backend {
 
   constructor(private readonly c: AiClient) {}
 
+  get server(): string {
+    return this.c.server;
+  }
+
   async ping(op: Op = {}) {
     const r = await this.c.hub("system.ping", [], { ...op, idempotent: true });
     return { now: new Date(r.now).toISOString() };

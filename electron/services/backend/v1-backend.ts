@@ -34,6 +34,10 @@ export class V1Backend implements Backend {
 
   constructor(private readonly client: V1Client) {}
 
+  get server(): string {
+    return this.client.server;
+  }
+
   async probeCapabilities(want: { copySchedule?: { project_id: string }; createAccount?: boolean }): Promise<LearnedCapabilities> {
     const out: LearnedCapabilities = {};
     if (want.copySchedule) {
