@@ -32,6 +32,7 @@ const { values } = parseArgs({
     "copy-mode": { type: "string", default: "single-user" },
     "exec-kill-on-disconnect": { type: "boolean", default: false },
     "create-account": { type: "boolean", default: false },
+    "reply-ms-per-mb": { type: "string" },
   },
   strict: true,
 });
@@ -84,6 +85,7 @@ const running = await startHub({
     copyMode,
     execKillOnDisconnect: values["exec-kill-on-disconnect"],
     createAccount: values["create-account"],
+    ...(values["reply-ms-per-mb"] ? { replyMsPerMB: int("reply-ms-per-mb", values["reply-ms-per-mb"]) } : {}),
     ...(values["json-limit"] ? { jsonLimit: int("json-limit", values["json-limit"]) } : {}),
     ...(values["form-limit"] ? { formLimit: int("form-limit", values["form-limit"]) } : {}),
   },
