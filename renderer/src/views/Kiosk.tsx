@@ -256,8 +256,12 @@ export function Kiosk({
       else if (e.key === "ArrowRight") step(1);
       else if (e.key === "ArrowLeft") step(-1);
       // a presenter's clicker sends PageDown/PageUp: they scroll the file, and step to the next file only at its end
-      else if (e.key === "PageDown" && s && atEdge(s, 1) && playlist.length > 0) (e.preventDefault(), step(1));
-      else if (e.key === "PageUp" && s && atEdge(s, -1) && playlist.length > 0) (e.preventDefault(), step(-1));
+      else if ((e.key === "PageDown" || e.key === "PageUp") && s && playlist.length > 0) {
+        const d = e.key === "PageDown" ? 1 : -1;
+        if (!atEdge(s, d)) return;
+        e.preventDefault();
+        step(d);
+      }
     };
     window.addEventListener("keydown", onKey);
     // the stage scrolls: with the focus there, PageDown, Space and ↓ work at once, without a click first
