@@ -45,14 +45,14 @@ export function FilePicker({ project_id, start, onPick, onClose }: { project_id:
         {dir !== "" && (
           <li role="option" aria-selected={false}>
             <button type="button" className="link" onClick={() => setDir(parentOf(dir))}>
-              ↑ ..
+              .. (up)
             </button>
           </li>
         )}
         {entries?.map((e) => (
           <li key={e.name} role="option" aria-selected={false}>
             <button type="button" className="link" onClick={() => (e.isdir ? setDir(join(dir, e.name)) : onPick(join(dir, e.name)))}>
-              {e.isdir ? `📁 ${e.name}/` : `📄 ${e.name}`}
+              {e.isdir ? <strong>{e.name}/</strong> : e.name}
             </button>
           </li>
         ))}

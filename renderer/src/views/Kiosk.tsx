@@ -17,6 +17,20 @@ import { FilePicker } from "../kiosk/file-picker.js";
 /** Whether a scroller is at its end (d = 1) or its start (d = -1). */
 const atEdge = (el: HTMLElement, d: 1 | -1) => (d > 0 ? el.scrollTop + el.clientHeight >= el.scrollHeight - 2 : el.scrollTop <= 0);
 
+/** What scrolls in the stage: the viewer's own scroller where it has one (the file viewer), else the stage. */
+function scrollerOf(stage: HTMLElement): HTMLElement {
+  const all = [stage, ...stage.querySelectorAll<HTMLElement>("*")];
+  return all.find((el) => /auto|scroll/.test(getComputedStyle(el).overflowY) && el.scrollHeight > el.clientHeight) ?? stage;
+}
+
+/** Keys go to the stage's scroller, so PageDown, Space and ↓ scroll without a click first. */
+function focusScroller(stage: HTMLElement | null): void {
+  if (!stage) return;
+  const el = scrollerOf(stage);
+  if (el.tabIndex < 0 && !el.hasAttribute("tabindex")) el.tabIndex = -1;
+  el.focus({ preventScroll: true });
+}
+
 type Plan = ChannelOutput<"kiosk.plan">;
 type Refusal = { status: "needs-password"; message: string } | { status: "banned"; until: number; message: string };
 
@@ -251,7 +265,7 @@ export function Kiosk({
   useEffect(() => {
     if (!presenting) return;
     const onKey = (e: KeyboardEvent) => {
-      const s = stage.current;
+      const s = stage.current && scrollerOf(stage.current);
       if (e.key === "Escape") setPresenting(false);
       else if (e.key === "ArrowRight") step(1);
       else if (e.key === "ArrowLeft") step(-1);
@@ -264,8 +278,7 @@ export function Kiosk({
       }
     };
     window.addEventListener("keydown", onKey);
-    // the stage scrolls: with the focus there, PageDown, Space and ↓ work at once, without a click first
-    stage.current?.focus({ preventScroll: true });
+    focusScroller(stage.current);
     if (document.fullscreenEnabled && !document.fullscreenElement) void stage.current?.requestFullscreen?.().catch(() => undefined);
     const onFs = () => {
       if (!document.fullscreenElement) setPresenting(false);
@@ -277,6 +290,11 @@ export function Kiosk({
       if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
     };
   }, [presenting, playlist, index]);
+
+  // a file shown while presenting (the next in the playlist, a change on the server) gets the keys too
+  useEffect(() => {
+    if (presenting) focusScroller(stage.current);
+  }, [presenting, viewer.loaded]);
 
   const [origin, setOrigin] = useState("");
   useEffect(() => setOrigin(plan?.embedding_origin ?? ""), [plan?.embedding_origin]);
