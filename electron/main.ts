@@ -185,11 +185,7 @@ async function kioskSurface(profile: StoredProfile): Promise<KioskSurface> {
   return {
     loadURL: (url) => win.webContents.loadURL(url),
     getURL: () => win.webContents.getURL(),
-    onNavigated: (listener) => {
-      const f = (_e: unknown, url: string) => listener(url);
-      win.webContents.on("did-navigate", f);
-      return () => void win.webContents.off("did-navigate", f);
-    },
+    cookie: async (url, name) => (await s.cookies.get({ url, name }))[0]?.value ?? null,
     isClosed: () => closed,
     setFullScreen: (on) => {
       if (closed) return false;

@@ -2,6 +2,7 @@
  * The local hub: a CoCalc-compatible server on loopback, on real files,
  * processes and rsync, with its records in an embedded SQLite database.
  */
+import { newTraffic, trafficMiddleware } from "./traffic.js";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
@@ -64,11 +65,12 @@ export async function startHub(o: HubOptions): Promise<RunningHub> {
   });
   const copier = new Copier(store, runtime);
   const settings: HubSettings = { ...DEFAULT_SETTINGS, ...o.settings };
-  const hub: Hub = { store, runtime, copier, settings, authBans: new Map() };
+  const hub: Hub = { store, runtime, copier, settings, authBans: new Map(), traffic: newTraffic() };
 
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
+  app.use(trafficMiddleware(hub.traffic, settings));
   const api = o.api ?? "both";
   let url = "";
   if (api === "ai") {

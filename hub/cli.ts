@@ -15,6 +15,7 @@ const { values } = parseArgs({
     data: { type: "string" },
     "kiosk-auth": { type: "string", default: "modern" },
     "iframe-comm-hosts": { type: "string", default: "" },
+    dns: { type: "string", default: "" },
     // the real server's origin rules are the default; --iframe-loopback answers loopback and app parents too
     "iframe-strict": { type: "boolean", default: true },
     "iframe-loopback": { type: "boolean", default: false },
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     "copy-mode": { type: "string", default: "single-user" },
     "exec-kill-on-disconnect": { type: "boolean", default: false },
     "create-account": { type: "boolean", default: false },
+    "reply-ms-per-mb": { type: "string" },
   },
   strict: true,
 });
@@ -75,6 +77,7 @@ const running = await startHub({
   projectConnectTimeoutMs: int("project-connect-timeout-ms", values["project-connect-timeout-ms"]),
   settings: {
     kioskAuth,
+    dns: values.dns,
     iframeCommHosts: values["iframe-comm-hosts"].split(",").map((s) => s.trim()).filter(Boolean),
     iframeStrict: !values["iframe-loopback"],
     aiProduct: ai.product,
@@ -82,6 +85,7 @@ const running = await startHub({
     copyMode,
     execKillOnDisconnect: values["exec-kill-on-disconnect"],
     createAccount: values["create-account"],
+    ...(values["reply-ms-per-mb"] ? { replyMsPerMB: int("reply-ms-per-mb", values["reply-ms-per-mb"]) } : {}),
     ...(values["json-limit"] ? { jsonLimit: int("json-limit", values["json-limit"]) } : {}),
     ...(values["form-limit"] ? { formLimit: int("form-limit", values["form-limit"]) } : {}),
   },

@@ -4,6 +4,7 @@ import type { ProjectRuntime } from "./runtime.js";
 import type { Account, Store } from "./store.js";
 import { HandlerError, noReadAccess, noWriteAccess } from "./v1/errors.js";
 import type { Copier } from "./copier.js";
+import type { Traffic } from "./traffic.js";
 
 export interface HubSettings {
   /** JSON bodies over this many bytes get a 413 (express.json's default on the last v1 server) */
@@ -25,6 +26,13 @@ export interface HubSettings {
    * `?auth_token=` in an app URL signs in, and there is no /auth/impersonate.
    */
   kioskAuth: "legacy" | "modern";
+  /**
+   * The site setting `dns` (the server's host name). /auth/impersonate sends
+   * the browser to `https://<dns>/app` by script, as the real server does
+   * (facts §10): without it (a single-user server's default) that is
+   * `https:///app`, nowhere useful, although the sign-in worked.
+   */
+  dns: string;
   /** iframe_comm_hosts, as on the real server: host names, a leading dot for subdomains */
   iframeCommHosts: string[];
   /**
@@ -52,6 +60,8 @@ export interface HubSettings {
   copyMode: CopyMode;
   /** serve v1 create_account (gone from real servers since 2024-10: 400 "unknown message event type") */
   createAccount: boolean;
+  /** hold each reply back this many ms per MB of it, as a real server under load answers large replies slowly (0: none) */
+  replyMsPerMB: number;
 }
 
 export type CopyMode = "single-user" | "kucalc";
@@ -64,6 +74,7 @@ export const DEFAULT_SETTINGS: HubSettings = {
   userAuthBanMs: 60_000,
   currentUserAuthBanMs: 30_000,
   kioskAuth: "modern",
+  dns: "",
   iframeCommHosts: [],
   iframeStrict: true,
   aiProduct: "hosted",
@@ -71,6 +82,7 @@ export const DEFAULT_SETTINGS: HubSettings = {
   execKillOnDisconnect: false,
   copyMode: "single-user",
   createAccount: false,
+  replyMsPerMB: 0,
 };
 
 export interface Hub {
@@ -80,6 +92,8 @@ export interface Hub {
   settings: HubSettings;
   /** caller→target pairs blocked after a wrong user_auth password, until the given time */
   authBans: Map<string, number>;
+  /** every request, and replies the client dropped (for tests) */
+  traffic: Traffic;
 }
 
 export function isUuid(s: unknown): s is string {

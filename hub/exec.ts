@@ -27,6 +27,12 @@ export interface ExecOutcome {
   stdout: string;
   stderr: string;
   exit_code: number;
+  /**
+   * The command could not start (Node's spawn error, e.g. its working folder
+   * is gone): the error a v1 server answers then, whatever err_on_exit says
+   * (facts §10). The current generation answers the result instead (§9).
+   */
+  notRun?: string;
 }
 
 export class ExecError extends Error {}
@@ -48,15 +54,17 @@ export async function runExec(o: ExecOptions): Promise<ExecOutcome> {
     args = [script];
   }
   const argsText = bash ? "" : o.args.join(" ");
-  const prefix = `Error executing command '${o.command}' with args '${argsText}' -- `;
+  // the server joins the array with commas here (its toString), with spaces further on
+  const prefix = `Error executing command '${o.command}' with args '${bash ? "" : o.args.join(",")}' -- `;
   try {
     const r = await spawnCollect(file, args, o);
     if (r.killed) throw new ExecError(`${prefix}killed command '${[file, ...args].join(" ")}'`);
     if (r.spawnError) {
       const e = r.spawnError as NodeJS.ErrnoException;
       const stderr = JSON.stringify({ errno: e.errno, code: e.code, syscall: e.syscall, path: e.path, spawnargs: args });
-      if (o.err_on_exit) throw new ExecError(`${prefix}command ''${o.command}' (args=${argsText})' exited with nonzero code 1 -- stderr='${stderr.slice(0, 1024)}'`);
-      return { stdout: "", stderr, exit_code: 1 };
+      const v1 = `${prefix}command ''${o.command}' (args=${argsText})' exited with nonzero code 1 -- stderr='${stderr.slice(0, 1024)}'`;
+      if (o.err_on_exit) throw new ExecError(v1);
+      return { stdout: "", stderr: `command ''${o.command}' (args=${argsText})' was not able to run -- stderr='${stderr}'`, exit_code: 1, notRun: v1 };
     }
     const stdout = truncate(r.stdout, o.max_output);
     const stderr = truncate(r.stderr, o.max_output);

@@ -50,7 +50,7 @@ export class AiExec {
       return job;
     }
     await this.hub.runtime.start(project_id);
-    const out = await handlers.project_exec(this.hub, account, params, signal);
+    const out = await handlers.project_exec(this.hub, account, params, signal, undefined, { resultWhenNotRun: true });
     return { type: "blocking", stdout: out.stdout, stderr: out.stderr, exit_code: out.exit_code };
   }
 }

@@ -43,7 +43,7 @@ export class ExecJobs {
       job_id: randomUUID(), account_id: account.account_id, start: Date.now(), status: "running", stdout: "", stderr: "", exit_code: 0, done: Promise.resolve(), abort: new AbortController(),
     };
     job.done = handlers
-      .project_exec(this.hub, account, { ...params, err_on_exit: false }, job.abort.signal, (p) => spawned(p))
+      .project_exec(this.hub, account, { ...params, err_on_exit: false }, job.abort.signal, (p) => spawned(p), { resultWhenNotRun: true })
       .then((r) => {
         Object.assign(job, { status: "completed", stdout: r.stdout, stderr: r.stderr, exit_code: r.exit_code });
       })

@@ -70,7 +70,7 @@ export function currentRouter(hub: Hub): Router {
     };
     if (o.async_call === true) return jobs.start(account, params);
     await hub.runtime.start(project_id);
-    const out = await handlers.project_exec(hub, account, params, signal);
+    const out = await handlers.project_exec(hub, account, params, signal, undefined, { resultWhenNotRun: true });
     return { type: "blocking", stdout: out.stdout, stderr: out.stderr, exit_code: out.exit_code };
   }
 

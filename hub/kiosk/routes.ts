@@ -5,7 +5,8 @@
  *   before 2024-10 ("legacy"); newer ones ignore it ("modern", the default).
  * - `/auth/impersonate?auth_token=…` (modern only) redeems a token into a
  *   remember_me cookie (SameSite=Strict, httpOnly) and answers a page that
- *   redirects to /app with JavaScript.
+ *   redirects with JavaScript to `https://<dns>/app` (the site setting; with
+ *   none, as on a single-user server, that lands nowhere useful).
  * - `/app?get_api_key=<app>`: the sign-in page an embedding app opens to get
  *   an API key; success redirects to https://authenticated/?api_key=….
  */
@@ -158,7 +159,10 @@ export function mountKiosk(app: Express, hub: Hub): void {
       .status(200)
       .setHeader("Content-Security-Policy", pageCsp(nonce))
       .type("html")
-      .send(`<!doctype html><html><head><meta charset="utf-8"><title>Signed in</title></head><body>Signed in.<script nonce="${nonce}">window.location.href = "/app";</script></body></html>`);
+      .send(
+        `<!doctype html><html><head><meta charset="utf-8"><title>Signed in</title></head><body>Signed in.` +
+          `<script nonce="${nonce}">window.location.href = ${JSON.stringify(`https://${hub.settings.dns}/app`).replace(/</g, "\\u003c")};</script></body></html>`,
+      );
   });
 
   app.get("/kiosk/ping", (req, res) => {

@@ -14,7 +14,8 @@ import { handleQuery } from "./query.js";
 
 type Params<E extends V1Event> = z.infer<(typeof v1Events)[E]["request"]>;
 type Reply = Record<string, unknown>;
-export type V1Handler<E extends V1Event> = (hub: Hub, account: Account, p: Params<E>, signal: AbortSignal, onSpawn?: (pid: number) => void) => Promise<Reply>;
+/** `resultWhenNotRun`: a command that could not start is a result (exit 1, the spawn error in stderr), as the current generation answers */
+export type V1Handler<E extends V1Event> = (hub: Hub, account: Account, p: Params<E>, signal: AbortSignal, onSpawn?: (pid: number) => void, o?: { resultWhenNotRun?: boolean }) => Promise<Reply>;
 
 /** Map the hub's own failures to the texts the real server sends. */
 export function toHandlerError(e: unknown): HandlerError {
@@ -85,7 +86,7 @@ export const handlers: { [E in V1Event]: V1Handler<E> } = {
     return { event: "project_created", project_id: project.project_id };
   },
 
-  project_exec: async (hub, account, p, signal, onSpawn) => {
+  project_exec: async (hub, account, p, signal, onSpawn, o) => {
     requireWrite(hub, account, p.project_id);
     const root = await hub.runtime.ensureRunning(p.project_id);
     const cwd = resolveInProject(root, p.path ?? "");
@@ -102,6 +103,7 @@ export const handlers: { [E in V1Event]: V1Handler<E> } = {
       signal,
       onSpawn,
     });
+    if (r.notRun && !o?.resultWhenNotRun) throw new HandlerError(r.notRun);
     return { event: "project_exec_output", stdout: r.stdout, stderr: r.stderr, exit_code: r.exit_code, type: "blocking" };
   },
 

@@ -35,6 +35,8 @@ export function accountOf(hub: Hub, authorization: string | undefined): Account 
   else if (/^basic$/i.test(type ?? "")) key = Buffer.from(value, "base64").toString("utf8").split(":")[0] ?? "";
   else throw new TransportError(`Unknown authorization type '${type}'`);
   const account = key ? hub.store.accountForKey(key) : undefined;
+  // The real server takes a key of digits for a key's id and hands PostgreSQL's refusal back as it is (facts §7, §10).
+  if (!account && /^\d+$/.test(key) && Number(key) > 2 ** 31 - 1) throw new TransportError(`error: value "${key}" is out of range for type integer`);
   if (!account) throw new TransportError("No account found. Is your API key wrong?");
   return account;
 }

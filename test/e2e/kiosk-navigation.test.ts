@@ -20,6 +20,7 @@ import { pageSurface, type PageSurface } from "../support/kiosk-surface.js";
 import type { HubSettings } from "../../hub/context.js";
 import { randomBytes } from "node:crypto";
 import { kioskHostResponse } from "../../electron/services/kiosk/host-page.js";
+import { NavigationController, kioskUrl } from "../../electron/services/kiosk/navigation.js";
 import { kioskHostCsp } from "../../electron/security/policies.js";
 
 const APP = { url: "app://cocalc-desktop/index.html", isMainFrame: true };
@@ -127,6 +128,57 @@ describe("navigation mode, admin key, the hub's realistic default", () => {
     expect(await s.call("kiosk.navigate", { action: "closeall" })).toEqual({ status: "reply", reply: { status: "done", mesg: "all files are closed" } });
     expect(s.view.getURL()).toBe("about:blank");
     expect(await s.call("kiosk.navigate", { action: "status" })).toMatchObject({ reply: { open_files: {} } });
+  });
+});
+
+describe("the sign-in is judged by the session's cookie, not by where the server's redirect lands", () => {
+  it("the hub's impersonate page sends the browser to https://<dns>/app by script, as the real server does", async () => {
+    const hub = await startTestHub({ api: "v1", settings: { dns: "cocalc.example.org" } });
+    try {
+      const token = hub.hub.store.createAuthToken(hub.credentials.account_id, 60_000);
+      const r = await fetch(`${hub.url}/auth/impersonate?auth_token=${token}`, { redirect: "manual" });
+      expect(r.status).toBe(200);
+      expect(r.headers.get("set-cookie")).toMatch(/remember_me=.*SameSite=Strict/i);
+      expect(await r.text()).toContain('window.location.href = "https://cocalc.example.org/app"');
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  it.each([
+    ["no dns setting (the redirect goes to https:///app, an error page)", ""],
+    ["a dns setting naming a host this view cannot reach", "cocalc.example.org"],
+  ])("signs in and shows the file with %s", async (_what, dns) => {
+    const s = await session({ settings: { dns } });
+    try {
+      const r = await s.call("kiosk.navigate", { action: "open", project_id: s.pid, path: "README.txt" });
+      expect(r).toEqual({ status: "reply", reply: { status: "done", action: "open", path: "README.txt", project_id: s.pid } });
+      await expect.poll(() => text(s), { timeout: 20_000 }).toMatch(/^This is an example project/);
+      expect(s.view.getURL()).toBe(`${s.hub.url}/projects/${s.pid}/files/README.txt?fullscreen=kiosk&session=`);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("a token the server does not know is a refusal, and the view is left blank with no token in its address", async () => {
+    const hub = await startTestHub({ api: "v1" });
+    const view = await pageSurface(browser);
+    try {
+      const nav = new NavigationController(view, { server: hub.url, ping: async () => 1 });
+      expect(await nav.redeem("x".repeat(24))).toBe(false);
+      expect(view.getURL()).toBe("about:blank");
+      expect(await view.cookie(hub.url, "remember_me")).toBeNull();
+      const token = hub.hub.store.createAuthToken(hub.credentials.account_id, 60_000);
+      expect(await nav.redeem(token)).toBe(true);
+      expect(await view.cookie(hub.url, "remember_me")).toMatch(/./);
+    } finally {
+      await view.context.close();
+      await hub.stop();
+    }
+  });
+
+  it("every path segment is percent-encoded, so '#', '?' and '%' stay in the path", () => {
+    expect(kioskUrl("http://h:1/", "p", "a b/#1?x%.md")).toBe("http://h:1/projects/p/files/a%20b/%231%3Fx%25.md?fullscreen=kiosk&session=");
   });
 });
 

@@ -227,3 +227,54 @@ describe("presentation mode survives the hub going away", () => {
     }
   }, 120_000);
 });
+
+describe("presenting at once, from a file picked in the project", () => {
+  let a: AppPage;
+  beforeAll(async () => {
+    a = await openApp(browser, { viewport: { width: 1000, height: 700 } });
+    await toKiosk(a.page, a.hub);
+  }, 60_000);
+  afterAll(() => a?.close());
+
+  it("with nothing open, the stage says what to do, also when presenting", async () => {
+    const page = a.page;
+    await expect.poll(() => stage(page).getByRole("note").textContent({ timeout: 1000 }).catch(() => "")).toMatch(/No file is open\. Choose one/);
+    await page.getByRole("button", { name: /^Present/ }).click();
+    await expect.poll(() => page.locator(".kiosk.presenting").count()).toBe(1);
+    await expect.poll(() => stage(page).getByRole("note").textContent({ timeout: 1000 }).catch(() => "")).toMatch(/^Nothing is open to present\. Press Esc, choose a file/);
+    await shoot(page, "present-nothing-open");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.locator(".kiosk.presenting").count()).toBe(0);
+  });
+
+  it("the file is picked from the project's folders, and PageDown, Space and ↓ scroll it at once when presenting", async () => {
+    const page = a.page;
+    const pid = ((await a.app.router.handle("projects.list", { url: page.url(), isMainFrame: true }, {})) as { value: { projects: { project_id: string }[] } }).value.projects[0]!.project_id;
+    const talks = join(a.hub.hub.runtime.folder(pid), "talks");
+    mkdirSync(talks, { recursive: true });
+    writeFileSync(join(talks, "long.md"), Array.from({ length: 300 }, (_, i) => `Line ${i + 1} of the talk\n`).join("\n"));
+    await page.getByRole("button", { name: "Choose…" }).click();
+    const picker = page.getByRole("dialog", { name: "Choose the file to show" });
+    await picker.getByRole("button", { name: "talks/", exact: true }).click();
+    await shoot(page, "kiosk-file-picker");
+    await picker.getByRole("button", { name: "long.md", exact: true }).click();
+    expect(await page.getByLabel("File to show").inputValue()).toBe("talks/long.md");
+    await expect.poll(() => stage(page).textContent(), { timeout: 20_000 }).toMatch(/Line 1 of the talk/);
+    await page.getByRole("button", { name: /^Present/ }).click();
+    await expect.poll(() => page.locator(".kiosk.presenting").count()).toBe(1);
+    // the file viewer is what scrolls in the stage
+    const top = () => stage(page).locator(".file-viewer").evaluate((el) => el.scrollTop);
+    expect(await top()).toBe(0);
+    // no click first: the keys a clicker or a keyboard sends scroll the file straight away
+    await page.keyboard.press("PageDown");
+    await expect.poll(top).toBeGreaterThan(0);
+    const afterPageDown = await top();
+    await page.keyboard.press("Space");
+    await expect.poll(top).toBeGreaterThan(afterPageDown);
+    const afterSpace = await top();
+    await page.keyboard.press("ArrowDown");
+    await expect.poll(top).toBeGreaterThan(afterSpace);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.locator(".kiosk.presenting").count()).toBe(0);
+  });
+});

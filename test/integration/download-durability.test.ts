@@ -14,7 +14,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { durabilityFor, PER_FILE, TMP_MARK, type Durability } from "../../electron/services/transfer/local-fs.js";
 import { fetchFiles, type FetchItem } from "../../electron/services/transfer/pipeline.js";
-import { BIG_READ_BYTES, RemoteAgent } from "../../electron/services/transfer/remote.js";
+import { RemoteAgent } from "../../electron/services/transfer/remote.js";
+import { READ_SIZE } from "../../electron/services/transfer/read-size.js";
 import { startSyncHub, type SyncHub } from "../support/sync-hub.js";
 
 const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
@@ -45,7 +46,7 @@ describe("downloads made durable before they are put in place", () => {
     mkdirSync(join(home, "src"));
     // small files of several sizes, one empty, one larger than a read (split across replies)
     for (let i = 0; i < 60; i++) served.set(`f${i}.bin`, randomBytes(i * 97));
-    served.set("big.bin", randomBytes(BIG_READ_BYTES + 300_000));
+    served.set("big.bin", randomBytes(READ_SIZE.max + 300_000));
     for (const [n, b] of served) writeFileSync(join(home, "src", n), b);
   });
   afterAll(async () => {

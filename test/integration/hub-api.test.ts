@@ -146,6 +146,28 @@ describe("project_exec", () => {
     expect(Math.max(...spans.map((s) => s[0]!))).toBeLessThan(Math.min(...spans.map((s) => s[1]!)));
   });
 
+  it("a command in a folder that does not exist is an error whatever err_on_exit says, as on the real v1 server (facts §10)", async () => {
+    const r = await exec({ command: "bash", args: ["-c", "echo $$; \"$@\"", "x", "pwd"], path: "no/such", err_on_exit: false });
+    expect(r.json).toMatchObject({ event: "error", error: expect.stringMatching(/^Error executing command 'bash' with args '-c,echo \$\$; "\$@",x,pwd' -- .*"syscall":"spawn bash"/s) });
+  });
+
+  it("the current generation answers it as exit 1 with Node's error in stderr (facts §9)", async () => {
+    const { request } = await import("undici");
+    const res = await request(`${hub.url}/api/v2/exec`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${hub.credentials.api_key}`, "content-type": "application/json" },
+      body: JSON.stringify({ project_id: pid, command: "pwd", path: "no/such", err_on_exit: false }),
+    });
+    const json = (await res.body.json()) as Record<string, unknown>;
+    expect(json).toMatchObject({ exit_code: 1, stderr: expect.stringMatching(/^command ''pwd' \(args=\)' was not able to run -- stderr='\{"errno":-2,"code":"ENOENT","syscall":"spawn pwd"/) });
+  });
+
+  it("a key of digits is taken for a key id, and PostgreSQL's refusal comes back as the real server sends it", async () => {
+    const r = await hub.v1("ping", {}, "22330934726");
+    expect(r.status).toBe(400);
+    expect(r.json).toEqual({ error: 'error: value "22330934726" is out of range for type integer' });
+  });
+
   it("a command that does not exist fails like on the real server", async () => {
     const r = await exec({ command: "no-such-command-xyz", args: [] , err_on_exit: true});
     expect(r.json.error).toMatch(/exited with nonzero code 1 -- stderr='\{"errno":-2,"code":"ENOENT"/);

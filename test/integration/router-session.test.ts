@@ -10,7 +10,7 @@
  * message, and then the person widens the key as they would in the browser.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -168,6 +168,28 @@ describe("features", () => {
     const list = await raw("copy.list", { src_project_id: pid, pending: false });
     if (generation === "v1") expect(list).toMatchObject({ ok: true, value: { copies: [] } });
     else expect(list).toMatchObject({ ok: false, error: { kind: "not-available", message: expect.stringMatching(/does not offer a list of copy operations/) } });
+  });
+
+  it("an app-side copy (cocalc.ai) cancelled says the app stopped it, not that the server may still finish it", async () => {
+    // the server's own copies (v1, current): "the server may still finish it", in copy-confirmed.test.ts
+    if (!ai) return;
+    const target = (await call("projects.create", { title: "Cancel target" })).project_id;
+    if (ai) allowProject(hub, hub.credentials.api_key, target);
+    const src = join(hub.hub.runtime.folder(pid), "many");
+    mkdirSync(src, { recursive: true });
+    const body = (i: number) => `${i}\n`.repeat(20_000);
+    for (let i = 0; i < 60; i++) writeFileSync(join(src, `f${i}.txt`), body(i));
+    const request_id = randomUUID();
+    const copy = raw("copy.start", { request_id, src_project_id: pid, src_path: "many", target_project_id: target, target_path: "many" });
+    await expect.poll(async () => (await call("copy.cancel", { request_id })).cancelled, { timeout: 20_000, interval: 20 }).toBe(true);
+    const r = await copy;
+    expect(r).toMatchObject({ ok: false, error: { kind: "cancelled" } });
+    expect(r.ok ? "" : r.error.message).toBe(
+      "The copy was cancelled. The app was making it itself and has stopped: no file in the target is half-written, and unless the cancel came in its last step (putting the files in place) nothing arrived there.",
+    );
+    // whatever arrived is whole
+    const dir = join(hub.hub.runtime.folder(target), "many");
+    for (const f of existsSync(dir) ? readdirSync(dir) : []) expect(readFileSync(join(dir, f), "utf8")).toBe(body(Number(f.slice(1, -4))));
   });
 
   it("gives the kiosk frame its steps: redeem the token at /auth/impersonate, then the file (the hub's realistic default)", async () => {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Backend } from "../../electron/services/backend/backend.js";
 import { countingBackend } from "../../electron/services/transfer/counting.js";
-import { BIG_READ_BYTES } from "../../electron/services/transfer/remote.js";
+import { READ_SIZE } from "../../electron/services/transfer/read-size.js";
 import { Transfer } from "../../electron/services/transfer/transfer.js";
 import type { TransferProgress } from "../../shared/sync.js";
 import { SYNC_HUB_MODES, startSyncHub, type SyncHub } from "../support/sync-hub.js";
@@ -128,7 +128,7 @@ describe.each(SYNC_HUB_MODES)("transfer layer, hub --api %s", (mode) => {
     await transfer.download(sh.backend, { project_id, paths: ["big.bin"], local_dir: local }, { onProgress: (p) => events.push(p) });
     expect(sha(readFileSync(join(local, "big.bin")))).toBe(sha(big));
     // a start, one event per read of the file and the end
-    expect(events.length).toBeGreaterThanOrEqual(Math.ceil(big.length / BIG_READ_BYTES) + 2);
+    expect(events.length).toBeGreaterThanOrEqual(Math.ceil(big.length / READ_SIZE.max) + 2);
     for (let i = 1; i < events.length; i++) expect(events[i]!.bytes_done).toBeGreaterThanOrEqual(events[i - 1]!.bytes_done);
     expect(events.at(-1)).toMatchObject({ files_done: 1, files_total: 1, bytes_done: big.length, bytes_total: big.length, current: "big.bin" });
 

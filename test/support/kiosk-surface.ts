@@ -13,6 +13,12 @@ export interface PageSurface extends KioskSurface {
 
 export async function pageSurface(browser: Browser, o: { colorScheme?: "light" | "dark" } = {}): Promise<PageSurface> {
   const context = await browser.newContext({ colorScheme: o.colorScheme ?? "light", viewport: { width: 1000, height: 700 } });
+  // Tests send traffic only to loopback: a redirect elsewhere (the server's `https://<dns>/app`) fails here, as it would
+  // on a server with no dns setting. Routes a test adds later (an embedding origin it serves) take precedence.
+  await context.route(
+    (u) => !["127.0.0.1", "localhost", "[::1]"].includes(u.hostname) && u.protocol !== "data:" && u.protocol !== "about:",
+    (route) => route.abort("namenotresolved"),
+  );
   const page = await context.newPage();
   return {
     context,
@@ -24,12 +30,6 @@ export async function pageSurface(browser: Browser, o: { colorScheme?: "light" |
     // a browser page cannot fill the screen; the shell's window can
     setFullScreen: () => false,
     evaluate: (script) => page.evaluate(script),
-    onNavigated: (listener) => {
-      const f = (frame: ReturnType<Page["mainFrame"]>) => {
-        if (frame === page.mainFrame()) listener(frame.url());
-      };
-      page.on("framenavigated", f);
-      return () => void page.off("framenavigated", f);
-    },
+    cookie: async (url, name) => (await context.cookies(url)).find((c) => c.name === name)?.value ?? null,
   };
 }

@@ -1,4 +1,4 @@
-/** The headless sync command (`npm run sync`) as a child process, for the tests that kill it or read its output. */
+/** The headless sync command (`npm run sync`: the built JavaScript, see scripts/sync-cli.mjs) as a child process, for the tests that kill it or read its output. */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
@@ -14,7 +14,7 @@ export interface CliRun {
 
 export function runSyncCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "electron/services/sync/cli.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["scripts/sync-cli.mjs", ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));

@@ -7,6 +7,7 @@ import type { Backend } from "../../electron/services/backend/backend.js";
 import { backendFor } from "../../electron/services/backend/make-backend.js";
 import { HttpTransport } from "../../electron/services/http/transport.js";
 import { allowProject, startTestHub, type TestHub } from "./hub.js";
+import type { HubSettings } from "../../hub/context.js";
 
 /** The hub generations the sync suites run in: every server kind the app speaks. */
 export const SYNC_HUB_MODES = ["v1", "current", "ai"] as const;
@@ -22,8 +23,8 @@ export interface SyncHub {
   stop(): Promise<void>;
 }
 
-export async function startSyncHub(mode: SyncHubMode, o: { port?: number; dataDir?: string } = {}): Promise<SyncHub> {
-  const hub = await startTestHub({ api: mode, port: o.port, dataDir: o.dataDir });
+export async function startSyncHub(mode: SyncHubMode, o: { port?: number; dataDir?: string; settings?: Partial<HubSettings> } = {}): Promise<SyncHub> {
+  const hub = await startTestHub({ api: mode, port: o.port, dataDir: o.dataDir, settings: o.settings });
   const transport = new HttpTransport();
   const make = (key: string): Backend => backendFor(mode, hub.url, key, transport);
   const backend = make(hub.credentials.api_key);

@@ -108,7 +108,18 @@ export function classifyErrorText(text: string): { kind: ApiErrorKind; hint?: st
   return { kind: "server" };
 }
 
-/** The error of a server that answered with an error text: a message in the user's terms, the text in `serverMessage`. */
+/**
+ * PostgreSQL's own words, which some servers hand back as they are (a key of
+ * the wrong shape on v1): nobody is shown them, not even as details.
+ */
+const DATABASE_TEXT = /out of range for type|invalid input syntax for|violates [a-z-]+ constraint|syntax error at or near|relation "[^"]*" does not exist|duplicate key value/;
+
+/** The server's text as it may be shown under details: never database text. */
+export function shownServerText(text: string): string | undefined {
+  return DATABASE_TEXT.test(text) ? undefined : text;
+}
+
+/** The error of a server that answered with an error text: a message in the user's terms, the text in `serverMessage` unless it is the database's. */
 export function serverError(what: string, error: ServerErrorValue | undefined, status?: number): ApiError {
   const text = errorValueText(error);
   const scope = keyScopeOf(text);
@@ -122,10 +133,11 @@ export function serverError(what: string, error: ServerErrorValue | undefined, s
     });
   }
   const { kind, hint, message } = classifyErrorText(text);
+  const shown = shownServerText(text);
   return new ApiError(kind, message ? message(what) : `${capitalise(what)} failed on the server.`, {
-    hint: hint ?? (kind === "server" ? "The server's message is in the details; correct what it names and try again." : undefined),
+    hint: hint ?? (kind === "server" ? (shown ? "The server's message is in the details; correct what it names and try again." : "Try again; if it keeps failing, tell the server's administrator.") : undefined),
     status,
-    serverMessage: text,
+    serverMessage: shown,
   });
 }
 

@@ -35,6 +35,20 @@ export class AiBackend implements Backend {
 
   constructor(private readonly c: AiClient) {}
 
+  get server(): string {
+    return this.c.server;
+  }
+
+  /** The projects learned to take commands through the project bridge (kept by a headless sync between runs). */
+  bridgeProjects(): string[] {
+    return [...this.execOverBridge];
+  }
+
+  /** Send these projects' commands through the project bridge from the start. */
+  preferBridge(project_ids: readonly string[]): void {
+    for (const id of project_ids) this.execOverBridge.add(id);
+  }
+
   async ping(op: Op = {}) {
     const r = await this.c.hub("system.ping", [], { ...op, idempotent: true });
     return { now: new Date(r.now).toISOString() };

@@ -47,6 +47,8 @@ export type ServerProjectDetails = Omit<ProjectDetails, "key_denied"> & { key_de
 
 export interface Backend {
   readonly capabilities: Capabilities;
+  /** the server's URL: what the app remembers things per server by (e.g. the read size it answers in time) */
+  readonly server: string;
   /**
    * Learn what servers of this generation do differently, by harmless probes
    * (`project_id`: a project the probe may use). Absent where nothing varies.

@@ -34,6 +34,10 @@ export class CurrentBackend implements Backend {
 
   constructor(private readonly c: CurrentClient) {}
 
+  get server(): string {
+    return this.c.server;
+  }
+
   async ping(op: Op = {}) {
     const r = await this.c.hub("system.ping", [], { ...op, idempotent: true });
     return { now: new Date(r.now).toISOString() };

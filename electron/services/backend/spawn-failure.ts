@@ -4,7 +4,9 @@
  * "syscall":"spawn pwd",…}` (or `spawn pwd ENOENT`); current: `command ''pwd'
  * (args=)' was not able to run -- stderr='{…}'` — and Node names the command
  * whether the command is missing or the working folder is (facts §7, §9). One
- * more call tells which, so the message can name the real cause.
+ * more call tells which, so the message can name the real cause. The
+ * server's text carries the command line (the app's own prelude script
+ * among it) and Node's internals: it is shown nowhere, not even as details.
  */
 import type { ExecResult } from "../../../shared/domain.js";
 import { ApiError } from "../../../shared/errors.js";
@@ -44,13 +46,11 @@ export async function explainSpawnFailure(
     if (check.exit_code !== 0) {
       throw new ApiError("not-found", `The folder '${folder}' does not exist in this project, so the command did not run.`, {
         hint: "Create the folder in Files, or leave Folder empty to run in the home folder.",
-        serverMessage: r.stderr.trim(),
       });
     }
   }
   if (input.bash) return; // bash itself is there: leave the result as the server gave it
   throw new ApiError("not-found", `The command '${input.command}' was not found in this project, so it did not run.`, {
     hint: "Check its spelling, or give its full path; a bash script can also run it.",
-    serverMessage: r.stderr.trim(),
   });
 }

@@ -1,4 +1,5 @@
 /** The Backend of servers that speak HTTP API v1 (self-hosted CoCalc before mid-2025, and the local hub). */
+import { spawnEnoent } from "./spawn-failure.js";
 import { errorValueText } from "../../../shared/api/common.js";
 import type { CopyOperation } from "../../../shared/api/v1.js";
 import { capabilitiesOf } from "../../../shared/domain.js";
@@ -32,6 +33,10 @@ export class V1Backend implements Backend {
   readonly capabilities: Capabilities = capabilitiesOf("v1");
 
   constructor(private readonly client: V1Client) {}
+
+  get server(): string {
+    return this.client.server;
+  }
 
   async probeCapabilities(want: { copySchedule?: { project_id: string }; createAccount?: boolean }): Promise<LearnedCapabilities> {
     const out: LearnedCapabilities = {};
@@ -93,6 +98,10 @@ export class V1Backend implements Backend {
       const r = await this.client.call("project_exec", { ...input, err_on_exit: false }, op);
       return { stdout: r.stdout, stderr: r.stderr, exit_code: r.exit_code };
     } catch (e) {
+      // A command that could not start (its folder is gone, the program is missing) is an error on v1 whatever
+      // err_on_exit says (facts §10); the current generation answers it as exit 1 with the spawn error. Taken as
+      // that result, so one explanation in the user's terms serves both.
+      if (isApiError(e, "server") && spawnEnoent(e.serverMessage ?? "") !== null) return { stdout: "", stderr: e.serverMessage!, exit_code: 1 };
       if (isApiError(e, "server") && /killed command/.test(e.serverMessage ?? "")) {
         throw new ApiError("timeout", `The command was stopped after its ${input.timeout ?? 10} s timeout.`, {
           hint: "Give it a longer timeout, or start it in the background.",

@@ -4,6 +4,7 @@
  * (where the server's own copy cannot be followed) made by the app itself
  * through the hash-verified transfer layer.
  */
+import { copyCancelled } from "./copy-cancelled.js";
 import type { CopyInput, CopyOutcome } from "../../../shared/domain.js";
 import { ApiError } from "../../../shared/errors.js";
 import type { HandlersOf } from "../../ipc/handlers.js";
@@ -35,18 +36,17 @@ export class CopyService implements Answers {
     // the connection first: making it drops whatever waited on the previous one
     const { backend, runner, profile } = await this.c.get();
     const ac = new AbortController();
+    const byApp = backend.capabilities.copy === "app" && input.src_project_id !== input.target_project_id;
     if (request_id !== undefined) this.copies.set(request_id, ac);
     try {
       const src_path = normalizeProjectPath(input.src_path);
       if (src_path === "") throw new ApiError("invalid-input", "Give the file or folder to copy.", { hint: "A copy of a whole project's home is not offered; choose a folder inside it." });
       const target = { ...input, src_path, ...(input.target_path === undefined ? {} : { target_path: normalizeProjectPath(input.target_path) }) };
-      if (backend.capabilities.copy === "app" && input.src_project_id !== input.target_project_id) return await this.copyByApp(backend, runner, target, ac.signal);
+      if (byApp) return await this.copyByApp(backend, runner, target, ac.signal);
       const canSchedule = input.scheduled !== undefined && (await this.c.learn(profile.id, backend, { project_id: input.src_project_id })).copySchedule;
       return await copyConfirmed(backend, (i, op) => runner.exec(i, op), target, { canSchedule, signal: ac.signal });
     } catch (e) {
-      if (ac.signal.aborted) {
-        throw new ApiError("cancelled", "Stopped waiting for the copy; the server may still finish it.", { hint: "Look at the target later to see what arrived." });
-      }
+      if (ac.signal.aborted) throw copyCancelled(byApp);
       throw e;
     } finally {
       if (request_id !== undefined) this.copies.delete(request_id);

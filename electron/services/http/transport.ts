@@ -110,8 +110,11 @@ export class HttpTransport {
       if (e instanceof ApiError) throw e;
       if (o.signal?.aborted) throw cancelled(e);
       if (e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError) {
+        // The request reached the server, which may still be serving it: never sent again by itself (a 3 MB read
+        // resent four times piled up on a real v1 server, facts §10). Connecting that timed out is another matter.
         throw new ApiError("timeout", `No answer from ${originOf(url)} within ${Math.round(o.timeoutMs / 100) / 10} s.`, {
           cause: e,
+          retryable: false,
         });
       }
       throw networkError(url, e);

@@ -12,8 +12,8 @@ import type { SignInMethod } from "../../../shared/kiosk/decisions.js";
 export interface KioskSurface {
   loadURL(url: string): Promise<void>;
   getURL(): string;
-  /** every top-level navigation the page made (a script redirect included) */
-  onNavigated(listener: (url: string) => void): () => void;
+  /** the value of a cookie the view's own session holds for `url`, or null */
+  cookie(url: string, name: string): Promise<string | null>;
   /** the person closed the view (a new one is made on the next command) */
   isClosed?(): boolean;
   /** fill the screen, or not (presentation mode); false where the view cannot */
@@ -22,11 +22,14 @@ export interface KioskSurface {
   evaluate?(script: string): Promise<unknown>;
 }
 
-/** The kiosk URL of a file: each path segment encoded, so spaces, unicode and '#' survive. */
+/** The cookie a redeemed token leaves in the session (SameSite=Strict, httpOnly; facts §4). */
+export const SESSION_COOKIE = "remember_me";
+
+/** The kiosk URL of a file: every path segment encoded, so spaces, unicode, '?' and '#' survive. */
 export function kioskUrl(server: string, project_id: string, path: string, token?: string): string {
   const p = path.split("/").map(encodeURIComponent).join("/");
   const q = token ? `auth_token=${encodeURIComponent(token)}&fullscreen=kiosk&session=` : "fullscreen=kiosk&session=";
-  return `${server.replace(/\/+$/, "")}/projects/${project_id}/files/${p}?${q}`;
+  return `${server.replace(/\/+$/, "")}/projects/${encodeURIComponent(project_id)}/files/${p}?${q}`;
 }
 
 export function impersonateUrl(server: string, token: string): string {
@@ -38,8 +41,8 @@ export interface NavigationOptions {
   server: string;
   /** a round trip to the server in ms, or null when it cannot be reached */
   ping: () => Promise<number | null>;
-  /** how long a redirect after /auth/impersonate may take */
-  redirectMs?: number;
+  /** how long the sign-in page may take */
+  cookieWaitMs?: number;
 }
 
 export class NavigationController {
@@ -56,25 +59,33 @@ export class NavigationController {
   /**
    * Redeem a token in the view's own session before each file loads (the
    * session may have ended since; a redemption is one quick page). The
-   * server answers a page that redirects by script; a token it does not
-   * know leaves the view on its plain-text error, which is a refusal.
+   * sign-in is judged by the session cookie the answer sets, never by where
+   * its script redirect lands: real servers send the browser to
+   * `https://<dns>/app`, which without a `dns` setting (or over plain http)
+   * is an error page although the sign-in worked (facts §10). A token the
+   * server does not know sets no cookie (a plain-text error instead).
    */
   async redeem(token: string): Promise<boolean> {
     const url = impersonateUrl(this.o.server, token);
-    const moved = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => (off(), resolve(false)), this.o.redirectMs ?? 5000);
-      const off = this.surface.onNavigated((u) => {
-        if (!u.includes("/auth/impersonate") && originOf(u) === this.origin) {
-          clearTimeout(timer);
-          off();
-          resolve(true);
-        }
-      });
-    });
-    await this.surface.loadURL(url);
-    const ok = await moved;
-    // never leave the token in the view's address
-    if (!ok) await this.surface.loadURL("about:blank");
+    const start = this.surface.getURL();
+    const before = await this.surface.cookie(this.o.server, SESSION_COOKIE);
+    // Failing to load says nothing (the redirect may go nowhere); the cookie does. The page is done with
+    // once its load ends or the view has gone on from it (to wherever the redirect leads, not waited for).
+    let settled = false;
+    const loading = this.surface
+      .loadURL(url)
+      .catch(() => undefined)
+      .finally(() => (settled = true));
+    const done = () => settled || ![start, url].includes(this.surface.getURL());
+    const until = Date.now() + (this.o.cookieWaitMs ?? 20_000);
+    while (!done() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    const now = await this.surface.cookie(this.o.server, SESSION_COOKIE);
+    const ok = now !== null && now !== before;
+    if (!ok) {
+      await loading;
+      // never leave the token in the view's address (on success the kiosk page replaces it at once)
+      await this.surface.loadURL("about:blank").catch(() => undefined);
+    }
     return ok;
   }
 

@@ -18,6 +18,7 @@ import { detectGeneration } from "../backend/detect.js";
 import { HttpTransport } from "../http/transport.js";
 import { normalizeProjectPath } from "../../../shared/project-path.js";
 import { PairRunner } from "./runner.js";
+import { apply, forget, recall, remember, type Remembered } from "./cli-state.js";
 
 const USAGE =
   "usage: npm run sync -- --local DIR --server URL --key-file FILE --project ID --remote-path PATH --state DIR [--once | --watch] [--ignore-file FILE] [--policy keep-both|newer|local|remote] [--max-delete PCT] [--case-insensitive]";
@@ -80,12 +81,17 @@ async function main() {
   const cfg = { ...input.data, id, paused: false, case_insensitive: args["case-insensitive"] };
 
   const transport = new HttpTransport();
+  const server = args.server!.replace(/\/+$/, "");
   let backend: Backend | null = null;
+  let recalled: Remembered | null = null;
+  /** whether a sync got through, so what the connection learned is worth keeping */
+  let synced = false;
+  // What the last run learned of the server spares detection and dead routes (cli-state.ts).
   const connect = async (): Promise<Backend> => {
     if (backend) return backend;
-    const server = args.server!.replace(/\/+$/, "");
-    const generation = await detectGeneration(server, key, transport);
-    backend = backendFor(generation, server, key, transport);
+    recalled = recall(runner.state, server);
+    backend = backendFor(recalled?.generation ?? (await detectGeneration(server, key, transport)), server, key, transport);
+    if (recalled) apply(recalled, backend);
     return backend;
   };
 
@@ -108,6 +114,7 @@ async function main() {
   const printCounts = (c: SyncCounts) => process.stdout.write(`${JSON.stringify(SyncCounts.strip().parse(c))}\n`);
 
   const stop = async (code: number, line?: string) => {
+    if (backend && synced) remember(runner.state, server, backend);
     await runner.close();
     await transport.close();
     if (line) process.stderr.write(`${line}\n`);
@@ -121,6 +128,7 @@ async function main() {
     const orig = runner.syncNow.bind(runner);
     runner.syncNow = async (o) => {
       const c = await orig(o);
+      synced = true;
       printCounts(c);
       return c;
     };
@@ -132,11 +140,17 @@ async function main() {
       counts = await runner.syncNow();
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError("internal", String(e));
+      // a server that no longer answers as it did (updated, replaced): the next run detects it again
+      if (recalled && ["not-available", "non-json", "moved"].includes(err.kind)) forget(runner.state);
+      synced = false;
       const code = err.kind === "auth" ? 77 : ["network", "timeout", "project-starting", "tls", "non-json"].includes(err.kind) ? 69 : 70;
       return stop(code, `Sync failed: ${err.message} ${err.hint}`);
     }
     printCounts(counts);
     const s = runner.status;
+    // what a failed round learned is not kept, and what was remembered may be why it failed: detect afresh next time
+    synced = s.state !== "error" && s.state !== "offline";
+    if (!synced && recalled) forget(runner.state);
     if (s.state === "halted") return stop(2, `Sync halted: ${s.message}`);
     if ((s.state === "in-sync" || s.state === "conflicts") && runner.lastDeferred === 0) {
       if (s.state === "conflicts") process.stderr.write(`In sync, with ${s.conflicts.length} conflict(s) kept as copies on both sides: ${s.conflicts.map((c) => c.conflict_path).join(", ")}\n`);

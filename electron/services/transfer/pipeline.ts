@@ -75,7 +75,7 @@ export async function fetchFiles(agent: RemoteAgent, root: string, items: readon
   const durability = p.durability ?? PER_FILE;
   const batched = durability.mode === "barrier";
   // made as they are asked for: the plan of 10,000 files is not held all at once
-  const batches = readBatches(items.length, (i) => ({ path: items[i]!.from, offset: 0, length: items[i]!.size }), agent.readBytes);
+  const batches = readBatches(items.length, (i) => ({ path: items[i]!.from, offset: 0, length: items[i]!.size }), () => agent.readBytes);
 
   const settle = (i: number, v: "ok" | "hash" | "cas") => {
     const it = items[i]!;

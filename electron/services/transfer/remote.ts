@@ -11,23 +11,11 @@ import type { Backend } from "../backend/backend.js";
 import { ensureProjectRunning } from "../backend/project-start.js";
 import { agentProgram, type AgentMode } from "./remote-agent.js";
 import { isSafeRelPath } from "./rel-path.js";
+import { noteRead, readSizeFor } from "./read-size.js";
 
 /** Largest stdout the agent is asked to print in one reply (the current server's async exec keeps 1 MB). */
 export const PAGE_BYTES = 900_000;
-/** Raw bytes read per read exec where larger replies failed: base64 makes 4/3 of it, under PAGE_BYTES. */
-export const READ_BYTES = 640_000;
-/**
- * Raw bytes asked per read exec at first: 3.2 MB of base64, under the 4 MB
- * max_output the agent sends. A blocking exec's stdout is not held to 1 MB
- * (only the current server's async jobs are), and the current server returned
- * 5 MB file reads whole through the same bridge; a server that cuts or refuses
- * a larger reply has that read split into READ_BYTES pieces, and is asked
- * for READ_BYTES from then on.
- */
-export const BIG_READ_BYTES = 2_400_000;
-/** Backends whose larger read replies failed once: their reads stay at READ_BYTES. */
-const smallReads = new WeakSet<Backend>();
-/** Failures of a larger read that a smaller one may not have: a cut or refused reply, a server error, a slow reply. */
+/** Failures of a read that a smaller one may not have: a cut or refused reply, a server error, a slow reply. */
 const READ_SIZE_FAILURES = new Set(["bad-content", "server", "unexpected-reply", "non-json", "too-large", "timeout"]);
 /** base64 characters per staged write: under v1's 1 MB form limit after percent-encoding, and the current 1 MiB body */
 export const PART_CHARS = 640_000;
@@ -136,7 +124,8 @@ export class RemoteAgent {
     try {
       r = await this.backend.exec(input, op);
     } catch (e) {
-      if (!o.retry || !(isApiError(e, "project-starting") || isApiError(e, "timeout"))) throw e;
+      // Only what the server said never ran is sent again: a call this app stopped waiting for may still run there.
+      if (!o.retry || !(isApiError(e, "project-starting") || (isApiError(e, "timeout") && e.retryable))) throw e;
       await ensureProjectRunning(this.backend, this.project_id, { signal: o.signal });
       r = await this.backend.exec(input, op);
     }
@@ -179,27 +168,39 @@ export class RemoteAgent {
     return { kind, id, ...parseRecords(fields) };
   }
 
-  /** Raw bytes a read exec may ask for on this server. */
+  /** Raw bytes a read exec asks for on this server now (learned per server, see read-size.ts). */
   get readBytes(): number {
-    return smallReads.has(this.backend) ? READ_BYTES : BIG_READ_BYTES;
+    return readSizeFor(this.backend.server);
   }
 
+  /**
+   * `items` in reads of at most the server's read size, each reply timed to
+   * learn that size. A read that failed is never sent again as it was (the
+   * server may still be serving it): its items are read in smaller pieces.
+   */
   async read(root: string, items: ReadItem[], signal?: AbortSignal): Promise<ReadResult[]> {
-    if (items.reduce((n, i) => n + i.length, 0) <= READ_BYTES) return this.readOnce(root, items, signal);
+    const server = this.backend.server;
+    const total = items.reduce((n, i) => n + i.length, 0);
+    if (total > readSizeFor(server)) return this.readSplit(root, items, signal);
+    const t0 = performance.now();
     try {
-      return await this.readOnce(root, items, signal);
+      const r = await this.readOnce(root, items, signal);
+      noteRead(server, { asked: total, ms: performance.now() - t0 });
+      return r;
     } catch (e) {
-      if (!isApiError(e) || !READ_SIZE_FAILURES.has(e.kind)) throw e;
-      smallReads.add(this.backend);
+      if (!isApiError(e) || !READ_SIZE_FAILURES.has(e.kind) || signal?.aborted) throw e;
+      const before = readSizeFor(server);
+      // nothing smaller to try: the failure is not the size's
+      if (noteRead(server, { failed: true }) >= Math.min(before, total)) throw e;
       return this.readSplit(root, items, signal);
     }
   }
 
-  /** `items` in reads of at most READ_BYTES, each item's pieces joined again. */
+  /** `items` in reads of at most the server's read size (as it is when each is made), each item's pieces joined again. */
   private async readSplit(root: string, items: ReadItem[], signal?: AbortSignal): Promise<ReadResult[]> {
     const got: ReadResult[][] = items.map(() => []);
-    for (const batch of readBatches(items.length, (i) => items[i]!, READ_BYTES)) {
-      const res = await this.readOnce(root, batch.map((c) => ({ path: items[c.i]!.path, offset: c.offset, length: c.length })), signal);
+    for (const batch of readBatches(items.length, (i) => items[i]!, () => this.readBytes)) {
+      const res = await this.read(root, batch.map((c) => ({ path: items[c.i]!.path, offset: c.offset, length: c.length })), signal);
       res.forEach((r, k) => got[batch[k]!.i]!.push(r));
     }
     return got.map((rs) => rs.find((r) => r.status !== "ok") ?? { status: "ok", data: Buffer.concat(rs.map((r) => (r as { data: Buffer }).data)) });
@@ -332,7 +333,9 @@ export interface ReadChunk {
  * across several, its pieces consecutive) and at most ARG_BUDGET of
  * arguments; an empty range is one empty piece.
  */
-export function* readBatches(count: number, range: (i: number) => ReadItem, maxBytes: number): Generator<ReadChunk[], void, undefined> {
+/** `maxBytes` may change between batches (a server's read size is learned while reading); each batch takes it as it is then. */
+export function* readBatches(count: number, range: (i: number) => ReadItem, maxBytes: number | (() => number)): Generator<ReadChunk[], void, undefined> {
+  const max = typeof maxBytes === "number" ? () => maxBytes : maxBytes;
   let cur: ReadChunk[] = [];
   let curBytes = 0;
   let curArg = 0;
@@ -341,13 +344,14 @@ export function* readBatches(count: number, range: (i: number) => ReadItem, maxB
     let off = 0;
     do {
       const argLen = r.path.length * 1.2 + 30;
-      if (cur.length && (curBytes >= maxBytes || curArg + argLen > ARG_BUDGET)) {
+      const m = max();
+      if (cur.length && (curBytes >= m || curArg + argLen > ARG_BUDGET)) {
         yield cur;
         cur = [];
         curBytes = 0;
         curArg = 0;
       }
-      const length = Math.min(r.length - off, maxBytes - curBytes);
+      const length = Math.min(r.length - off, Math.max(1, m - curBytes));
       cur.push({ i, offset: r.offset + off, length, last: off + length >= r.length });
       curBytes += length;
       curArg += argLen;

@@ -12,6 +12,24 @@ import type { KioskProtocolClient, KioskReply, KioskRequest } from "../../../sha
 import { Busy, ErrorNote, toApiError, useApp, useCall, usePersisted } from "../lib.js";
 import { OwnViewer, type OpenOutcome, type ShownFile, type ViewerState } from "../kiosk/own-viewer.js";
 import { ProtocolFrame } from "../kiosk/protocol-frame.js";
+import { FilePicker } from "../kiosk/file-picker.js";
+
+/** Whether a scroller is at its end (d = 1) or its start (d = -1). */
+const atEdge = (el: HTMLElement, d: 1 | -1) => (d > 0 ? el.scrollTop + el.clientHeight >= el.scrollHeight - 2 : el.scrollTop <= 0);
+
+/** What scrolls in the stage: the viewer's own scroller where it has one (the file viewer), else the stage. */
+function scrollerOf(stage: HTMLElement): HTMLElement {
+  const all = [stage, ...stage.querySelectorAll<HTMLElement>("*")];
+  return all.find((el) => /auto|scroll/.test(getComputedStyle(el).overflowY) && el.scrollHeight > el.clientHeight) ?? stage;
+}
+
+/** Keys go to the stage's scroller, so PageDown, Space and ↓ scroll without a click first. */
+function focusScroller(stage: HTMLElement | null): void {
+  if (!stage) return;
+  const el = scrollerOf(stage);
+  if (el.tabIndex < 0 && !el.hasAttribute("tabindex")) el.tabIndex = -1;
+  el.focus({ preventScroll: true });
+}
 
 type Plan = ChannelOutput<"kiosk.plan">;
 type Refusal = { status: "needs-password"; message: string } | { status: "banned"; until: number; message: string };
@@ -54,6 +72,7 @@ export function Kiosk({
   const [viewer, setViewer] = useState<ViewerState>({ online: true, loaded: null });
   const [frame, setFrame] = useState<{ origin: string; steps: string[]; path: string } | null>(null);
   const [presenting, setPresenting] = useState(!!present);
+  const [picking, setPicking] = useState(false);
   const [playlist, setPlaylist] = usePersisted<string[]>(`cocalc:kiosk-playlist:${pid}`, []);
   const [index, setIndex] = useState(-1);
   const client = useRef<KioskProtocolClient | null>(null);
@@ -246,11 +265,20 @@ export function Kiosk({
   useEffect(() => {
     if (!presenting) return;
     const onKey = (e: KeyboardEvent) => {
+      const s = stage.current && scrollerOf(stage.current);
       if (e.key === "Escape") setPresenting(false);
-      else if (e.key === "ArrowRight" || e.key === "PageDown") step(1);
-      else if (e.key === "ArrowLeft" || e.key === "PageUp") step(-1);
+      else if (e.key === "ArrowRight") step(1);
+      else if (e.key === "ArrowLeft") step(-1);
+      // a presenter's clicker sends PageDown/PageUp: they scroll the file, and step to the next file only at its end
+      else if ((e.key === "PageDown" || e.key === "PageUp") && s && playlist.length > 0) {
+        const d = e.key === "PageDown" ? 1 : -1;
+        if (!atEdge(s, d)) return;
+        e.preventDefault();
+        step(d);
+      }
     };
     window.addEventListener("keydown", onKey);
+    focusScroller(stage.current);
     if (document.fullscreenEnabled && !document.fullscreenElement) void stage.current?.requestFullscreen?.().catch(() => undefined);
     const onFs = () => {
       if (!document.fullscreenElement) setPresenting(false);
@@ -262,6 +290,11 @@ export function Kiosk({
       if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
     };
   }, [presenting, playlist, index]);
+
+  // a file shown while presenting (the next in the playlist, a change on the server) gets the keys too
+  useEffect(() => {
+    if (presenting) focusScroller(stage.current);
+  }, [presenting, viewer.loaded]);
 
   const [origin, setOrigin] = useState("");
   useEffect(() => setOrigin(plan?.embedding_origin ?? ""), [plan?.embedding_origin]);
@@ -304,6 +337,9 @@ export function Kiosk({
             }}
           >
             <input className="grow" aria-label="File to show" placeholder="notebook.ipynb" value={path} onChange={(e) => setPath(e.target.value)} required />
+            <button type="button" aria-expanded={picking} onClick={() => setPicking(!picking)}>
+              Choose…
+            </button>
             <button type="submit" className="primary" disabled={banned > 0 || (askPassword && !password)}>
               Open
             </button>
@@ -320,6 +356,18 @@ export function Kiosk({
               Present <kbd>Esc</kbd> leaves
             </button>
           </form>
+          {picking && (
+            <FilePicker
+              project_id={pid}
+              start={path.trim().split("/").slice(0, -1).join("/")}
+              onClose={() => setPicking(false)}
+              onPick={(p) => {
+                setPicking(false);
+                setPath(p);
+                open(p);
+              }}
+            />
+          )}
           {askPassword && (
             <div className="row card" role="group" aria-label="Password for the server's kiosk page">
               <span>
@@ -391,7 +439,14 @@ export function Kiosk({
           </div>
         </>
       )}
-      <div className="kiosk-stage" ref={stage} aria-label="Kiosk stage">
+      <div className="kiosk-stage" ref={stage} aria-label="Kiosk stage" tabIndex={-1}>
+        {((mode === "viewer" && !shown) || (mode === "protocol" && !frame)) && (
+          <p className="empty-stage" role="note">
+            {presenting
+              ? "Nothing is open to present. Press Esc, choose a file to show (or a playlist), then Present again."
+              : "No file is open. Choose one with Choose… (or type its path) and press Open; Present then fills the screen with it."}
+          </p>
+        )}
         {mode === "viewer" && <OwnViewer file={shown} onOpened={onOpened} onState={setViewer} />}
         {mode === "protocol" && frame && (
           <ProtocolFrame

@@ -1,0 +1,61 @@
+/**
+ * What a headless sync remembers of its server with the pair's state, so a
+ * run with nothing to do is the one listing call: the server's generation
+ * (detection is four probes and a ping), the projects whose commands go
+ * through cocalc.ai's project bridge (/api/v2/exec answers "no assigned
+ * host" there, every time), and the read size the server answers in time.
+ * Kept only for the server it was learned of.
+ */
+import { z } from "zod";
+import { Generation } from "../../../shared/domain.js";
+import type { Backend } from "../backend/backend.js";
+import { AiBackend } from "../backend/ai-backend.js";
+import { learnedReadSize, seedReadSize } from "../transfer/read-size.js";
+
+const KEY = "cli_connection";
+
+export const Remembered = z.object({
+  server: z.string(),
+  generation: Generation,
+  bridge_projects: z.array(z.string()).max(1000).default([]),
+  read_size: z.number().int().positive().optional(),
+});
+export type Remembered = z.infer<typeof Remembered>;
+
+interface Meta {
+  meta(key: string): string | null;
+  setMeta(key: string, value: string | null): void;
+}
+
+/** What was remembered of `server`, or null (none, another server's, or unreadable). */
+export function recall(state: Meta, server: string): Remembered | null {
+  const raw = state.meta(KEY);
+  if (!raw) return null;
+  try {
+    const r = Remembered.parse(JSON.parse(raw));
+    return r.server === server ? r : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Put what was remembered back into a new connection. */
+export function apply(r: Remembered, backend: Backend): void {
+  if (backend instanceof AiBackend) backend.preferBridge(r.bridge_projects);
+  if (r.read_size) seedReadSize(backend.server, r.read_size);
+}
+
+export function remember(state: Meta, server: string, backend: Backend): void {
+  const read_size = learnedReadSize(backend.server);
+  const r: Remembered = {
+    server,
+    generation: backend.capabilities.generation,
+    bridge_projects: backend instanceof AiBackend ? backend.bridgeProjects() : [],
+    ...(read_size ? { read_size } : {}),
+  };
+  state.setMeta(KEY, JSON.stringify(r));
+}
+
+export function forget(state: Meta): void {
+  state.setMeta(KEY, null);
+}
