@@ -25,6 +25,7 @@ import { ChooserService, type ChooseLocal } from "./desktop/chooser-service.js";
 import { Staging } from "./desktop/staging.js";
 import { Transfer } from "./transfer/transfer.js";
 import { SyncManager } from "./sync/manager.js";
+import { DocService, type OpenPath } from "./doc/doc-service.js";
 
 /** What the sync engine is built from; compose.ts hands it these. */
 export interface SyncEngineDeps {
@@ -56,6 +57,8 @@ export interface ComposeOptions {
   logToConsole?: boolean;
   /** the shell's folder and file choosers (Electron's dialog); absent in the preview and the tests */
   chooseLocal?: ChooseLocal;
+  /** the shell's `shell.openPath` (a file with the system's app for its type); absent in the preview and the tests */
+  openPath?: OpenPath;
   /** the transfer layer (byte-exact, hash-verified file moves); the real one by default */
   transfer?: TransferApi;
   /** builds the sync engine; the real one (pairs in <dataDir>/sync) by default */
@@ -176,7 +179,8 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     launch: o.kioskLaunch ?? null,
     tokenLifetimeMs: o.kioskTokenLifetimeMs,
   });
-  const router = new Router(joinHandlers(services, kiosk, sync, transfers, new ChooserService(o.chooseLocal)), { trustedOrigins: o.trustedOrigins, log, redactor });
+  const docs = new DocService({ backend: async () => (await services.connection()).backend, transfer, openPath: o.openPath });
+  const router = new Router(joinHandlers(services, kiosk, sync, transfers, new ChooserService(o.chooseLocal), docs), { trustedOrigins: o.trustedOrigins, log, redactor });
 
   let hub: EmbeddedHub | null = null;
   const wantsHub = profiles.list().length === 0 || profiles.list().some((p) => p.embedded);

@@ -62,6 +62,10 @@ export const CHANNELS = [
   "kiosk.configure",
   "kiosk.launch",
   "kiosk.present",
+  // opening and saving a file by its bytes, proven by size and sha256 (doc.*)
+  "doc.open",
+  "doc.save",
+  "doc.openExternal",
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 
