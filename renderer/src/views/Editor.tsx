@@ -43,7 +43,7 @@ export function languageFor(path: string): Extension[] {
   }
 }
 
-export function Editor({ path, doc, onChange, onSave }: { path: string; doc: string; onChange: (text: string) => void; onSave: () => void }) {
+export function Editor({ path, doc, onChange, onSave, readOnly = false }: { path: string; doc: string; onChange: (text: string) => void; onSave: () => void; readOnly?: boolean }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const handlers = useRef({ onChange, onSave });
@@ -56,6 +56,7 @@ export function Editor({ path, doc, onChange, onSave }: { path: string; doc: str
         doc,
         extensions: [
           EditorView.cspNonce.of(cspNonce()),
+          EditorState.readOnly.of(readOnly),
           lineNumbers(),
           history(),
           drawSelection(),
