@@ -6,7 +6,7 @@
 import { useState } from "react";
 import { isApiError } from "../../../../../shared/errors.js";
 import { INLINE_BYTES } from "../../../../../shared/open/kind.js";
-import { formatBytes, plural } from "../../../format.js";
+import { formatBytes } from "../../../format.js";
 import { LocalPathField } from "../../../LocalPathField.js";
 import { ErrorNote, toApiError, useApp } from "../../../lib.js";
 import { useTransfer } from "../../../transfers.js";
@@ -48,7 +48,7 @@ export function BinaryCard({ doc, project_id, tooLarge = false }: { doc: OpenDoc
       <dl className="doc-facts">
         <dt>Size</dt>
         <dd aria-label="Size">
-          {formatBytes(o.size)} ({plural(o.size, "byte")})
+          {formatBytes(o.size)} ({o.size.toLocaleString()} {o.size === 1 ? "byte" : "bytes"})
         </dd>
         <dt>Type</dt>
         <dd aria-label="Type" className="mono">
