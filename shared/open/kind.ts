@@ -59,6 +59,9 @@ export function utf8Text(bytes: Uint8Array): string | null {
 export function classify(path: string, bytes: Uint8Array, whole: boolean): { kind: DocKind; mime: string } {
   const magic = MAGIC.find((m) => m.test(bytes));
   if (magic) return { kind: magic.kind, mime: magic.mime };
+  // archives, executables and databases by their magic are never text, even where their first bytes are ASCII
+  const named = NAMED.find((m) => m.test(bytes));
+  if (named) return { kind: "binary", mime: named.mime };
   const ext = extensionOf(path);
   if (whole && utf8Text(bytes) !== null) {
     if (ext === "ipynb") return { kind: "notebook", mime: "application/x-ipynb+json" };
@@ -67,5 +70,5 @@ export function classify(path: string, bytes: Uint8Array, whole: boolean): { kin
     if (ext === "svg") return { kind: "image", mime: "image/svg+xml" };
     return { kind: "text", mime: "text/plain" };
   }
-  return { kind: "binary", mime: NAMED.find((m) => m.test(bytes))?.mime ?? "application/octet-stream" };
+  return { kind: "binary", mime: "application/octet-stream" };
 }
