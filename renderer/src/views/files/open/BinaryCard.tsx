@@ -1,49 +1,23 @@
 /**
  * A file the app does not show itself (or one too large to show here): what
- * it is — size, type, sha256 — and what can be done with it: download it,
- * or open it with the system's app for its type. Never an editor.
+ * it is — size, type, sha256 — and what can be done with it. Never an editor.
  */
-import { useState } from "react";
-import { isApiError } from "../../../../../shared/errors.js";
 import { INLINE_BYTES } from "../../../../../shared/open/kind.js";
 import { formatBytes } from "../../../format.js";
-import { LocalPathField } from "../../../LocalPathField.js";
-import { ErrorNote, toApiError, useApp } from "../../../lib.js";
-import { useTransfer } from "../../../transfers.js";
+import { DocActions } from "./DocActions.js";
 import type { OpenDoc } from "./useOpenDocs.js";
 
 export function BinaryCard({ doc, project_id, tooLarge = false }: { doc: OpenDoc; project_id: string; tooLarge?: boolean }) {
-  const { api } = useApp();
   const o = doc.opened!;
-  const transfer = useTransfer();
-  const [downloading, setDownloading] = useState(false);
-  const [localDir, setLocalDir] = useState("");
-  const [external, setExternal] = useState<{ busy: boolean; error: ReturnType<typeof toApiError> | null; done: string | null }>({ busy: false, error: null, done: null });
-  const name = doc.path.split("/").pop()!;
-
-  const openExternally = async () => {
-    setExternal({ busy: true, error: null, done: null });
-    try {
-      const r = await api.doc.openExternal({ project_id, path: doc.path, sha256: o.sha256 });
-      setExternal({ busy: false, error: null, done: r.local_path });
-    } catch (e) {
-      setExternal({ busy: false, error: toApiError(e), done: null });
-    }
-  };
-  const download = () =>
-    void transfer.run(`Download of ${name} to ${localDir.trim()}`, ({ request_id }) => api.transfer.download({ request_id, project_id, paths: [doc.path], local_dir: localDir.trim() }));
-
   return (
     <div className="card doc-card" role="region" aria-label={`File: ${doc.path}`}>
       <h3 style={{ marginTop: 0 }} className="mono">
-        {name}
+        {doc.path.split("/").pop()}
       </h3>
       <p className="muted" style={{ marginTop: 0 }}>
         {tooLarge
           ? `Larger than ${formatBytes(INLINE_BYTES)}, so it is not shown here.`
-          : o.kind === "binary"
-            ? "Not text the app can show or edit: opening it in the editor would change its bytes."
-            : "Shown as it is."}
+          : "Not text the app can show or edit: opening it in the editor would change its bytes."}
       </p>
       <dl className="doc-facts">
         <dt>Size</dt>
@@ -59,47 +33,7 @@ export function BinaryCard({ doc, project_id, tooLarge = false }: { doc: OpenDoc
           {o.sha256}
         </dd>
       </dl>
-      <div className="row">
-        <button className="primary" onClick={() => setDownloading((v) => !v)} aria-expanded={downloading}>
-          Download…
-        </button>
-        <button onClick={() => void openExternally()} disabled={external.busy}>
-          {external.busy ? "Downloading…" : "Open with the system's app"}
-        </button>
-      </div>
-      {downloading && (
-        <form
-          className="form-grid"
-          style={{ marginTop: 8 }}
-          aria-label={`Download ${name}`}
-          onSubmit={(e) => {
-            e.preventDefault();
-            download();
-          }}
-        >
-          <span>Into</span>
-          <LocalPathField label="Download folder" value={localDir} onChange={setLocalDir} title={`Download ${name} into this folder`} />
-          <span />
-          <div className="row">
-            <button type="submit" disabled={!localDir.trim() || !!transfer.running}>
-              Download
-            </button>
-            {transfer.running && <progress aria-label="Download progress" max={Math.max(transfer.running.progress?.bytes_total ?? 1, 1)} value={transfer.running.progress?.bytes_done ?? 0} />}
-          </div>
-        </form>
-      )}
-      {transfer.done && (
-        <p className="banner ok" role="status">
-          Downloaded to {localDir.trim()}, checked by its sha256.
-        </p>
-      )}
-      <ErrorNote error={transfer.error} />
-      {external.done && (
-        <p className="banner ok" role="status">
-          Opened with the system's app (from {external.done}).
-        </p>
-      )}
-      {external.error && !isApiError(external.error, "cancelled") && <ErrorNote error={external.error} />}
+      <DocActions doc={doc} project_id={project_id} />
     </div>
   );
 }

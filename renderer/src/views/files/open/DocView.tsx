@@ -7,6 +7,7 @@
 import { lazy, Suspense } from "react";
 import { FileViewer } from "../../../viewer/FileViewer.js";
 import { BinaryCard } from "./BinaryCard.js";
+import { DocActions } from "./DocActions.js";
 import { CsvView } from "./CsvView.js";
 import { editable } from "./doc-model.js";
 import { ImageView } from "./ImageView.js";
@@ -33,6 +34,7 @@ export function DocView({ doc, docs, project_id, onShowInKiosk }: { doc: OpenDoc
       <span className="grow" />
       {onShowInKiosk && (kind === "notebook" || kind === "text") && <button onClick={() => onShowInKiosk(doc.path)}>Show in kiosk view</button>}
       {switcher}
+      {(kind === "image" || kind === "pdf") && <DocActions doc={doc} project_id={project_id} />}
     </div>
   );
   switch (kind) {
