@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeApp, type ComposedApp } from "../../electron/services/compose.js";
 import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
 import { docFromOpened, saveRequest, type DocState } from "../../renderer/src/views/files/open/doc-model.js";
+import { readProven } from "../../electron/services/doc/proven-read.js";
 import { allowProject, startTestHub, type TestHub } from "../support/hub.js";
 import { sha256, writeDocFixtures } from "../support/doc-fixtures.js";
 import { routerClient } from "../support/router-client.js";
@@ -86,6 +87,15 @@ describe.each(["v1", "current", "ai"] as const)("opening and saving files by the
       if (!EXPECTED_KIND[name]!.editable) expect(await saveRequest({ ...d, text: `${d.text}edited` }, pid)).toBeNull();
     }
   }, 120_000);
+
+  it("a file over the inline limit is named by its first bytes and sent without them; a folder is not a file", async () => {
+    const { backend } = await app.connection.get();
+    const big = await readProven(backend, pid, "docs/paper.pdf", { inline: 100 });
+    expect({ kind: big.kind, bytes: big.bytes, sha: big.sha256 }).toEqual({ kind: "pdf", bytes: null, sha: sha256(onDisk("paper.pdf")) });
+    expect((await readProven(backend, pid, "docs/welcome.ipynb", { inline: 100 })).kind).toBe("binary");
+    expect(await raw("doc.open", { project_id: pid, path: "docs" })).toMatchObject({ ok: false, error: { message: "docs is a folder, not a file." } });
+    expect(await raw("doc.open", { project_id: pid, path: "docs/gone.txt" })).toMatchObject({ ok: false, error: { kind: "not-found" } });
+  });
 
   it("the server refuses bytes that are not UTF-8 from the editor, and writes nothing", async () => {
     const before = onDisk("big.bin");
