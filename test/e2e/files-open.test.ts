@@ -98,7 +98,19 @@ describe.each(["v1", "current", "ai"] as const)("opening files in Files against 
     await noEditor("welcome.ipynb");
     if (screenshots) await shoot(page, "open-notebook");
     await page.getByRole("button", { name: "Edit as JSON" }).click();
-    await expect.poll(() => page.getByRole("textbox", { name: "Editor: docs/welcome.ipynb" }).textContent()).toContain('"nbformat": 4');
+    const json = page.getByRole("textbox", { name: "Editor: docs/welcome.ipynb" });
+    await expect.poll(() => json.textContent()).toContain('"nbformat": 4');
+    // an edit made as JSON is shown rendered, and is still there back in the editor (unsaved: nothing written)
+    await json.click();
+    await page.keyboard.press("Control+Home");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("End");
+    await page.keyboard.type(' "metadata": {"edited": true},');
+    await page.getByRole("button", { name: "Show rendered" }).click();
+    await page.getByRole("heading", { name: "Welcome" }).waitFor();
+    await page.getByRole("button", { name: "Edit as JSON" }).click();
+    await expect.poll(() => json.textContent()).toContain('"edited": true');
+    expect(onDisk("welcome.ipynb").equals(originals["welcome.ipynb"]!)).toBe(true);
     await page.getByRole("button", { name: "Show rendered" }).click();
     await page.getByRole("heading", { name: "Welcome" }).waitFor();
   });

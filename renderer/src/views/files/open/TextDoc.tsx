@@ -62,7 +62,7 @@ export function TextDoc({ doc, docs, extra, onShowInKiosk }: { doc: OpenDoc; doc
           </div>
         </div>
       )}
-      <Editor key={`${doc.path}:${doc.rev}`} path={doc.path} doc={doc.base} readOnly={!canEdit} onChange={(text) => docs.patch(doc.path, { text, note: undefined })} onSave={save} />
+      <Editor key={`${doc.path}:${doc.rev}`} path={doc.path} doc={doc.text} readOnly={!canEdit} onChange={(text) => docs.patch(doc.path, { text, note: undefined })} onSave={save} />
     </>
   );
 }
