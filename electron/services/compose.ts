@@ -35,7 +35,9 @@ import { ChooserService, type ChooseLocal } from "./desktop/chooser-service.js";
 import { Staging } from "./desktop/staging.js";
 import { Transfer } from "./transfer/transfer.js";
 import { SyncManager } from "./sync/manager.js";
-import { DocService, type OpenPath } from "./doc/doc-service.js";
+import { DocService } from "./doc/doc-service.js";
+import { FileOpsService } from "./files/file-ops-service.js";
+import type { OpenPath } from "./files/open-with-system.js";
 
 /** What the sync engine is built from; compose.ts hands it these. */
 export interface SyncEngineDeps {
@@ -67,7 +69,7 @@ export interface ComposeOptions {
   logToConsole?: boolean;
   /** the shell's folder and file choosers (Electron's dialog); absent in the preview and the tests */
   chooseLocal?: ChooseLocal;
-  /** the shell's `shell.openPath` (a file with the system's app for its type); absent in the preview and the tests */
+  /** the shell's shell.openPath ("open with the system's app"); absent in the preview */
   openPath?: OpenPath;
   /** the transfer layer (byte-exact, hash-verified file moves); the real one by default */
   transfer?: TransferApi;
@@ -206,7 +208,8 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     sync,
     transfers,
     new ChooserService(o.chooseLocal),
-    new DocService({ backend: async () => (await connection.get()).backend, transfer, openPath: o.openPath }),
+    new DocService({ backend: async () => (await connection.get()).backend }),
+    new FileOpsService({ connection: () => connection.get(), transfer, openPath: o.openPath }),
   );
   const router = new Router(services, { trustedOrigins: o.trustedOrigins, log, redactor });
 

@@ -65,7 +65,16 @@ export const CHANNELS = [
   // opening and saving a file by its bytes, proven by size and sha256 (doc.*)
   "doc.open",
   "doc.save",
-  "doc.openExternal",
+  // the file browser's actions (issue 23): one exec each, never overwriting
+  "fileops.move",
+  "fileops.rename",
+  "fileops.duplicate",
+  "fileops.trash",
+  "fileops.trashList",
+  "fileops.restore",
+  "fileops.emptyTrash",
+  "fileops.search",
+  "fileops.openWithSystem",
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 

@@ -74,7 +74,15 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "kiosk.present": { on: true },
   "doc.open": { project_id: P, path: "a.png" },
   "doc.save": { project_id: P, path: "a.txt", data: "aGk=", sha256: "8f434346648f6b96df89dda901c5176b10a6d83961dd3c1ac88b59b2dc327aa4", base_sha256: null, executable: false },
-  "doc.openExternal": { project_id: P, path: "a.pdf", sha256: "8f434346648f6b96df89dda901c5176b10a6d83961dd3c1ac88b59b2dc327aa4" },
+  "fileops.move": { project_id: P, paths: ["a.txt", "b"], dest_dir: "d" },
+  "fileops.rename": { project_id: P, path: "a.txt", new_name: "b.txt" },
+  "fileops.duplicate": { project_id: P, paths: ["a.txt"] },
+  "fileops.trash": { project_id: P, paths: ["a.txt"] },
+  "fileops.trashList": { project_id: P },
+  "fileops.restore": { project_id: P, names: ["a.txt"] },
+  "fileops.emptyTrash": { project_id: P, names: ["a.txt"] },
+  "fileops.search": { project_id: P, dir: "", query: "needle", mode: "contents", offset: 0, limit: 50 },
+  "fileops.openWithSystem": { project_id: P, path: "a.pdf" },
 };
 
 function rng(seed: number) {

@@ -11,7 +11,6 @@ import type { OpenDoc } from "./useOpenDocs.js";
 
 export function DocActions({ doc, project_id }: { doc: OpenDoc; project_id: string }) {
   const { api } = useApp();
-  const o = doc.opened!;
   const transfer = useTransfer();
   const [downloading, setDownloading] = useState(false);
   const [localDir, setLocalDir] = useState("");
@@ -21,7 +20,7 @@ export function DocActions({ doc, project_id }: { doc: OpenDoc; project_id: stri
   const openExternally = async () => {
     setExternal({ busy: true, error: null, done: null });
     try {
-      const r = await api.doc.openExternal({ project_id, path: doc.path, sha256: o.sha256 });
+      const r = await api.fileops.openWithSystem({ project_id, path: doc.path });
       setExternal({ busy: false, error: null, done: r.local_path });
     } catch (e) {
       setExternal({ busy: false, error: toApiError(e), done: null });

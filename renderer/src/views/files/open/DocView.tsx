@@ -19,7 +19,19 @@ const PdfView = lazy(() => import("./PdfView.js"));
 const EDIT_LABEL: Record<string, string> = { notebook: "Edit as JSON", csv: "Edit as text", image: "Edit as text" };
 const VIEW_LABEL: Record<string, string> = { notebook: "Show rendered", csv: "Show as table", image: "Show as image" };
 
-export function DocView({ doc, docs, project_id, onShowInKiosk }: { doc: OpenDoc; docs: OpenDocs; project_id: string; onShowInKiosk?: (path: string) => void }) {
+export function DocView({
+  doc,
+  docs,
+  project_id,
+  onShowInKiosk,
+  goto,
+}: {
+  doc: OpenDoc;
+  docs: OpenDocs;
+  project_id: string;
+  onShowInKiosk?: (path: string) => void;
+  goto?: { line: number; n: number };
+}) {
   const kind = doc.opened?.kind ?? "text";
   // a file with no bytes here (over the inline limit) is shown as a card whatever its type
   if (doc.opened && doc.bytes === null) return <BinaryCard doc={doc} project_id={project_id} tooLarge />;
@@ -27,7 +39,7 @@ export function DocView({ doc, docs, project_id, onShowInKiosk }: { doc: OpenDoc
     editable(doc) && kind !== "text" ? (
       <button onClick={() => docs.patch(doc.path, { mode: doc.mode === "view" ? "edit" : "view", rev: doc.rev + 1 })}>{doc.mode === "view" ? EDIT_LABEL[kind] : VIEW_LABEL[kind]}</button>
     ) : null;
-  if (doc.mode === "edit" && doc.form) return <TextDoc doc={doc} docs={docs} extra={switcher} onShowInKiosk={onShowInKiosk} />;
+  if (doc.mode === "edit" && doc.form) return <TextDoc doc={doc} docs={docs} extra={switcher} onShowInKiosk={onShowInKiosk} goto={goto} />;
   const bar = (
     <div className="row">
       <span className="mono">{doc.path}</span>

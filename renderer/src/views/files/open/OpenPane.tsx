@@ -7,7 +7,8 @@ import { dirty } from "./doc-model.js";
 import { DocView } from "./DocView.js";
 import "./open.css";
 
-export function OpenPane({ docs, project_id, onShowInKiosk }: { docs: OpenDocs; project_id: string; onShowInKiosk?: (path: string) => void }) {
+/** `goto`: a search result's line, for the file it names */
+export function OpenPane({ docs, project_id, onShowInKiosk, goto }: { docs: OpenDocs; project_id: string; onShowInKiosk?: (path: string) => void; goto?: { path: string; line: number; n: number } | null }) {
   const { current } = docs;
   return (
     <div className="editor-pane">
@@ -32,7 +33,7 @@ export function OpenPane({ docs, project_id, onShowInKiosk }: { docs: OpenDocs; 
         ))}
       </div>
       {current ? (
-        <DocView key={current.path} doc={current} docs={docs} project_id={project_id} onShowInKiosk={onShowInKiosk} />
+        <DocView key={current.path} doc={current} docs={docs} project_id={project_id} onShowInKiosk={onShowInKiosk} goto={goto?.path === current.path ? goto : undefined} />
       ) : (
         <p className="muted">Open a file from the list (Ctrl/Cmd-click to select several, then "Open selected"), or press Ctrl+P.</p>
       )}

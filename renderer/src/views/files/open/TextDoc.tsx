@@ -10,7 +10,19 @@ import type { OpenDoc, OpenDocs } from "./useOpenDocs.js";
 
 const EOL_NAME = { "\n": "LF", "\r\n": "CRLF", "\r": "CR" } as const;
 
-export function TextDoc({ doc, docs, extra, onShowInKiosk }: { doc: OpenDoc; docs: OpenDocs; extra?: ReactNode; onShowInKiosk?: (path: string) => void }) {
+export function TextDoc({
+  doc,
+  docs,
+  extra,
+  onShowInKiosk,
+  goto,
+}: {
+  doc: OpenDoc;
+  docs: OpenDocs;
+  extra?: ReactNode;
+  onShowInKiosk?: (path: string) => void;
+  goto?: { line: number; n: number };
+}) {
   const canEdit = editable(doc);
   const save = () => void docs.save(doc);
   return (
@@ -62,7 +74,7 @@ export function TextDoc({ doc, docs, extra, onShowInKiosk }: { doc: OpenDoc; doc
           </div>
         </div>
       )}
-      <Editor key={`${doc.path}:${doc.rev}`} path={doc.path} doc={doc.text} readOnly={!canEdit} onChange={(text) => docs.patch(doc.path, { text, note: undefined })} onSave={save} />
+      <Editor key={`${doc.path}:${doc.rev}`} path={doc.path} doc={doc.text} goto={goto} readOnly={!canEdit} onChange={(text) => docs.patch(doc.path, { text, note: undefined })} onSave={save} />
     </>
   );
 }
