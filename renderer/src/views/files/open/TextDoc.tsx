@@ -4,7 +4,7 @@
  * not be saved without changing separators the person did not touch.
  */
 import type { ReactNode } from "react";
-import { Editor } from "../../Editor.js";
+import { Editor } from "../../LazyEditor.js";
 import { dirty, editable } from "./doc-model.js";
 import type { OpenDoc, OpenDocs } from "./useOpenDocs.js";
 
