@@ -12,7 +12,7 @@ import { extname, join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { contentSecurityPolicy, rendererFileFor, withStyleNonce } from "../security/policies.js";
 
-const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".json": "application/json" };
+const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".json": "application/json" };
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const RENDERER_OUT = join(ROOT, "out", "renderer");

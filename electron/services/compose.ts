@@ -35,6 +35,7 @@ import { ChooserService, type ChooseLocal } from "./desktop/chooser-service.js";
 import { Staging } from "./desktop/staging.js";
 import { Transfer } from "./transfer/transfer.js";
 import { SyncManager } from "./sync/manager.js";
+import { DocService } from "./doc/doc-service.js";
 import { FileOpsService } from "./files/file-ops-service.js";
 import type { OpenPath } from "./files/open-with-system.js";
 
@@ -207,6 +208,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     sync,
     transfers,
     new ChooserService(o.chooseLocal),
+    new DocService({ backend: async () => (await connection.get()).backend }),
     new FileOpsService({ connection: () => connection.get(), transfer, openPath: o.openPath }),
   );
   const router = new Router(services, { trustedOrigins: o.trustedOrigins, log, redactor });

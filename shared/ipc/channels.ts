@@ -62,6 +62,9 @@ export const CHANNELS = [
   "kiosk.configure",
   "kiosk.launch",
   "kiosk.present",
+  // opening and saving a file by its bytes, proven by size and sha256 (doc.*)
+  "doc.open",
+  "doc.save",
   // the file browser's actions (issue 23): one exec each, never overwriting
   "fileops.move",
   "fileops.rename",

@@ -30,6 +30,7 @@ export { FileEntry, ProjectDetails, ProjectSummary, ProjectUser } from "../domai
 import type { Channel } from "./channels.js";
 import { KioskMode, SignInMethod } from "../kiosk/decisions.js";
 import { KioskReply } from "../kiosk/protocol.js";
+import { DocKind, INLINE_BYTES } from "../open/kind.js";
 
 const Empty = z.strictObject({});
 const Ok = z.object({ ok: z.literal(true) });
@@ -129,6 +130,18 @@ export const FileStamp = z.discriminatedUnion("exists", [
 ]);
 export type FileStamp = z.infer<typeof FileStamp>;
 
+const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64");
+/** A file as it is on the server, proven: `sha256` and `size` checked against the bytes read; `data` null above INLINE_BYTES. */
+export const OpenedDoc = z.object({
+  path: z.string(),
+  size: z.number().int().nonnegative(),
+  sha256: Sha256,
+  executable: z.boolean(),
+  kind: DocKind,
+  mime: z.string(),
+  data: Base64.nullable(),
+});
+export type OpenedDoc = z.infer<typeof OpenedDoc>;
 /** A name inside a folder: one path segment. */
 const EntryName = z
   .string()
@@ -371,6 +384,26 @@ export const contract = {
   "kiosk.present": { input: z.strictObject({ on: z.boolean() }), output: z.object({ full_screen: z.boolean() }) },
   "kiosk.launch": { input: Empty, output: z.object({ launch: z.object({ profile: z.string(), project_id: Uuid, path: z.string() }).nullable() }) },
 
+  "doc.open": { input: z.strictObject({ project_id: Uuid, path: ProjectPath.min(1) }), output: OpenedDoc },
+  /**
+   * Save text as bytes: only valid UTF-8 is written; `sha256` is of `data`; `base_sha256` what was opened
+   * (null: the file must not exist yet). Bytes equal to the base are not written at all ("unchanged").
+   */
+  "doc.save": {
+    input: z.strictObject({
+      project_id: Uuid,
+      path: ProjectPath.min(1),
+      data: Base64.max(Math.ceil(INLINE_BYTES / 3) * 4),
+      sha256: Sha256,
+      base_sha256: Sha256.nullable(),
+      executable: z.boolean(),
+    }),
+    output: z.discriminatedUnion("status", [
+      z.object({ status: z.enum(["saved", "unchanged"]), sha256: Sha256 }),
+      /** the file is no longer what was opened: nothing was written */
+      z.object({ status: z.literal("conflict"), server_sha256: Sha256.nullable() }),
+    ]),
+  },
   "fileops.move": { input: z.strictObject({ project_id: Uuid, paths: ActionPaths, dest_dir: ProjectPath }), output: ActionOutcome },
   "fileops.rename": { input: z.strictObject({ project_id: Uuid, path: ProjectPath.min(1), new_name: EntryName }), output: ActionOutcome },
   "fileops.duplicate": { input: z.strictObject({ project_id: Uuid, paths: ActionPaths }), output: ActionOutcome },

@@ -72,6 +72,8 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "kiosk.configure": { embedding_origin: "https://kiosk.example.org" },
   "kiosk.launch": {},
   "kiosk.present": { on: true },
+  "doc.open": { project_id: P, path: "a.png" },
+  "doc.save": { project_id: P, path: "a.txt", data: "aGk=", sha256: "8f434346648f6b96df89dda901c5176b10a6d83961dd3c1ac88b59b2dc327aa4", base_sha256: null, executable: false },
   "fileops.move": { project_id: P, paths: ["a.txt", "b"], dest_dir: "d" },
   "fileops.rename": { project_id: P, path: "a.txt", new_name: "b.txt" },
   "fileops.duplicate": { project_id: P, paths: ["a.txt"] },

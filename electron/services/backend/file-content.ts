@@ -26,10 +26,10 @@ export function isBzip2(bytes: Buffer): boolean {
   return bytes.length >= 3 && bytes.subarray(0, 3).toString("latin1") === "BZh";
 }
 
-/** UTF-8 text, or null for bytes that are not valid UTF-8 (a binary file). */
+/** UTF-8 text (a leading BOM kept: it is part of the file), or null for bytes that are not valid UTF-8 (a binary file). */
 export function utf8OrNull(bytes: Buffer): string | null {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     return null;
   }

@@ -49,6 +49,7 @@ export function Editor({
   onChange,
   onSave,
   goto,
+  readOnly = false,
 }: {
   path: string;
   doc: string;
@@ -56,6 +57,8 @@ export function Editor({
   onSave: () => void;
   /** put the cursor on this line (1-based) and scroll to it; `n` changes for each request */
   goto?: { line: number; n: number };
+  /** shown, never changed: a file whose bytes an edit could not keep */
+  readOnly?: boolean;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
@@ -69,6 +72,7 @@ export function Editor({
         doc,
         extensions: [
           EditorView.cspNonce.of(cspNonce()),
+          EditorState.readOnly.of(readOnly),
           lineNumbers(),
           history(),
           drawSelection(),

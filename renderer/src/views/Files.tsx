@@ -1,35 +1,22 @@
 /**
- * Files of a project: a folder listing, a text editor with tabs, saving with a
- * conflict check (never overwriting a change made on the server unseen), new
- * files and folders. Opening several files reads them in one call. Files and
+ * Files of a project: a folder listing, open files in tabs (each by its
+ * proven bytes, in the view they call for: files/open/), new files and
+ * folders. Files and
  * folders go to and from this computer (download, upload by chooser or path,
  * drag and drop onto the listing), byte-exact, with progress and cancel.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { ApiError } from "../../../shared/errors.js";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { FileEntry, ProjectSummary } from "../../../shared/ipc/contract.js";
 import { isApiError } from "../../../shared/errors.js";
-import { Busy, ErrorNote, sha256Hex, toApiError, useApp, useCall } from "../lib.js";
+import { Busy, ErrorNote, toApiError, useApp, useCall } from "../lib.js";
 import { formatBytes, plural, progressText } from "../format.js";
 import { LocalPathField } from "../LocalPathField.js";
 import { droppedFiles, stageDropped, useTransfer, type DroppedFile } from "../transfers.js";
-import { writeTooLarge } from "../../../shared/write-limit.js";
-import { Editor } from "./LazyEditor.js";
+import { OpenPane } from "./files/open/OpenPane.js";
+import { useOpenDocs } from "./files/open/useOpenDocs.js";
 import { Breadcrumbs } from "./files/Breadcrumbs.js";
 import { FileBrowser } from "./files/FileBrowser.js";
 import { Icon, Icons } from "../icons.js";
-
-interface OpenFile {
-  path: string;
-  /** the text as last loaded or saved: the editor starts from it */
-  base: string;
-  /** sha256 of `base`, or null for a new file not on the server yet */
-  baseSha: string | null;
-  text: string;
-  /** bumped to make a fresh editor from `base` */
-  rev: number;
-  conflict?: { server: string | null; serverSha: string | null };
-}
 
 /** What the server said about one path: rows are only ever shown for the folder they were listed from. */
 interface Listing {
@@ -42,14 +29,13 @@ const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
 export function Files({
   project,
-  generation,
   onListing,
   openRequest,
   onShowInKiosk,
 }: {
   project: ProjectSummary;
-  /** the server's API generation, for its write limit */
-  generation: string | null;
+  /** the server's API generation (saves no longer depend on it: they go through the transfer layer) */
+  generation?: string | null;
   onListing: (names: string[]) => void;
   openRequest: { path: string; n: number } | null;
   /** "Show in kiosk view": the file alone, in the kiosk view */
@@ -57,14 +43,11 @@ export function Files({
 }) {
   const { api, epoch } = useApp();
   const list = useCall();
-  const io = useCall();
   const [dir, setDir] = useState("");
   const [listing, setListing] = useState<Listing | null>(null);
   /** the latest listing asked for: an answer to any earlier request is stale and dropped */
   const listToken = useRef(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [open, setOpen] = useState<OpenFile[]>([]);
-  const [active, setActive] = useState<string | null>(null);
   const [making, setMaking] = useState<null | "file" | "folder">(null);
   const [newName, setNewName] = useState("");
   const [moving, setMoving] = useState<null | "download" | "upload">(null);
@@ -88,27 +71,15 @@ export function Files({
     void refresh();
   }, [refresh, epoch]);
 
+  const docs = useOpenDocs(pid, () => void refresh());
+  const io = docs.io;
+
   const openFiles = useCallback(
     async (paths: string[]) => {
-      const fresh = paths.filter((p) => !open.some((o) => o.path === p));
-      if (fresh.length) {
-        // one call for all of them (the array form where the server has one)
-        const r = await io.run(() => api.files.read({ files: fresh.map((path) => ({ project_id: pid, path })) }));
-        if (!r) return;
-        const loaded: OpenFile[] = [];
-        for (const f of r.files) {
-          if ("error" in f) {
-            io.setError(ApiError.fromData(f.error));
-            continue;
-          }
-          loaded.push({ path: f.path, base: f.content, baseSha: await sha256Hex(f.content), text: f.content, rev: 0 });
-        }
-        setOpen((o) => [...o, ...loaded]);
-      }
-      setActive(paths[paths.length - 1] ?? null);
+      await docs.open(paths);
       setSelected(new Set());
     },
-    [api, io.run, io.setError, open, pid],
+    [docs.open],
   );
 
   useEffect(() => {
@@ -121,20 +92,8 @@ export function Files({
     setGoto(line ? { path, line, n: Date.now() } : null);
   };
 
-  const current = open.find((o) => o.path === active) ?? null;
-  // Said before editing: a file this server cannot take in one write (measured as the server measures it) is saved in parts.
-  const overLimit = useMemo(() => (current ? writeTooLarge(generation, current.path, current.text) : null), [generation, current?.path, current?.text]);
   // Rows of another folder are never shown: after a click into a folder, nothing stale can be clicked.
   const shown = listing && listing.dir === dir ? listing : null;
-  const patch = (path: string, f: Partial<OpenFile>) => setOpen((o) => o.map((x) => (x.path === path ? { ...x, ...f } : x)));
-
-  const save = async (file: OpenFile, base: string | null | undefined = file.baseSha) => {
-    const r = await io.run(() => api.files.write({ project_id: pid, path: file.path, content: file.text, base_sha256: base }));
-    if (!r) return;
-    if (r.status === "conflict") patch(file.path, { conflict: { server: r.server_content, serverSha: r.server_sha256 } });
-    else patch(file.path, { base: file.text, baseSha: r.sha256, conflict: undefined });
-    void refresh();
-  };
 
   const make = async () => {
     const path = join(dir, newName.trim());
@@ -142,8 +101,7 @@ export function Files({
     if (making === "folder") {
       if (await io.run(() => api.files.mkdir({ project_id: pid, path }))) setDir(path);
     } else {
-      setOpen((o) => [...o, { path, base: "", baseSha: null, text: "", rev: 0 }]);
-      setActive(path);
+      docs.create(path);
     }
     setMaking(null);
     setNewName("");
@@ -365,86 +323,13 @@ export function Files({
             entries={shown?.type === "folder" ? shown.entries : null}
             selected={selected}
             setSelected={setSelected}
-            active={active}
+            active={docs.active}
             openFile={openAt}
             refresh={() => void refresh()}
             footer={<p className="muted drop-hint">Drop files or folders here to upload them into ~/{dir}.</p>}
           />
         </div>
-        <div className="editor-pane">
-          <div className="row" role="tablist" aria-label="Open files">
-            {open.map((o) => (
-              <button key={o.path} role="tab" aria-selected={o.path === active} onClick={() => setActive(o.path)}>
-                {o.path}
-                {o.text !== o.base || o.baseSha === null ? " •" : ""}
-                <span
-                  aria-label={`Close ${o.path}`}
-                  role="button"
-                  style={{ marginLeft: 6 }}
-                  onClick={(ev) => {
-                    ev.stopPropagation();
-                    if (o.text !== o.base && !window.confirm(`Close ${o.path} without saving?`)) return;
-                    setOpen((x) => x.filter((y) => y.path !== o.path));
-                    if (active === o.path) setActive(null);
-                  }}
-                >
-                  ×
-                </span>
-              </button>
-            ))}
-          </div>
-          {current ? (
-            <>
-              <div className="row">
-                <span className="mono">{current.path}</span>
-                <span className="muted">{current.text !== current.base || current.baseSha === null ? "unsaved changes" : "saved"}</span>
-                {overLimit && (
-                  <span className="muted" title={overLimit.message}>
-                    · larger than this server takes in one write: saved in parts, verified on the server
-                  </span>
-                )}
-                <span className="grow" />
-                {onShowInKiosk && <button onClick={() => onShowInKiosk(current.path)}>Show in kiosk view</button>}
-                <button className="primary" onClick={() => void save(current)}>
-                  Save <kbd>Ctrl S</kbd>
-                </button>
-              </div>
-              {current.conflict && (
-                <div className="card" role="alert" aria-label="Save conflict">
-                  <p style={{ marginTop: 0 }}>
-                    <strong>{current.path} changed on the server since you opened it.</strong> Nothing was saved. Choose which version to keep:
-                  </p>
-                  <div className="conflict">
-                    <div>
-                      <h3>Your version</h3>
-                      <pre aria-label="Your version">{current.text}</pre>
-                    </div>
-                    <div>
-                      <h3>On the server</h3>
-                      <pre aria-label="Server version">{current.conflict.server ?? "(the file was deleted on the server)"}</pre>
-                    </div>
-                  </div>
-                  <div className="row" style={{ marginTop: 8 }}>
-                    <button className="primary" onClick={() => void save(current, current.conflict!.serverSha)}>
-                      Keep mine (overwrite the server's)
-                    </button>
-                    <button
-                      onClick={async () => {
-                        const server = current.conflict!.server ?? "";
-                        patch(current.path, { base: server, baseSha: current.conflict!.serverSha, text: server, rev: current.rev + 1, conflict: undefined });
-                      }}
-                    >
-                      Take the server's (drop mine)
-                    </button>
-                  </div>
-                </div>
-              )}
-              <Editor key={`${current.path}:${current.rev}`} goto={goto?.path === current.path ? goto : undefined} path={current.path} doc={current.base} onChange={(text) => patch(current.path, { text })} onSave={() => void save(current)} />
-            </>
-          ) : (
-            <p className="muted">Open a file from the list (Ctrl/Cmd-click to select several, then "Open selected"), or press Ctrl+P.</p>
-          )}
-        </div>
+        <OpenPane docs={docs} project_id={pid} onShowInKiosk={onShowInKiosk} goto={goto} />
       </div>
     </>
   );
