@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { ApiError, type ApiErrorKind } from "../../../shared/errors.js";
 import { errorValueText, type ServerErrorValue } from "../../../shared/api/common.js";
 import type { RawReply } from "../http/transport.js";
+import { limitMessage, projectLimitOf, runLimitOf } from "../../../shared/plan-limits.js";
 
 interface TextRule {
   test: RegExp;
@@ -121,6 +122,8 @@ export function serverError(what: string, error: ServerErrorValue | undefined, s
       ...scope,
     });
   }
+  const limit = runLimitOf(text) ?? projectLimitOf(text);
+  if (limit) return new ApiError("limit", limitMessage(limit).message, { hint: limitMessage(limit).hint, status, serverMessage: text, limit, retryable: false });
   const { kind, hint, message } = classifyErrorText(text);
   return new ApiError(kind, message ? message(what) : `${capitalise(what)} failed on the server.`, {
     hint: hint ?? (kind === "server" ? "The server's message is in the details; correct what it names and try again." : undefined),
