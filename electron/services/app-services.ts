@@ -263,31 +263,7 @@ export class AppServices implements CoreHandlers {
     return { now, latency_ms: Math.round((performance.now() - t0) * 10) / 10 };
   };
 
-  // ------------------------------------------------------------ projects
-  "projects.list": CoreHandlers["projects.list"] = async () => {
-    const { backend, profile } = await this.backend();
-    return { projects: await this.reach.mark(profile.id, await backend.listProjects()) };
-  };
-
-  "projects.get": CoreHandlers["projects.get"] = async ({ project_id }) => {
-    const { backend, profile } = await this.backend();
-    const [p] = await this.reach.mark(profile.id, [await backend.getProject(project_id)]);
-    return p!;
-  };
-
-  "projects.update": CoreHandlers["projects.update"] = async ({ project_id, ...fields }) => {
-    const { backend } = await this.backend();
-    await backend.updateProject(project_id, fields);
-    return { ok: true as const };
-  };
-
-  "projects.create": CoreHandlers["projects.create"] = async (input) => (await this.backend()).backend.createProject(input);
-
-  "projects.action": CoreHandlers["projects.action"] = async ({ project_id, action }) => {
-    await (await this.backend()).backend.projectAction(project_id, action);
-    return { ok: true as const };
-  };
-
+  // ------------------------------------------------------------ projects: see projects/projects-service.ts
   "upgrades.available": CoreHandlers["upgrades.available"] = async () => (await this.backend()).backend.availableUpgrades();
 
   // ------------------------------------------------------------ files

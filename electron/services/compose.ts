@@ -25,6 +25,8 @@ import { ChooserService, type ChooseLocal } from "./desktop/chooser-service.js";
 import { Staging } from "./desktop/staging.js";
 import { Transfer } from "./transfer/transfer.js";
 import { SyncManager } from "./sync/manager.js";
+import { ProjectsService } from "./projects/projects-service.js";
+import type { ProjectStartEvent } from "../../shared/domain.js";
 
 /** What the sync engine is built from; compose.ts hands it these. */
 export interface SyncEngineDeps {
@@ -72,6 +74,7 @@ export type Emit = (event: AppEvent, payload: unknown) => void;
 
 export interface ComposedApp {
   services: AppServices;
+  projects: ProjectsService;
   kiosk: KioskService;
   router: Router;
   profiles: ProfileStore;
@@ -113,7 +116,10 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
       // A stored generation skips detection; the key must still fit it before it is sent.
       const mismatch = keyMismatch(generation === "ai" ? "ai" : "classic", apiKey, profile.url);
       if (mismatch) throw mismatch;
-      const backend = backendFor(generation, profile.url, apiKey, transport);
+      // Starts the app makes before calls that need a project are shown in the views ("Starting the project…").
+      const onPhase = (project_id: string, phase: ProjectStartEvent["phase"], e?: ApiError) =>
+        emit("projects.starting", { profile_id: profile.id, project_id, phase, ...(e ? { message: e.message } : {}) } satisfies ProjectStartEvent);
+      const backend = backendFor(generation, profile.url, apiKey, transport, { onPhase });
       return { backend, close: () => transport.close() };
     } catch (e) {
       await transport.close();
@@ -176,7 +182,8 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     launch: o.kioskLaunch ?? null,
     tokenLifetimeMs: o.kioskTokenLifetimeMs,
   });
-  const router = new Router(joinHandlers(services, kiosk, sync, transfers, new ChooserService(o.chooseLocal)), { trustedOrigins: o.trustedOrigins, log, redactor });
+  const projects = new ProjectsService({ connection: () => services.connection(), profiles });
+  const router = new Router(joinHandlers(services, projects, kiosk, sync, transfers, new ChooserService(o.chooseLocal)), { trustedOrigins: o.trustedOrigins, log, redactor });
 
   let hub: EmbeddedHub | null = null;
   const wantsHub = profiles.list().length === 0 || profiles.list().some((p) => p.embedded);
@@ -194,6 +201,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
 
   return {
     services,
+    projects,
     kiosk,
     router,
     profiles,

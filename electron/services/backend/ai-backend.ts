@@ -118,6 +118,10 @@ export class AiBackend implements Backend {
     };
   }
 
+  async deleteProject(): Promise<void> {
+    throw notAvailable("deleting a project", "there is no delete route for API keys (projects/delete is gone), and database queries are refused to keys.", "Delete it in the browser, at the project's settings on cocalc.ai.");
+  }
+
   async projectAction(project_id: string, action: ProjectAction, op: Op = {}): Promise<void> {
     if (action !== "start") await this.c.v2("projects/stop", { project_id }, op);
     // start does not wait for the project to run; the next call that needs it waits
