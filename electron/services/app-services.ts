@@ -23,6 +23,7 @@ import type { Logger, Redactor } from "./log.js";
 import type { ProfileStore, StoredProfile } from "./profiles.js";
 import type { SecretStore } from "./secrets/secret-store.js";
 import { KeyReach } from "./key-reach.js";
+import { ensureBothRunning } from "./projects/copy-check.js";
 
 export type { Handlers } from "../ipc/handlers.js";
 
@@ -361,6 +362,7 @@ export class AppServices implements CoreHandlers {
       const src_path = normalizeProjectPath(input.src_path);
       if (src_path === "") throw new ApiError("invalid-input", "Give the file or folder to copy.", { hint: "A copy of a whole project's home is not offered; choose a folder inside it." });
       const target = { ...input, src_path, ...(input.target_path === undefined ? {} : { target_path: normalizeProjectPath(input.target_path) }) };
+      await ensureBothRunning(backend, input.src_project_id, input.target_project_id, ac.signal);
       if (backend.capabilities.copy === "app" && input.src_project_id !== input.target_project_id) return await this.copyByApp(backend, runner, target, ac.signal);
       const canSchedule = input.scheduled !== undefined && (await this.learn(profile.id, backend, { project_id: input.src_project_id })).copySchedule;
       return await copyConfirmed(backend, (i, op) => runner.exec(i, op), target, { canSchedule, signal: ac.signal });
