@@ -5,7 +5,7 @@
  * layer all get their backends through here, so none of them needs to know
  * which generation starts projects by itself and which does not.
  */
-import { isApiError } from "../../../shared/errors.js";
+import { ApiError, isApiError, type ApiErrorData } from "../../../shared/errors.js";
 import type { Backend } from "../backend/backend.js";
 import { ProjectStartGate, type GateOptions } from "./start-gate.js";
 
@@ -31,6 +31,28 @@ export function withProjectStart(inner: Backend, o: GateOptions = {}): StartingB
       throw e;
     }
   };
+  /** Reads answer per file: a project that cannot be started fails its own files, not the others'. */
+  const readEach =
+    (read: Backend["readTextFiles"]): Backend["readTextFiles"] =>
+    async (files, op) => {
+      const failed = new Map<string, ApiErrorData>();
+      for (const id of new Set(files.map((f) => f.project_id))) {
+        try {
+          await gate.ensure(id, op?.signal);
+        } catch (e) {
+          if (!(e instanceof ApiError) || e.kind === "cancelled") throw e;
+          failed.set(id, e.toData());
+        }
+      }
+      const ok = files.filter((f) => !failed.has(f.project_id));
+      const got = ok.length ? await gated(ok.map((f) => f.project_id), op?.signal, () => read(ok, op)) : [];
+      let i = 0;
+      return files.map((f) => {
+        const error = failed.get(f.project_id);
+        return error ? { ...f, error } : got[i++]!;
+      });
+    };
+
   // Which projects each call needs running; every other method passes through as it is
   // (a Proxy, so methods added to Backend later pass through too).
   const needs: Partial<Record<keyof Backend, (...a: never[]) => (string | undefined)[]>> = {
@@ -47,6 +69,7 @@ export function withProjectStart(inner: Backend, o: GateOptions = {}): StartingB
       const v = Reflect.get(target, prop, receiver) as unknown;
       if (typeof v !== "function") return v;
       const fn = v as (...a: unknown[]) => Promise<unknown>;
+      if (prop === "readTextFiles") return readEach(fn.bind(target) as Backend["readTextFiles"]);
       if (prop === "projectAction") {
         return async (id: string, ...rest: unknown[]) => {
           gate.forget(id);
