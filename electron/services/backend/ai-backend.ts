@@ -130,7 +130,8 @@ export class AiBackend implements Backend {
 
   async projectState(project_id: string, op: Op = {}): Promise<string | null> {
     const r = await this.c.hub("projects.getProjectState", [{ project_id }], { ...op, idempotent: true });
-    return r.state ?? null;
+    // a project never started has no state at all (facts §7): it is not running, and says so
+    return r.state ?? "not started";
   }
 
   async collaborators(project_id: string, op: Op = {}): Promise<Record<string, ProjectUser>> {
