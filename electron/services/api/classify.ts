@@ -123,7 +123,8 @@ export function serverError(what: string, error: ServerErrorValue | undefined, s
     });
   }
   const limit = runLimitOf(text) ?? projectLimitOf(text);
-  if (limit) return new ApiError("limit", limitMessage(limit).message, { hint: limitMessage(limit).hint, status, serverMessage: text, limit, retryable: false });
+  // the server's text is a marker and raw JSON: everything it says is in the message and `limit`, so no Details
+  if (limit) return new ApiError("limit", limitMessage(limit).message, { hint: limitMessage(limit).hint, status, limit, retryable: false });
   const { kind, hint, message } = classifyErrorText(text);
   return new ApiError(kind, message ? message(what) : `${capitalise(what)} failed on the server.`, {
     hint: hint ?? (kind === "server" ? "The server's message is in the details; correct what it names and try again." : undefined),

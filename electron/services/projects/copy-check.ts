@@ -20,7 +20,6 @@ export async function ensureBothRunning(backend: Backend, src: string, target: s
     const plan = e.limit.max === 1 ? "your plan runs one project at a time" : `your plan runs ${e.limit.max} projects at a time`;
     throw new ApiError("limit", `Nothing was copied: a copy between two projects needs both running, and ${plan}.`, {
       hint: "Download the files to this computer (Files → Download…), stop this project, then upload them into the other one; or upgrade the membership.",
-      serverMessage: e.serverMessage,
       limit: e.limit,
       retryable: false,
       cause: e,

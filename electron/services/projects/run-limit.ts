@@ -12,5 +12,5 @@ export async function withRunningTitles(backend: Pick<Backend, "listProjects">, 
   const titles = new Map((await backend.listProjects().catch(() => [])).map((p) => [p.project_id, p.title]));
   const limit = { ...e.limit, running: e.limit.running.map((p) => ({ ...p, title: p.title ?? titles.get(p.project_id) ?? null })) };
   const { message, hint } = limitMessage(limit);
-  return new ApiError("limit", message, { hint, serverMessage: e.serverMessage, status: e.status, limit, retryable: false, cause: e });
+  return new ApiError("limit", message, { hint, status: e.status, limit, retryable: false, cause: e });
 }
