@@ -52,7 +52,7 @@ describe.each(["v1", "current"] as const)("Files, console and Connect against a 
     page.on("dialog", (d) => void d.accept());
     const profile = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
     await a.app.services["profiles.switch"]({ id: profile.id });
-    pid = (await a.app.projects["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
+    pid = (await a.app.services["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
     home = hub.hub.runtime.folder(pid);
     // the same file name in home and in the big folder: a stale row must never open the other one
     writeFileSync(join(home, "notes.txt"), "home notes\n");

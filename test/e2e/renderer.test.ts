@@ -130,13 +130,13 @@ describe.each(["v1", "current", "ai"] as const)("the app against a hub serving %
     await page.keyboard.type("Saved from the desktop app.\n");
     await page.keyboard.press("Control+s");
     await expect.poll(() => page.getByText("saved", { exact: true }).count()).toBe(1);
-    const pid = (await a.app.projects["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
+    const pid = (await a.app.services["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
     expect(readFileSync(join(hubDir()(pid), "README.txt"), "utf8")).toMatch(/Saved from the desktop app\.\n$/);
     if (screenshots) await shoot(page, "files");
   });
 
   it("makes a new folder and a new file, and opens several files at once", async () => {
-    const pid = (await a.app.projects["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
+    const pid = (await a.app.services["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
     await page.getByRole("button", { name: "New folder" }).click();
     await page.getByLabel("New folder name").fill("notes");
     await page.getByRole("button", { name: "Create" }).click();
@@ -159,7 +159,7 @@ describe.each(["v1", "current", "ai"] as const)("the app against a hub serving %
   });
 
   it("hits a save conflict and resolves it both ways", async () => {
-    const pid = (await a.app.projects["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
+    const pid = (await a.app.services["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
     const file = join(hubDir()(pid), "README.txt");
     const editor = page.getByRole("textbox", { name: "Editor: README.txt" });
     // 1. someone changes the file on the server; my save is refused; I take theirs
@@ -202,7 +202,7 @@ describe.each(["v1", "current", "ai"] as const)("the app against a hub serving %
   });
 
   it("cancels a long command: it is stopped on the server before the app says so", async () => {
-    const pid = (await a.app.projects["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
+    const pid = (await a.app.services["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
     await page.getByLabel("Script", { exact: true }).fill("echo $$ > long.pid; sleep 120; touch after-cancel");
     await page.getByLabel("Timeout in seconds").fill("300");
     await page.getByRole("button", { name: /^Run/ }).click();
@@ -220,7 +220,7 @@ describe.each(["v1", "current", "ai"] as const)("the app against a hub serving %
   }, 60_000);
 
   it("copies a folder to another project: 'copying…' until the copy is confirmed, then done", async () => {
-    const projects = (await a.app.projects["projects.list"]({})).projects;
+    const projects = (await a.app.services["projects.list"]({})).projects;
     const src = projects.find((p) => p.title === "Example project")!.project_id;
     const target = projects.find((p) => p.title === "Project 0007")!;
     mkdirSync(join(hubDir()(src), "data/inner"), { recursive: true });

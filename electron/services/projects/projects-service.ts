@@ -7,14 +7,11 @@ import { ApiError } from "../../../shared/errors.js";
 import type { HandlersOf } from "../../ipc/handlers.js";
 import { sleep } from "../api/retry.js";
 import type { Backend } from "../backend/backend.js";
-import { KeyReach } from "../key-reach.js";
-import type { ProfileStore, StoredProfile } from "../profiles.js";
+import type { Connection } from "../connect/connection.js";
 import { withRunningTitles } from "./run-limit.js";
 import { startStep } from "./start-gate.js";
 
 export interface ProjectsServiceOptions {
-  connection: () => Promise<{ backend: Backend; profile: StoredProfile }>;
-  profiles: ProfileStore;
   /** how long a start or stop may take to show in the state, ms */
   confirmMs?: number;
   pollMs?: number;
@@ -27,33 +24,32 @@ export function actionConfirmed(action: "start" | "stop" | "restart", state: str
 }
 
 export class ProjectsService implements HandlersOf<"projects"> {
-  private readonly reach: KeyReach;
-
-  constructor(private readonly o: ProjectsServiceOptions) {
-    this.reach = new KeyReach(o.profiles);
-  }
+  constructor(
+    private readonly c: Connection,
+    private readonly o: ProjectsServiceOptions = {},
+  ) {}
 
   "projects.list": HandlersOf<"projects">["projects.list"] = async () => {
-    const { backend, profile } = await this.o.connection();
-    return { projects: await this.reach.mark(profile.id, await backend.listProjects()) };
+    const { backend, profile } = await this.c.get();
+    return { projects: await this.c.reach.mark(profile.id, await backend.listProjects()) };
   };
 
   "projects.get": HandlersOf<"projects">["projects.get"] = async ({ project_id }) => {
-    const { backend, profile } = await this.o.connection();
-    const [p] = await this.reach.mark(profile.id, [await backend.getProject(project_id)]);
+    const { backend, profile } = await this.c.get();
+    const [p] = await this.c.reach.mark(profile.id, [await backend.getProject(project_id)]);
     return p!;
   };
 
   "projects.update": HandlersOf<"projects">["projects.update"] = async ({ project_id, ...fields }) => {
-    const { backend } = await this.o.connection();
+    const { backend } = await this.c.get();
     await backend.updateProject(project_id, fields);
     return { ok: true as const };
   };
 
-  "projects.create": HandlersOf<"projects">["projects.create"] = async (input) => (await this.o.connection()).backend.createProject(input);
+  "projects.create": HandlersOf<"projects">["projects.create"] = async (input) => (await this.c.get()).backend.createProject(input);
 
   "projects.action": HandlersOf<"projects">["projects.action"] = async ({ project_id, action }) => {
-    const { backend } = await this.o.connection();
+    const { backend } = await this.c.get();
     try {
       await backend.projectAction(project_id, action);
     } catch (e) {
@@ -63,7 +59,7 @@ export class ProjectsService implements HandlersOf<"projects"> {
   };
 
   "projects.delete": HandlersOf<"projects">["projects.delete"] = async ({ project_id, deleted }) => {
-    const { backend } = await this.o.connection();
+    const { backend } = await this.c.get();
     await backend.deleteProject(project_id, deleted);
     return { ok: true as const };
   };

@@ -5,7 +5,7 @@ import type { Capabilities, Upgrades } from "../../../shared/domain.js";
 import type { ProjectDetails, ProjectSummary } from "../../../shared/ipc/contract.js";
 import { Busy, ErrorNote, Section, useApp, useCall } from "../lib.js";
 import { exactTime, formatUpgrades, relativeTime, stateBadge } from "../project-format.js";
-import type { ViewName } from "../App.js";
+import type { ViewName } from "../view-names.js";
 
 type Sort = "last_edited" | "title";
 const ROW = 38;
