@@ -74,7 +74,6 @@ export function App({ api }: { api: CocalcApi }) {
         setFailedAction({ error: toApiError(e), retry: () => void act(p, action) });
       }
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `act` retries itself
     [api, setProjectState],
   );
 

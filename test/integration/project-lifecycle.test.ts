@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { composeApp, type ComposedApp } from "../../electron/services/compose.js";
+import { composeApp } from "../../electron/services/compose.js";
 import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
 import type { ApiMode } from "../../hub/app.js";
 import type { ProjectStartEvent } from "../../shared/domain.js";
