@@ -46,6 +46,13 @@ export interface HubSettings {
   /** with `--api ai`: /api/v2/projects/copy-path "hangs" into a timeout as inferred of the real one, or "works" */
   aiCopyPath: "hangs" | "works";
   /**
+   * With `--api ai`: a free cocalc.ai account's membership limits (facts §7),
+   * "free" by default: 5 projects and 1 running project per owner, refused
+   * with the real server's texts. "off" lifts them, for tests about
+   * something else that need more projects or several running at once.
+   */
+  aiLimits: "free" | "off";
+  /**
    * Kill a command when its HTTP call is dropped. Real servers do not (facts §9):
    * the command runs on to its own timeout. Only for tests that need the old, kinder hub.
    */
@@ -79,6 +86,7 @@ export const DEFAULT_SETTINGS: HubSettings = {
   iframeStrict: true,
   aiProduct: "hosted",
   aiCopyPath: "hangs",
+  aiLimits: "free",
   execKillOnDisconnect: false,
   copyMode: "single-user",
   createAccount: false,

@@ -25,6 +25,8 @@ export class StartTimeout extends Error {
 
 export class ProjectRuntime {
   private readonly states = new Map<string, { state: RunState; ready?: Promise<void>; timer?: NodeJS.Timeout }>();
+  /** projects started at least once since the hub started (cocalc.ai tells a never-started project apart) */
+  private readonly started = new Set<string>();
 
   constructor(private readonly o: RuntimeOptions) {}
 
@@ -42,7 +44,36 @@ export class ProjectRuntime {
     return this.states.get(project_id)?.state ?? "stopped";
   }
 
+  /** started at least once (cocalc.ai: a never-started project has no state at all) */
+  everStarted(project_id: string): boolean {
+    return this.started.has(project_id);
+  }
+
+  /** Projects running or starting now. */
+  active(): string[] {
+    return [...this.states.keys()];
+  }
+
+  /**
+   * Resolves once the project runs, without starting it (cocalc.ai's project
+   * bridge waits for the project to answer); rejects when `signal` aborts.
+   */
+  async untilRunning(project_id: string, signal: AbortSignal): Promise<void> {
+    while (this.state(project_id) !== "running") {
+      if (signal.aborted) throw new Error("aborted");
+      const ready = this.states.get(project_id)?.ready;
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, 100);
+        void ready?.then(() => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
+  }
+
   start(project_id: string): Promise<void> {
+    this.started.add(project_id);
     const cur = this.states.get(project_id);
     if (cur?.state === "running") return Promise.resolve();
     if (cur?.state === "starting" && cur.ready) return cur.ready;

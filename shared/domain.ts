@@ -188,6 +188,8 @@ export const Capabilities = z.object({
   scopedKeys: z.boolean(),
   /** the server gives each project's last-edited date (cocalc.ai only orders by it) */
   projectDates: z.boolean(),
+  /** a project can be deleted (and restored) with a key: not on cocalc.ai, which has no delete route for keys */
+  projectDelete: z.boolean(),
 });
 export type Capabilities = z.infer<typeof Capabilities>;
 
@@ -224,6 +226,7 @@ export function capabilitiesOf(generation: Generation): Capabilities {
     kioskToken: !ai,
     scopedKeys: ai,
     projectDates: !ai,
+    projectDelete: !ai,
   };
 }
 
@@ -233,3 +236,17 @@ export function withLearned(generation: Generation, learned: LearnedCapabilities
   if (generation !== "v1") return base;
   return { ...base, copySchedule: learned?.copySchedule === true, createAccount: learned?.createAccount === true };
 }
+
+/**
+ * A start the app made before a call that needed the project (pushed as the
+ * `projects.starting` event): the views show "Starting the project…" until
+ * it runs, or what went wrong.
+ */
+export const ProjectStartEvent = z.object({
+  profile_id: z.string(),
+  project_id: z.string(),
+  phase: z.enum(["starting", "running", "failed"]),
+  /** for "failed": what happened, in the person's words */
+  message: z.string().optional(),
+});
+export type ProjectStartEvent = z.infer<typeof ProjectStartEvent>;

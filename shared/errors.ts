@@ -22,6 +22,8 @@ export const ApiErrorKind = z.enum([
   "project-starting",
   /** too many attempts; wait, as the message says */
   "rate-limited",
+  /** the account's plan does not allow it (projects it may have, projects it may run at once); `limit` says which */
+  "limit",
   /** a reply that is JSON but not what this call answers */
   "unexpected-reply",
   /** a reply that is not JSON at all (a proxy's HTML page, a web server that is not CoCalc) */
@@ -51,6 +53,16 @@ export const ApiErrorKind = z.enum([
 ]);
 export type ApiErrorKind = z.infer<typeof ApiErrorKind>;
 
+/** Which of the plan's limits was reached, and (for running projects) which projects hold it. */
+export const PlanLimit = z.object({
+  what: z.enum(["running", "projects"]),
+  max: z.number().int(),
+  current: z.number().int(),
+  /** the projects running now, which the person may stop to make room (titles where known) */
+  running: z.array(z.object({ project_id: z.string(), title: z.string().nullable() })),
+});
+export type PlanLimit = z.infer<typeof PlanLimit>;
+
 export const ApiErrorData = z.object({
   kind: ApiErrorKind,
   message: z.string(),
@@ -65,6 +77,8 @@ export const ApiErrorData = z.object({
   capability: z.string().optional(),
   /** … and the project it was refused for */
   project_id: z.string().optional(),
+  /** for kind "limit": which limit */
+  limit: PlanLimit.optional(),
 });
 export type ApiErrorData = z.infer<typeof ApiErrorData>;
 
@@ -79,6 +93,7 @@ const DEFAULT_HINT: Record<ApiErrorKind, string> = {
   server: "Read the server's message; correct what it names and try again.",
   "project-starting": "The project is starting; try again in a few seconds.",
   "rate-limited": "Wait a minute before trying again.",
+  limit: "Make room within your plan (stop or delete a project), or upgrade the membership.",
   "unexpected-reply": "The server answered something this app does not understand; check the server URL and version.",
   "non-json": "The address may not be a CoCalc server, or a proxy in between failed; check the URL and try again.",
   "too-large": "Send less at once (a smaller file or fewer files).",
@@ -102,11 +117,12 @@ export class ApiError extends Error {
   readonly retryable: boolean;
   readonly capability?: string;
   readonly project_id?: string;
+  readonly limit?: PlanLimit;
 
   constructor(
     kind: ApiErrorKind,
     message: string,
-    opts: { hint?: string; status?: number; serverMessage?: string; retryable?: boolean; cause?: unknown; capability?: string; project_id?: string } = {},
+    opts: { hint?: string; status?: number; serverMessage?: string; retryable?: boolean; cause?: unknown; capability?: string; project_id?: string; limit?: PlanLimit } = {},
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "ApiError";
@@ -117,6 +133,7 @@ export class ApiError extends Error {
     this.retryable = opts.retryable ?? RETRYABLE.has(kind);
     this.capability = opts.capability;
     this.project_id = opts.project_id;
+    this.limit = opts.limit;
   }
 
   toData(): ApiErrorData {
@@ -129,6 +146,7 @@ export class ApiError extends Error {
       ...(this.serverMessage === undefined ? {} : { serverMessage: this.serverMessage }),
       ...(this.capability === undefined ? {} : { capability: this.capability }),
       ...(this.project_id === undefined ? {} : { project_id: this.project_id }),
+      ...(this.limit === undefined ? {} : { limit: this.limit }),
     };
   }
 

@@ -36,6 +36,7 @@ import { Staging } from "./desktop/staging.js";
 import { Transfer } from "./transfer/transfer.js";
 import { SyncManager } from "./sync/manager.js";
 import { DocService } from "./doc/doc-service.js";
+import type { ProjectStartEvent } from "../../shared/domain.js";
 import { FileOpsService } from "./files/file-ops-service.js";
 import type { OpenPath } from "./files/open-with-system.js";
 
@@ -131,7 +132,10 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
       // A stored generation skips detection; the key must still fit it before it is sent.
       const mismatch = keyMismatch(generation === "ai" ? "ai" : "classic", apiKey, profile.url);
       if (mismatch) throw mismatch;
-      const backend = backendFor(generation, profile.url, apiKey, transport);
+      // Starts the app makes before calls that need a project are shown in the views ("Starting the project…").
+      const onPhase = (project_id: string, phase: ProjectStartEvent["phase"], e?: ApiError) =>
+        emit("projects.starting", { profile_id: profile.id, project_id, phase, ...(e ? { message: e.message } : {}) } satisfies ProjectStartEvent);
+      const backend = backendFor(generation, profile.url, apiKey, transport, { onPhase });
       return { backend, close: () => transport.close() };
     } catch (e) {
       await transport.close();

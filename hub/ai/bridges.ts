@@ -13,6 +13,7 @@ import { handlers, toHandlerError } from "../v1/handlers.js";
 import { HandlerError } from "../v1/errors.js";
 import { principalOf, KeyHeaderError } from "./auth.js";
 import type { AiExec } from "./exec.js";
+import { checkCreate } from "./limits.js";
 import { displayName } from "./names.js";
 import { requireCapability, requireProjectCapability, ScopeError, type AiCapability, type AiPrincipal } from "./keys.js";
 
@@ -69,7 +70,10 @@ export function hubBridge(hub: Hub, exec: AiExec) {
     "projects.createProject": {
       cap: { account: "project:create" },
       // The new project is not added to the key's allowed projects (facts §1.4).
-      run: async (a, arg) => (await handlers.create_project(hub, a, { title: stringOr(arg.title, ""), description: stringOr(arg.description, ""), start: arg.start === true }, NO_SIGNAL)).project_id,
+      run: async (a, arg) => {
+        checkCreate(hub, a);
+        return (await handlers.create_project(hub, a, { title: stringOr(arg.title, ""), description: stringOr(arg.description, ""), start: arg.start === true }, NO_SIGNAL)).project_id;
+      },
     },
     "projects.exec": {
       cap: { project: "project:exec" },
@@ -78,7 +82,10 @@ export function hubBridge(hub: Hub, exec: AiExec) {
     "projects.getProjectState": {
       cap: { project: "project:read" },
       run: async (a, arg) => {
-        const s = hub.runtime.state(collaborator(a, arg.project_id));
+        const pid = collaborator(a, arg.project_id);
+        // A project never started has no state at all (facts §7).
+        if (!hub.runtime.everStarted(pid)) return {};
+        const s = hub.runtime.state(pid);
         return { state: s === "stopped" ? "opened" : s, time: new Date().toISOString() };
       },
     },
@@ -198,9 +205,11 @@ export function projectBridge(hub: Hub, exec: AiExec) {
     const name = body.name;
     const subject = `project.${pid}.api.-`;
     try {
-      // The bridge waits for the project to come up (waitForInterest), within its timeout.
-      const run = hub.runtime.start(pid).then(() => projectAnswer(account, pid, name, Array.isArray(body.args) ? body.args : [], abortOnClose(res)));
-      res.json(await withBridgeTimeout(run, timeoutOf(body)));
+      // The bridge waits for the project to answer (waitForInterest), within its timeout; it never starts it (facts §7).
+      const signal = abortOnClose(res);
+      const waiting = new AbortController();
+      const run = hub.runtime.untilRunning(pid, AbortSignal.any([signal, waiting.signal])).then(() => projectAnswer(account, pid, name, Array.isArray(body.args) ? body.args : [], signal));
+      res.json(await withBridgeTimeout(run, timeoutOf(body)).finally(() => waiting.abort()));
     } catch (e) {
       if (!(e instanceof BridgeTimeout)) throw e;
       res.json({ error: `timeout - Error: operation has timed out subject:${subject} - callHub: subject='${subject}', name='${String(name)}', code='408' ` });

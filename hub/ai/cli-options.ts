@@ -7,18 +7,21 @@ import type { StartKeyOptions } from "./start-key.js";
 export interface AiCliOptions {
   product: HubSettings["aiProduct"];
   copyPath: HubSettings["aiCopyPath"];
+  limits: HubSettings["aiLimits"];
   key: StartKeyOptions;
 }
 
 const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
 
-export function parseAiCliOptions(v: { "ai-product"?: string; "ai-copy-path"?: string; "key-capabilities"?: string; "key-projects"?: string }): AiCliOptions | string {
+export function parseAiCliOptions(v: { "ai-product"?: string; "ai-copy-path"?: string; "ai-limits"?: string; "key-capabilities"?: string; "key-projects"?: string }): AiCliOptions | string {
   const product = v["ai-product"] ?? "hosted";
   if (product !== "hosted" && product !== "launchpad" && product !== "plus") {
     return "--ai-product must be 'hosted' (cocalc.ai: every key route), 'launchpad' (only the two bridges) or 'plus' (no API keys)";
   }
   const copyPath = v["ai-copy-path"] ?? "hangs";
   if (copyPath !== "hangs" && copyPath !== "works") return "--ai-copy-path must be 'hangs' (times out, as inferred of cocalc.ai) or 'works'";
+  const limits = v["ai-limits"] ?? "free";
+  if (limits !== "free" && limits !== "off") return "--ai-limits must be 'free' (a free membership: 5 projects, 1 running, as on cocalc.ai) or 'off'";
   let capabilities: string[] | undefined;
   if (v["key-capabilities"] !== undefined) {
     capabilities = list(v["key-capabilities"]);
@@ -33,5 +36,5 @@ export function parseAiCliOptions(v: { "ai-product"?: string; "ai-copy-path"?: s
     const bad = projects.find((p) => !isUuid(p));
     if (bad !== undefined) return `--key-projects: invalid allowed project id '${bad}' (give project ids separated by commas, or 'all')`;
   }
-  return { product, copyPath, key: { ...(capabilities ? { capabilities } : {}), projects } };
+  return { product, copyPath, limits, key: { ...(capabilities ? { capabilities } : {}), projects } };
 }

@@ -31,6 +31,8 @@ export class AiExec {
 
   /** Run `o` in the project; the caller has checked scope and collaborator access. */
   async run(account: Account, project_id: string, o: Obj, signal: AbortSignal): Promise<Obj> {
+    // Nothing starts a project but projects/start: a project that is not running has no host to run on (facts §7).
+    if (this.hub.runtime.state(project_id) !== "running") throw new HandlerError(`project ${project_id} has no assigned host`);
     if (typeof o.async_cancel === "string") return this.jobs.cancel(account, this.inProject(o.async_cancel, project_id));
     if (typeof o.async_get === "string") return this.jobs.get(account, this.inProject(o.async_get, project_id), o.async_await === true, o.async_stats === true);
     const params = {
@@ -49,7 +51,6 @@ export class AiExec {
       this.projectOf.set(String(job.job_id), project_id);
       return job;
     }
-    await this.hub.runtime.start(project_id);
     const out = await handlers.project_exec(this.hub, account, params, signal, undefined, { resultWhenNotRun: true });
     return { type: "blocking", stdout: out.stdout, stderr: out.stderr, exit_code: out.exit_code };
   }

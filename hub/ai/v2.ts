@@ -13,6 +13,7 @@ import { HandlerError } from "../v1/errors.js";
 import { aiKeys, apiKeyOf } from "./auth.js";
 import { BRIDGE_TIMEOUT_MS } from "./bridges.js";
 import type { AiExec } from "./exec.js";
+import { checkCreate, checkStart } from "./limits.js";
 import { displayName } from "./names.js";
 import { requireCapability, requireProjectCapability, type AiPrincipal } from "./keys.js";
 
@@ -139,6 +140,7 @@ export function v2Routes(hub: Hub, exec: AiExec, url: () => string): { hosted: R
       const [latest] = hub.store.projectsOf(account.account_id).filter((p) => !p.deleted);
       if (latest) return { project_id: latest.project_id, title: latest.title };
       requireCapability(principal, "project:create");
+      checkCreate(hub, account);
       const { project_id } = await handlers.create_project(hub, account, { title: "Untitled Project", description: "" }, NO_SIGNAL);
       return { project_id, title: "Untitled Project" };
     },
@@ -146,6 +148,7 @@ export function v2Routes(hub: Hub, exec: AiExec, url: () => string): { hosted: R
       if (!c.hasHeader) throw new HandlerError("user must be signed in");
       const { account, principal } = validKey(c);
       requireCapability(principal, "project:create");
+      checkCreate(hub, account);
       // The new project is not added to the key's allowed projects (facts §1.4).
       const r = await handlers.create_project(hub, account, { title: str(b.title), description: str(b.description) }, NO_SIGNAL);
       return { project_id: r.project_id };
@@ -162,6 +165,7 @@ export function v2Routes(hub: Hub, exec: AiExec, url: () => string): { hosted: R
       return { status: "ok" };
     },
     "projects/start": projectRoute("project:exec", async (pid) => {
+      checkStart(hub, pid);
       void hub.runtime.start(pid);
       return { status: "ok" };
     }),
@@ -170,6 +174,7 @@ export function v2Routes(hub: Hub, exec: AiExec, url: () => string): { hosted: R
       return { status: "ok" };
     }),
     "projects/touch": projectRoute("project:exec", async (pid) => {
+      checkStart(hub, pid);
       hub.store.touchProject(pid);
       void hub.runtime.start(pid);
       return {};

@@ -4,7 +4,8 @@ import { capabilitiesOf } from "../../shared/domain.js";
 import { ApiError } from "../../shared/errors.js";
 import type { CocalcApi } from "../../shared/ipc/api.js";
 import type { Profile, ProjectSummary } from "../../shared/ipc/contract.js";
-import { AppContext, isOffline, toApiError } from "./lib.js";
+import { AppContext, ErrorNote, isOffline, toApiError } from "./lib.js";
+import { ProjectStartEvent } from "../../shared/domain.js";
 import { Connect } from "./views/Connect.js";
 import { Projects } from "./views/Projects.js";
 import { Files } from "./views/Files.js";
@@ -46,6 +47,38 @@ export function App({ api }: { api: CocalcApi }) {
   }, []);
   /** What the active server last said about its key: "connected" only once it answered a call made with it. */
   const [link, setLink] = useState<{ state: "checking" | "connected" | "refused" | "failed"; why?: string }>({ state: "checking" });
+
+  /** starts the app made before calls that needed a project, by project id (from `projects.starting`) */
+  const [starts, setStarts] = useState<Record<string, ProjectStartEvent>>({});
+  const [failedAction, setFailedAction] = useState<{ error: ApiError; retry: () => void } | null>(null);
+  useEffect(
+    () =>
+      api.on("projects.starting", (payload) => {
+        const e = ProjectStartEvent.safeParse(payload);
+        if (!e.success) return;
+        setStarts((cur) => ({ ...cur, [e.data.project_id]: e.data }));
+        const state = e.data.phase === "running" ? "running" : e.data.phase === "starting" ? "starting" : null;
+        if (state) setProjects((cur) => cur?.map((p) => (p.project_id === e.data.project_id ? { ...p, state } : p)) ?? cur);
+      }),
+    [api],
+  );
+  const setProjectState = useCallback((project_id: string, state: string | null) => {
+    setProjects((cur) => cur?.map((p) => (p.project_id === project_id ? { ...p, state } : p)) ?? cur);
+    setProject((cur) => (cur?.project_id === project_id ? { ...cur, state } : cur));
+  }, []);
+  /** Start or stop; the list shows the state the server then confirms, a refusal (a plan's limit) says what to do. */
+  const act = useCallback(
+    async (p: ProjectSummary, action: "start" | "stop" | "restart") => {
+      setFailedAction(null);
+      try {
+        const r = await api.projects.action({ project_id: p.project_id, action });
+        setProjectState(p.project_id, r.state);
+      } catch (e) {
+        setFailedAction({ error: toApiError(e), retry: () => void act(p, action) });
+      }
+    },
+    [api, setProjectState],
+  );
 
   const active = profiles.find((p) => p.id === activeId) ?? null;
   const caps = capabilitiesOf(active?.generation ?? "v1");
@@ -158,6 +191,10 @@ export function App({ api }: { api: CocalcApi }) {
       .catch((e: unknown) => setOffline(toApiError(e)));
   };
 
+  // the open project as the list last said (a rename shows in the sidebar at once)
+  const shownProject = project ? (projects?.find((p) => p.project_id === project.project_id) ?? project) : null;
+  const starting = shownProject ? starts[shownProject.project_id] : undefined;
+
   const openProject = useCallback((p: ProjectSummary, next: ViewName = "files") => {
     setProject(p);
     setView(next);
@@ -210,9 +247,14 @@ export function App({ api }: { api: CocalcApi }) {
       items.push({ id: "run", label: "Run a command…", hint: "Console", icon: "run", run: () => setView("console") });
       items.push({ id: "quick", label: "Open a file…", hint: "Ctrl+P", icon: "open", run: () => setPalette("files") });
     }
-    for (const p of projects ?? []) items.push({ id: `p:${p.project_id}`, label: `Open project: ${p.title || "(untitled)"}`, hint: "project", icon: "projects", run: () => openProject(p) });
+    for (const p of projects ?? []) {
+      const name = p.title || "(untitled)";
+      items.push({ id: `p:${p.project_id}`, label: `Open project: ${name}`, hint: p.state ?? "project", icon: "projects", run: () => openProject(p) });
+      const up = p.state === "running" || p.state === "starting";
+      items.push({ id: `a:${p.project_id}`, label: `${up ? "Stop" : "Start"} project: ${name}`, hint: up ? "stop" : "start", icon: up ? "close" : "run", run: () => void act(p, up ? "stop" : "start") });
+    }
     return items;
-  }, [palette, fileNames, project, projects, openProject]);
+  }, [palette, fileNames, project, projects, openProject, act]);
 
   // The page's Content-Security-Policy allows frames (the kiosk view) from the active server only,
   // and is fixed when the page loads: when the active server changes, load the page again.
@@ -255,7 +297,7 @@ export function App({ api }: { api: CocalcApi }) {
     }
   }, []);
 
-  const ctx = useMemo(() => ({ api, report, epoch }), [api, report, epoch]);
+  const ctx = useMemo(() => ({ api, report, epoch, onProjectState: setProjectState }), [api, report, epoch, setProjectState]);
 
   return (
     <AppContext.Provider value={ctx}>
@@ -291,8 +333,8 @@ export function App({ api }: { api: CocalcApi }) {
           </button>
           {project && (
             <>
-              <div className="group" title={project.title}>
-                {project.title || "(untitled)"}
+              <div className="group" title={shownProject?.title} aria-label="Open project">
+                {shownProject?.title || "(untitled)"}
               </div>
               {PROJECT_VIEWS.map((v) => (
                 <button key={v.name} aria-current={view === v.name ? "page" : undefined} onClick={() => setView(v.name)}>
@@ -312,6 +354,17 @@ export function App({ api }: { api: CocalcApi }) {
               </div>
             </div>
           )}
+          {starting?.phase === "starting" && view !== "projects" && view !== "connect" && (
+            <div className="banner" role="status" aria-label="Project starting">
+              Starting the project “{shownProject?.title || "(untitled)"}”… The server is bringing it up; what you asked for runs as soon as it is ready.
+            </div>
+          )}
+          {view === "sync" && Object.values(starts).some((s) => s.phase === "starting") && (
+            <div className="banner" role="status" aria-label="Project starting">
+              Starting the project {Object.values(starts).filter((s) => s.phase === "starting").map((s) => `“${projects?.find((p) => p.project_id === s.project_id)?.title ?? "(untitled)"}”`).join(", ")}…
+            </div>
+          )}
+          {failedAction && <ErrorNote error={failedAction.error} onRetry={failedAction.retry} />}
           {launchProblem && (
             <div className="banner error" role="alert">
               {launchProblem}
@@ -322,7 +375,7 @@ export function App({ api }: { api: CocalcApi }) {
           ) : view === "sync" ? (
             <Sync profiles={profiles} activeId={activeId} />
           ) : view === "projects" || !project ? (
-            <Projects caps={caps} projects={projects} setProjects={setProjects} selected={project} onSelect={setProject} onOpen={openProject} />
+            <Projects caps={caps} projects={projects} setProjects={setProjects} selected={shownProject} onSelect={setProject} onOpen={openProject} act={act} />
           ) : view === "files" ? (
             <Files key={project.project_id} project={project} generation={active?.generation ?? null} onListing={setFileNames} openRequest={openRequest} onShowInKiosk={showInKiosk} />
           ) : view === "console" ? (

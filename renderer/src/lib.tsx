@@ -9,6 +9,8 @@ export interface AppContextValue {
   report: (e: unknown) => void;
   /** Bumped each time the server comes back, so views reload. */
   epoch: number;
+  /** A project's state as the server confirmed it after an action, so every view shows it. */
+  onProjectState?: (project_id: string, state: string | null) => void;
 }
 
 export const AppContext = createContext<AppContextValue | null>(null);
@@ -95,11 +97,41 @@ export function ErrorNote({ error, onRetry }: { error: ApiError | null; onRetry?
           <pre>{error.serverMessage}</pre>
         </details>
       )}
+      {error.kind === "limit" && error.limit?.what === "running" && error.limit.running.length > 0 && <StopToMakeRoom running={error.limit.running} onDone={onRetry} />}
       {onRetry && (
         <div className="row" style={{ marginTop: 6 }}>
           <button onClick={onRetry}>Try again</button>
         </div>
       )}
+    </div>
+  );
+}
+
+/** The plan's one running project is taken: one click stops it (and retries where the view can). */
+function StopToMakeRoom({ running, onDone }: { running: { project_id: string; title: string | null }[]; onDone?: () => void }) {
+  const { api, onProjectState } = useApp();
+  const [state, setState] = useState<"idle" | "stopping" | "stopped" | "failed">("idle");
+  const names = running.map((p) => (p.title ? `“${p.title}”` : "the running project")).join(", ");
+  const stop = async () => {
+    setState("stopping");
+    try {
+      for (const p of running) {
+        const r = await api.projects.action({ project_id: p.project_id, action: "stop" });
+        onProjectState?.(p.project_id, r.state);
+      }
+      setState("stopped");
+      onDone?.();
+    } catch {
+      setState("failed");
+    }
+  };
+  return (
+    <div className="row" style={{ marginTop: 6 }}>
+      <button className="primary" disabled={state === "stopping" || state === "stopped"} onClick={() => void stop()}>
+        {state === "stopping" ? "Stopping…" : `Stop ${names}`}
+      </button>
+      {state === "stopped" && <span role="status">Stopped {names}; try again now.</span>}
+      {state === "failed" && <span role="status">Could not stop {names}; try again from Projects.</span>}
     </div>
   );
 }

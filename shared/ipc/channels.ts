@@ -20,6 +20,7 @@ export const CHANNELS = [
   "projects.update",
   "projects.create",
   "projects.action",
+  "projects.delete",
   "upgrades.available",
   "files.list",
   "files.read",
@@ -79,5 +80,5 @@ export const CHANNELS = [
 export type Channel = (typeof CHANNELS)[number];
 
 /** Messages the main process pushes to the renderer. */
-export const EVENTS = ["profiles.changed", "sync.status", "transfer.progress"] as const;
+export const EVENTS = ["profiles.changed", "sync.status", "transfer.progress", "projects.starting"] as const;
 export type AppEvent = (typeof EVENTS)[number];

@@ -211,7 +211,10 @@ export const contract = {
     /** `notice`: what the person must know about the new project (on cocalc.ai: this key cannot reach it yet) */
     output: z.object({ project_id: Uuid, notice: z.string().optional() }),
   },
-  "projects.action": { input: z.strictObject({ project_id: Uuid, action: z.enum(["start", "stop", "restart"]) }), output: Ok },
+  /** resolves once the server confirms the change: `state` is what it then says (starting, running, opened, …) */
+  "projects.action": { input: z.strictObject({ project_id: Uuid, action: z.enum(["start", "stop", "restart"]) }), output: z.object({ ok: z.literal(true), state: z.string().nullable() }) },
+  /** delete (deleted: true) or restore a project, where `capabilities.projectDelete` says the server allows it */
+  "projects.delete": { input: z.strictObject({ project_id: Uuid, deleted: z.boolean() }), output: Ok },
   "upgrades.available": { input: Empty, output: Upgrades },
 
   "files.list": {

@@ -53,7 +53,7 @@ describe.each(["v1", "current", "ai"] as const)("the app against a hub serving %
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "e2e-hub-"));
-    hub = await startTestHub({ api, dataDir });
+    hub = await startTestHub({ api, dataDir, settings: { aiLimits: "off" } });
     port = Number(new URL(hub.url).port);
     createProjects(hub, Array.from({ length: N_PROJECTS }, (_, i) => `Project ${String(i).padStart(4, "0")}${i === 1234 ? " Needle" : ""}`));
     appKey = ai ? hub.mintAiKey({ capabilities: AI_CAPABILITIES, projects: hub.hub.store.projectsOf(hub.credentials.account_id).map((p) => p.project_id) }) : hub.credentials.api_key;
@@ -283,7 +283,7 @@ describe.each(["v1", "current", "ai"] as const)("the app against a hub serving %
     expect(await banner.textContent()).toMatch(/Nothing answers at|closed before the reply/);
     if (screenshots) await shoot(page, "offline");
     // the same server, same data, same port
-    hub = await startTestHub({ api, dataDir, port });
+    hub = await startTestHub({ api, dataDir, port, settings: { aiLimits: "off" } });
     a.hub = hub;
     await banner.waitFor({ state: "detached", timeout: 30_000 });
     await expect.poll(() => page.getByTestId("project-count").textContent(), { timeout: 30_000 }).toMatch(new RegExp(`^\\d+ of ${N_PROJECTS + 2}$`));

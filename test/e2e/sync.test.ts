@@ -51,7 +51,7 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
   const state = () => pair().getByRole("status", { name: "Sync state" }).textContent();
 
   beforeAll(async () => {
-    hub = await startTestHub({ api, dataDir: hubData });
+    hub = await startTestHub({ api, dataDir: hubData, settings: { aiLimits: "off" } });
     port = Number(new URL(hub.url).port);
     // made in the hub's store: every generation's create route is tested elsewhere
     const pid = hub.hub.store.createProject(hub.credentials.account_id, { title: "Sync project" }).project_id;
@@ -148,7 +148,7 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
   }, 120_000);
 
   it("catches up when the server is back on the same data and port", async () => {
-    hub = await startTestHub({ api, dataDir: hubData, port });
+    hub = await startTestHub({ api, dataDir: hubData, port, settings: { aiLimits: "off" } });
     a.hub = hub;
     await expect.poll(state, { timeout: 90_000 }).toMatch(/^In sync\./);
     expect(readFileSync(join(remote, "offline-1.txt"), "utf8")).toBe("written while offline\n");

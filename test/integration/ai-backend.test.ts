@@ -17,7 +17,7 @@ import { AiBackend } from "../../electron/services/backend/ai-backend.js";
 import { HttpTransport, type RawReply } from "../../electron/services/http/transport.js";
 import { ApiError, type ApiErrorKind } from "../../shared/errors.js";
 import { startFaultServer, type FaultServer } from "../support/fault-server.js";
-import { basic, bearer, secondAccount, startTestHub, type TestHub } from "../support/hub.js";
+import { basic, bearer, secondAccount, startAiProject, startTestHub, type TestHub } from "../support/hub.js";
 import { waitForExit } from "../support/process.js";
 
 const transport = new HttpTransport();
@@ -44,6 +44,8 @@ beforeAll(async () => {
   const other = await secondAccount(hub);
   PB = hub.hub.store.createProject(other.account_id, { title: "someone else's" }).project_id;
   hub.hub.runtime.createFolder(PB);
+  // the raw adapter starts nothing: commands and the project bridge need PA running (facts §7)
+  await startAiProject(hub, PA);
   K = hub.mintAiKey({ capabilities: ["account:read", "project:create", "project:list", "project:read", "project:write", "file:read", "file:write", "project:exec"], projects: [PA] });
 });
 afterAll(async () => {

@@ -49,6 +49,12 @@ const post = async (url: string, path: string, body: unknown, key: string) => {
 };
 const errorOf = (v: unknown) => (v as { error?: string } | null)?.error;
 
+/** A client's start (facts §7): projects/start, then the state until it runs. */
+async function startProject(url: string, project_id: string, key: string): Promise<void> {
+  expect(await post(url, "/api/v2/projects/start", { project_id }, key)).toEqual({ status: "ok" });
+  await expect.poll(async () => ((await post(url, "/api/conat/hub", { name: "projects.getProjectState", args: [{ project_id }] }, key)) as { state?: string }).state).toBe("running");
+}
+
 describe("hub CLI --api ai", () => {
   let example = "";
   let first: HubCredentials;
@@ -69,6 +75,7 @@ describe("hub CLI --api ai", () => {
       const projects = (await post(url, "/api/v2/projects/get", {}, key)) as { project_id: string }[]; // project:list
       example = projects[0]!.project_id;
       expect(((await post(url, "/api/v2/accounts/profile", {}, key)) as { profile: { account_id: string } }).profile.account_id).toBe(account_id); // account:read
+      await startProject(url, example, key); // project:exec
       expect(await post(url, "/api/v2/exec", { project_id: example, command: "echo", args: ["ok"] }, key)).toMatchObject({ stdout: "ok\n" }); // project:exec
       expect(await post(url, "/api/conat/hub", { name: "projects.getProjectState", args: [{ project_id: example }] }, key)).toHaveProperty("state"); // project:read
       expect(await post(url, "/api/v2/projects/update", { project_id: example, description: "cli" }, key)).toEqual({ status: "ok" }); // project:write
@@ -91,7 +98,8 @@ describe("hub CLI --api ai", () => {
       const projects = (await post(url, "/api/v2/projects/get", {}, key)) as { project_id: string }[];
       expect(projects.length).toBe(2);
       const newer = projects.find((p) => p.project_id !== example)!.project_id;
-      expect(await post(url, "/api/v2/exec", { project_id: example, command: "true" }, key)).toMatchObject({ exit_code: 0 });
+      expect(await post(url, "/api/v2/projects/start", { project_id: example }, key)).toEqual({ status: "ok" });
+      await expect.poll(async () => post(url, "/api/v2/exec", { project_id: example, command: "true" }, key)).toMatchObject({ exit_code: 0 });
       expect(errorOf(await post(url, "/api/v2/exec", { project_id: newer, command: "true" }, key))).toBe(`API key lacks required capability 'project:exec' for project ${newer}`);
       expect(errorOf(await post(url, "/api/v2/accounts/get-names", { account_ids: [h.creds.account_id] }, key))).toBe("API key lacks required capability 'account:read'");
     } finally {

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AiCapability } from "../../hub/ai/keys.js";
-import { bearer, secondAccount, startTestHub, type TestHub } from "../support/hub.js";
+import { bearer, secondAccount, startAiProject, startTestHub, type TestHub } from "../support/hub.js";
 import { waitForExit } from "../support/process.js";
 
 type Obj = Record<string, unknown>;
@@ -27,6 +27,8 @@ beforeAll(async () => {
   P = hub.hub.store.projectsOf(admin)[0]!.project_id;
   Q = hub.hub.store.createProject(admin, { title: "Q" }).project_id;
   hub.hub.runtime.createFolder(Q);
+  // commands and the project bridge need a running project, as on cocalc.ai
+  await startAiProject(hub, P);
 });
 afterAll(() => hub?.stop());
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isReportable } from "../../hub/ai/router.js";
 import { aiKeys } from "../../hub/ai/auth.js";
 import { HandlerError } from "../../hub/v1/errors.js";
-import { basic, bearer, secondAccount, startTestHub, type TestHub } from "../support/hub.js";
+import { basic, bearer, secondAccount, startAiProject, startTestHub, type TestHub } from "../support/hub.js";
 import { isAlive, waitForExit } from "../support/process.js";
 
 type Obj = Record<string, unknown>;
@@ -37,6 +37,8 @@ beforeAll(async () => {
   other = await secondAccount(hub);
   PB = hub.hub.store.createProject(other.account_id, { title: "someone else's" }).project_id;
   hub.hub.runtime.createFolder(PB);
+  // commands and the project bridge need a running project, as on cocalc.ai
+  await startAiProject(hub, PA);
 });
 afterAll(() => hub?.stop());
 
@@ -449,6 +451,7 @@ describe("/api/v2 routes (§2.2)", () => {
     expect((await v2("projects/touch", { project_id: PA }, bearer(K))).json).toEqual({});
     expect(hub.hub.runtime.state(PA)).not.toBe("stopped");
     expect(errorOf(await v2("projects/start", { project_id: PA }, bearer(WRONG)))).toBe("must be signed in");
+    await startAiProject(hub, PA);
   });
 
   it("projects/collaborators/list → [{account_id, display_name, first_name, last_name}]", async () => {
@@ -562,6 +565,7 @@ describe("GET /customize (§4)", () => {
       const k = launchpad.credentials.api_key;
       expect(k).toMatch(/^sk-cc-v2\./);
       const pid = launchpad.hub.store.projectsOf(launchpad.credentials.account_id)[0]!.project_id;
+      await startAiProject(launchpad, pid);
       expect((await launchpad.post("/api/conat/hub", { name: "system.ping", args: [] }, bearer(k))).json).toEqual({ now: expect.any(Number) });
       expect((await launchpad.post("/api/conat/project", { project_id: pid, name: "ping", args: [] }, bearer(k))).json).toBe("pong");
       expect((await launchpad.post("/api/conat/project", {}, "Bearer x")).json).toEqual({ error: "must sign in with an account API key" });

@@ -35,7 +35,8 @@ const replies: unknown[] = [];
 const { raw, call } = routerClient(() => app, (r) => replies.push(r));
 
 beforeAll(async () => {
-  hub = await startTestHub({ api: generation });
+  // copies between two projects need both running: a free cocalc.ai plan runs one (limits are tested in project-lifecycle.test.ts)
+  hub = await startTestHub({ api: generation, settings: { aiLimits: "off" } });
   dataDir = mkdtempSync(join(tmpdir(), "app-data-"));
   app = await composeApp({ dataDir, logFile: join(dataDir, "logs", "main.log"), version: "0.1.0", platform: "linux", trustedOrigins: ["app://cocalc-desktop"], secrets: new MemoryStore() });
 });

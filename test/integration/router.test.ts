@@ -35,6 +35,7 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "projects.update": { project_id: P, title: "T" },
   "projects.create": { title: "T" },
   "projects.action": { project_id: P, action: "stop" },
+  "projects.delete": { project_id: P, deleted: true },
   "upgrades.available": {},
   "files.list": { project_id: P, path: "" },
   "files.read": { files: [{ project_id: P, path: "a.txt" }] },

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { request } from "undici";
 import { startHub, type HubOptions, type RunningHub } from "../../hub/app.js";
 import { aiKeys } from "../../hub/ai/auth.js";
+import { waitUntil } from "./wait.js";
 
 export interface TestHub extends RunningHub {
   dataDir: string;
@@ -107,4 +108,24 @@ export function allowProject(hub: TestHub, key: string, project_id: string): voi
   const row = hub.hub.store.db.get<{ allowed_project_ids: string }>("SELECT allowed_project_ids FROM ai_api_keys WHERE key_id = ?", [key_id])!;
   const ids = [...(JSON.parse(row.allowed_project_ids) as string[]), project_id];
   hub.hub.store.db.run("UPDATE ai_api_keys SET allowed_project_ids = ? WHERE key_id = ?", [JSON.stringify(ids), key_id]);
+}
+
+/**
+ * What a cocalc.ai client does before it uses a project (facts §7): POST
+ * /api/v2/projects/start, then wait until it runs. The key is one made for it
+ * by the project's owner, so any test's project can be started this way.
+ */
+export async function startAiProject(hub: TestHub, project_id: string): Promise<void> {
+  const owner = Object.entries(hub.hub.store.project(project_id)?.users ?? {}).find(([, u]) => u.group === "owner")?.[0];
+  if (!owner) throw new Error(`no owner for project ${project_id}`);
+  if (hub.hub.settings.aiProduct !== "hosted") {
+    // Launchpad and Plus have no start route for keys: the person starts it in the browser.
+    void hub.hub.runtime.start(project_id);
+    return waitUntil(`project ${project_id} to run`, () => hub.hub.runtime.state(project_id) === "running", { interval: 20 }).then(() => undefined);
+  }
+  const key = hub.mintAiKey({ capabilities: ["project:exec"], projects: [project_id], account_id: owner });
+  const r = await hub.post("/api/v2/projects/start", { project_id }, bearer(key));
+  const error = (r.json as { error?: string } | undefined)?.error;
+  if (error) throw new Error(`could not start project ${project_id}: ${error}`);
+  await waitUntil(`project ${project_id} to run`, () => hub.hub.runtime.state(project_id) === "running", { interval: 20 });
 }

@@ -24,7 +24,8 @@ export interface SyncHub {
 }
 
 export async function startSyncHub(mode: SyncHubMode, o: { port?: number; dataDir?: string; settings?: Partial<HubSettings> } = {}): Promise<SyncHub> {
-  const hub = await startTestHub({ api: mode, port: o.port, dataDir: o.dataDir, settings: o.settings });
+  // syncs make many projects, and run several at once: a free cocalc.ai plan's limits are tested elsewhere (project-lifecycle)
+  const hub = await startTestHub({ api: mode, port: o.port, dataDir: o.dataDir, settings: { aiLimits: "off", ...o.settings } });
   const transport = new HttpTransport();
   const make = (key: string): Backend => backendFor(mode, hub.url, key, transport);
   const backend = make(hub.credentials.api_key);

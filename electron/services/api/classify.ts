@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { ApiError, type ApiErrorKind } from "../../../shared/errors.js";
 import { errorValueText, type ServerErrorValue } from "../../../shared/api/common.js";
 import type { RawReply } from "../http/transport.js";
+import { limitMessage, projectLimitOf, runLimitOf } from "../../../shared/plan-limits.js";
 
 interface TextRule {
   test: RegExp;
@@ -132,6 +133,9 @@ export function serverError(what: string, error: ServerErrorValue | undefined, s
       ...scope,
     });
   }
+  const limit = runLimitOf(text) ?? projectLimitOf(text);
+  // the server's text is a marker and raw JSON: everything it says is in the message and `limit`, so no Details
+  if (limit) return new ApiError("limit", limitMessage(limit).message, { hint: limitMessage(limit).hint, status, limit, retryable: false });
   const { kind, hint, message } = classifyErrorText(text);
   const shown = shownServerText(text);
   return new ApiError(kind, message ? message(what) : `${capitalise(what)} failed on the server.`, {

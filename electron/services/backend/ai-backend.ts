@@ -132,6 +132,10 @@ export class AiBackend implements Backend {
     };
   }
 
+  async deleteProject(): Promise<void> {
+    throw notAvailable("deleting a project", "there is no delete route for API keys (projects/delete is gone), and database queries are refused to keys.", "Delete it in the browser, at the project's settings on cocalc.ai.");
+  }
+
   async projectAction(project_id: string, action: ProjectAction, op: Op = {}): Promise<void> {
     if (action !== "start") await this.c.v2("projects/stop", { project_id }, op);
     // start does not wait for the project to run; the next call that needs it waits
@@ -140,7 +144,8 @@ export class AiBackend implements Backend {
 
   async projectState(project_id: string, op: Op = {}): Promise<string | null> {
     const r = await this.c.hub("projects.getProjectState", [{ project_id }], { ...op, idempotent: true });
-    return r.state ?? null;
+    // a project never started has no state at all (facts §7): it is not running, and says so
+    return r.state ?? "not started";
   }
 
   async collaborators(project_id: string, op: Op = {}): Promise<Record<string, ProjectUser>> {

@@ -65,6 +65,8 @@ export interface Backend {
   /** Change the title and/or the description. */
   updateProject(project_id: string, fields: ProjectUpdate, op?: Op): Promise<void>;
   createProject(input: { title?: string; description?: string }, op?: Op): Promise<ProjectCreated>;
+  /** Mark a project deleted (true) or not (false), as CoCalc's own "Delete project" does; `capabilities.projectDelete` says where. */
+  deleteProject(project_id: string, deleted: boolean, op?: Op): Promise<void>;
   /** Start or stop a project. */
   projectAction(project_id: string, action: ProjectAction, op?: Op): Promise<void>;
   /** running, opened, starting, …; null when the server does not say */

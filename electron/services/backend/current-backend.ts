@@ -24,7 +24,7 @@ import { runExec, type ExecWire } from "./exec-runner.js";
 import { readOneByOne } from "./read-one-by-one.js";
 import type { CurrentClient } from "../api/current-client.js";
 import type { Backend, Op } from "./backend.js";
-import { queryCollaborators, queryGetProject, queryListProjects, queryProjectState, queryUpdateProject, queryWhoAmI } from "./query-operations.js";
+import { queryCollaborators, queryGetProject, queryListProjects, queryProjectState, queryDeleteProject, queryUpdateProject, queryWhoAmI } from "./query-operations.js";
 
 const notAvailable = (what: string, why: string) =>
   new ApiError("not-available", `This server does not offer ${what}: ${why}`, { hint: "It is a current CoCalc server; this feature came with API v1 and was not carried over." });
@@ -60,6 +60,10 @@ export class CurrentBackend implements Backend {
 
   updateProject(project_id: string, fields: ProjectUpdate, op?: Op) {
     return queryUpdateProject(this.query, project_id, fields, op);
+  }
+
+  deleteProject(project_id: string, deleted: boolean, op?: Op) {
+    return queryDeleteProject(this.query, project_id, deleted, op);
   }
 
   projectState(project_id: string, op?: Op) {

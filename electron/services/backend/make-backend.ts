@@ -12,8 +12,15 @@ import { AiBackend } from "./ai-backend.js";
 import type { Backend } from "./backend.js";
 import { CurrentBackend } from "./current-backend.js";
 import { V1Backend } from "./v1-backend.js";
+import type { GateOptions } from "../projects/start-gate.js";
+import { withProjectStart } from "../projects/starting-backend.js";
 
-export function backendFor(generation: Generation, server: string, apiKey: string, transport: HttpTransport): Backend {
+/** The generation's adapter, behind the start gate: calls that need a running project wait for it (see projects/starting-backend). */
+export function backendFor(generation: Generation, server: string, apiKey: string, transport: HttpTransport, o: GateOptions = {}): Backend {
+  return withProjectStart(adapterFor(generation, server, apiKey, transport), o);
+}
+
+function adapterFor(generation: Generation, server: string, apiKey: string, transport: HttpTransport): Backend {
   switch (generation) {
     case "v1":
       return new V1Backend(new V1Client({ server, apiKey, transport }));

@@ -83,6 +83,11 @@ export async function queryCollaborators(query: QueryFn, project_id: string, op?
   return users(await queryProjectRow(query, project_id, { users: null }, op));
 }
 
+/** Delete (as CoCalc's own "Delete project" does: the record is marked deleted, nothing is erased) or undo that. */
+export async function queryDeleteProject(query: QueryFn, project_id: string, deleted: boolean, op?: Op): Promise<void> {
+  await query({ projects: { project_id, deleted } }, op);
+}
+
 export async function queryUpdateProject(query: QueryFn, project_id: string, fields: ProjectUpdate, op?: Op): Promise<void> {
   const set: Record<string, unknown> = { project_id };
   if (fields.title !== undefined) set.title = fields.title;

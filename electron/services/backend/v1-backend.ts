@@ -23,7 +23,7 @@ import { serverError } from "../api/classify.js";
 import type { V1Client } from "../api/v1-client.js";
 import type { Backend, Op } from "./backend.js";
 import { probeCopySchedule, probeCreateAccount } from "./probe-capabilities.js";
-import { queryCollaborators, queryGetProject, queryListProjects, queryProjectState, queryUpdateProject, queryWhoAmI } from "./query-operations.js";
+import { queryCollaborators, queryGetProject, queryListProjects, queryProjectState, queryDeleteProject, queryUpdateProject, queryWhoAmI } from "./query-operations.js";
 import { judgeByteList, looksLikeByteList, parseSha256sumZ } from "./file-content.js";
 
 /** Entries per array-form read: bounded so one reply stays a sane size. */
@@ -73,6 +73,10 @@ export class V1Backend implements Backend {
 
   updateProject(project_id: string, fields: ProjectUpdate, op?: Op) {
     return queryUpdateProject(this.query, project_id, fields, op);
+  }
+
+  deleteProject(project_id: string, deleted: boolean, op?: Op) {
+    return queryDeleteProject(this.query, project_id, deleted, op);
   }
 
   projectState(project_id: string, op?: Op) {

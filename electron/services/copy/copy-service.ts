@@ -5,6 +5,7 @@
  * through the hash-verified transfer layer.
  */
 import { copyCancelled } from "./copy-cancelled.js";
+import { ensureBothRunning } from "../projects/copy-check.js";
 import type { CopyInput, CopyOutcome } from "../../../shared/domain.js";
 import { ApiError } from "../../../shared/errors.js";
 import type { HandlersOf } from "../../ipc/handlers.js";
@@ -42,6 +43,8 @@ export class CopyService implements Answers {
       const src_path = normalizeProjectPath(input.src_path);
       if (src_path === "") throw new ApiError("invalid-input", "Give the file or folder to copy.", { hint: "A copy of a whole project's home is not offered; choose a folder inside it." });
       const target = { ...input, src_path, ...(input.target_path === undefined ? {} : { target_path: normalizeProjectPath(input.target_path) }) };
+      // both projects up before anything moves: a plan that runs one at a time is said now, not halfway
+      await ensureBothRunning(backend, input.src_project_id, input.target_project_id, ac.signal);
       if (byApp) return await this.copyByApp(backend, runner, target, ac.signal);
       const canSchedule = input.scheduled !== undefined && (await this.c.learn(profile.id, backend, { project_id: input.src_project_id })).copySchedule;
       return await copyConfirmed(backend, (i, op) => runner.exec(i, op), target, { canSchedule, signal: ac.signal });

@@ -3,7 +3,8 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Capabilities, Upgrades } from "../../../shared/domain.js";
 import type { ProjectDetails, ProjectSummary } from "../../../shared/ipc/contract.js";
-import { Busy, ErrorNote, formatWhen, Section, useApp, useCall } from "../lib.js";
+import { Busy, ErrorNote, Section, useApp, useCall } from "../lib.js";
+import { exactTime, formatUpgrades, relativeTime, stateBadge } from "../project-format.js";
 import type { ViewName } from "../view-names.js";
 
 type Sort = "last_edited" | "title";
@@ -18,6 +19,34 @@ export function filterProjects(index: { p: ProjectSummary; key: string }[], q: s
   return out;
 }
 
+/** running / starting / stopped, as the server last said */
+export function StateBadge({ state }: { state: string | null | undefined }) {
+  const b = stateBadge(state);
+  if (!b) return null;
+  return (
+    <span className={`badge ${b.tone}`} data-state={b.label} aria-label={`State: ${b.label}`}>
+      {b.label}
+    </span>
+  );
+}
+
+/** Start or Stop for a row, as the state allows; `act` answers once the server confirms the change. */
+function RowAction({ p, act }: { p: ProjectSummary; act: (p: ProjectSummary, action: "start" | "stop") => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  const b = stateBadge(p.state);
+  const action = b?.label === "running" || b?.label === "starting" ? "stop" : "start";
+  const run = (e: React.MouseEvent) => {
+    e.stopPropagation();
+    setBusy(true);
+    void act(p, action).finally(() => setBusy(false));
+  };
+  return (
+    <button className="small" disabled={busy} onClick={run} aria-label={`${action === "stop" ? "Stop" : "Start"} ${p.title || "(untitled)"}`}>
+      {busy ? (action === "stop" ? "Stopping…" : "Starting…") : action === "stop" ? "Stop" : "Start"}
+    </button>
+  );
+}
+
 export function Projects({
   caps,
   projects,
@@ -25,6 +54,7 @@ export function Projects({
   selected,
   onSelect,
   onOpen,
+  act,
 }: {
   caps: Capabilities;
   projects: ProjectSummary[] | null;
@@ -32,6 +62,8 @@ export function Projects({
   selected: ProjectSummary | null;
   onSelect: (p: ProjectSummary) => void;
   onOpen: (p: ProjectSummary, view?: ViewName) => void;
+  /** start or stop a project; the list shows the state the server then confirms */
+  act: (p: ProjectSummary, action: "start" | "stop" | "restart") => Promise<void>;
 }) {
   const { api, epoch } = useApp();
   const load = useCall();
@@ -146,14 +178,20 @@ export function Projects({
                       no access for this key
                     </span>
                   )}
-                  <span className="d">{caps.projectDates ? formatWhen(p.last_edited) : (p.state ?? "")}</span>
+                  <StateBadge state={p.state} />
+                  {caps.projectDates && (
+                    <span className="d" title={exactTime(p.last_edited)}>
+                      {relativeTime(p.last_edited)}
+                    </span>
+                  )}
+                  <RowAction p={p} act={act} />
                 </div>
               );
             })}
           </div>
           {projects && shown.length === 0 && <p className="muted" style={{ padding: 10 }}>{projects.length === 0 ? "No projects yet. Make one with New project above." : "No project matches. Clear the filter to see them all."}</p>}
         </div>
-        {selected ? <Details key={selected.project_id} summary={selected} caps={caps} onOpen={onOpen} onChanged={reload} /> : <p className="muted">Select a project to see its details; double-click or Enter opens its files.</p>}
+        {selected ? <Details key={selected.project_id} summary={selected} caps={caps} onOpen={onOpen} onChanged={reload} act={act} /> : <p className="muted">Select a project to see its details; double-click or Enter opens its files.</p>}
       </div>
     </>
   );
@@ -204,7 +242,19 @@ function EditableText({ label, value, multiline, onSave }: { label: string; valu
   );
 }
 
-function Details({ summary, caps, onOpen, onChanged }: { summary: ProjectSummary; caps: Capabilities; onOpen: (p: ProjectSummary, view?: ViewName) => void; onChanged: () => Promise<void> }) {
+function Details({
+  summary,
+  caps,
+  onOpen,
+  onChanged,
+  act,
+}: {
+  summary: ProjectSummary;
+  caps: Capabilities;
+  onOpen: (p: ProjectSummary, view?: ViewName) => void;
+  onChanged: () => Promise<void>;
+  act: (p: ProjectSummary, action: "start" | "stop" | "restart") => Promise<void>;
+}) {
   const { api, epoch } = useApp();
   const call = useCall();
   const [d, setD] = useState<ProjectDetails | null>(null);
@@ -230,7 +280,13 @@ function Details({ summary, caps, onOpen, onChanged }: { summary: ProjectSummary
     await onChanged();
     return true;
   };
-  const p = d ?? { ...summary, users: {}, created: null };
+  // the state the list holds is the one the server last confirmed (after Start or Stop too)
+  const p = { ...(d ?? { ...summary, users: {}, created: null }), state: summary.state ?? d?.state ?? null };
+  const [acting, setActing] = useState<string | null>(null);
+  const doAct = async (action: "start" | "stop" | "restart") => {
+    setActing(action === "stop" ? "Stopping…" : action === "start" ? "Starting…" : "Restarting…");
+    await act(p, action).finally(() => setActing(null));
+  };
   return (
     <Section
       title="Project"
@@ -260,16 +316,14 @@ function Details({ summary, caps, onOpen, onChanged }: { summary: ProjectSummary
           <EditableText label="Description" multiline value={p.description} onSave={(description) => update({ description })} />
         </div>
         <div className="row muted">
-          {caps.projectDates && <span>Last edited {formatWhen(p.last_edited)}</span>}
-          {p.state && <span>{caps.projectDates ? "· " : ""}{p.state}</span>}
-        </div>
-        <div className="muted mono" aria-label="Project id">
-          {p.project_id}
+          <StateBadge state={p.state} />
+          {caps.projectDates && <span title={exactTime(p.last_edited)}>Last edited {relativeTime(p.last_edited)}</span>}
         </div>
         <div className="row">
-          <button onClick={() => void call.run(() => api.projects.action({ project_id: p.project_id, action: "start" }))}>Start</button>
-          <button onClick={() => void call.run(() => api.projects.action({ project_id: p.project_id, action: "stop" }))}>Stop</button>
-          <button onClick={() => void call.run(() => api.projects.action({ project_id: p.project_id, action: "restart" }))}>Restart</button>
+          <button disabled={acting !== null} onClick={() => void doAct("start")}>Start</button>
+          <button disabled={acting !== null} onClick={() => void doAct("stop")}>Stop</button>
+          <button disabled={acting !== null} onClick={() => void doAct("restart")}>Restart</button>
+          {acting && <Busy label={acting} />}
         </div>
         <div>
           <div className="muted">Collaborators</div>
@@ -277,9 +331,9 @@ function Details({ summary, caps, onOpen, onChanged }: { summary: ProjectSummary
             <tbody>
               {Object.entries(p.users).map(([id, u]) => (
                 <tr key={id}>
-                  <td className="mono">{id}</td>
-                  <td>{[u.name, u.group].filter(Boolean).join(" · ")}</td>
-                  <td className="muted">{u.upgrades && Object.keys(u.upgrades).length ? Object.entries(u.upgrades).map(([k, n]) => `${k} ${n}`).join(", ") : "no upgrades"}</td>
+                  <td title={id}>{u.name || "An account without a public name"}</td>
+                  <td className="muted">{u.group ?? ""}</td>
+                  <td className="muted">{u.upgrades && Object.keys(u.upgrades).length ? `upgrades: ${formatUpgrades(u.upgrades)}` : "no upgrades"}</td>
                 </tr>
               ))}
             </tbody>
@@ -290,16 +344,62 @@ function Details({ summary, caps, onOpen, onChanged }: { summary: ProjectSummary
           {!caps.upgrades ? (
             <p className="muted">This server has no upgrades (licenses replaced them on current CoCalc and cocalc.ai).</p>
           ) : ups ? (
-            <p className="mono" aria-label="Available upgrades">
-              {Object.entries(ups.available).map(([k, n]) => `${k} ${n}`).join(" · ") || "none"}
-            </p>
+            <p aria-label="Available upgrades">{formatUpgrades(ups.available)}</p>
           ) : (
             <p className="muted">This server does not offer upgrades.</p>
           )}
         </div>
       </div>
+        <DeleteProject p={p} caps={caps} onChanged={onChanged} />
+        <details>
+          <summary className="muted">Technical details</summary>
+          <div className="muted mono" aria-label="Project id">
+            {p.project_id}
+          </div>
+        </details>
       {call.busy && <Busy label="Working…" />}
       <ErrorNote error={call.error} />
     </Section>
+  );
+}
+
+/** Delete with the app's own confirmation and an Undo; where the server has no delete for keys, say where to do it. */
+function DeleteProject({ p, caps, onChanged }: { p: ProjectSummary; caps: Capabilities; onChanged: () => Promise<void> }) {
+  const { api } = useApp();
+  const call = useCall();
+  const [confirming, setConfirming] = useState(false);
+  const [done, setDone] = useState(false);
+  const name = p.title || "(untitled)";
+  if (!caps.projectDelete) {
+    return <p className="muted">This server does not let API keys delete projects (cocalc.ai has no delete for keys): delete it in the browser, in the project&apos;s settings.</p>;
+  }
+  const set = async (deleted: boolean) => {
+    if ((await call.run(() => api.projects.delete({ project_id: p.project_id, deleted }))) === undefined) return;
+    setConfirming(false);
+    setDone(deleted);
+    await onChanged();
+  };
+  return (
+    <div>
+      {done || p.deleted ? (
+        <div className="banner warn" role="status">
+          “{name}” is deleted: it is hidden from the list (tick “deleted” to see it) and its files are kept.{" "}
+          <button onClick={() => void set(false)}>Undo</button>
+        </div>
+      ) : confirming ? (
+        <div className="row card" role="group" aria-label="Confirm delete">
+          <span className="grow">Delete “{name}”? It leaves your project list; its files are kept and it can be restored.</span>
+          <button className="danger" onClick={() => void set(true)}>
+            Delete
+          </button>
+          <button onClick={() => setConfirming(false)}>Cancel</button>
+        </div>
+      ) : (
+        <button className="danger" onClick={() => setConfirming(true)}>
+          Delete project…
+        </button>
+      )}
+      <ErrorNote error={call.error} />
+    </div>
   );
 }
