@@ -42,14 +42,15 @@ export interface AppServicesOptions {
   /** byte-exact, hash-verified moves: copies between projects on servers whose own copy cannot be followed */
   transfer?: TransferApi;
   /** tell the renderer that profiles changed */
-  emit?: (event: "profiles.changed", payload: unknown) => void;
+  emit?: (event: "profiles.changed" | "exec.output", payload: unknown) => void;
 }
 
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 
 export class AppServices implements CoreHandlers {
   private current: { profileId: string; backend: Backend; runner: ProjectRunner; close: () => Promise<void> } | undefined;
-  private readonly runs = new CancellableRuns();
+  /** a console command's output is pushed as it comes */
+  private readonly runs: CancellableRuns;
   /** copies being waited for, by request id */
   private readonly copies = new Map<string, AbortController>();
 
@@ -59,6 +60,7 @@ export class AppServices implements CoreHandlers {
   constructor(o: AppServicesOptions) {
     this.o = { ...o };
     this.reach = new KeyReach(o.profiles);
+    this.runs = new CancellableRuns({ onOutput: (e) => this.o.emit?.("exec.output", e), log: (l) => this.o.log.info(l) });
   }
 
   // ------------------------------------------------------------ connection

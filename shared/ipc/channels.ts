@@ -66,5 +66,5 @@ export const CHANNELS = [
 export type Channel = (typeof CHANNELS)[number];
 
 /** Messages the main process pushes to the renderer. */
-export const EVENTS = ["profiles.changed", "sync.status", "transfer.progress"] as const;
+export const EVENTS = ["profiles.changed", "sync.status", "transfer.progress", "exec.output"] as const;
 export type AppEvent = (typeof EVENTS)[number];

@@ -128,6 +128,14 @@ export const FileStamp = z.discriminatedUnion("exists", [
 ]);
 export type FileStamp = z.infer<typeof FileStamp>;
 
+/**
+ * Pushed as `exec.output` while a console command runs: what it printed since
+ * the last push, stdout and stderr apart. The run's own result is the whole
+ * output once it ends.
+ */
+export const ExecOutputEvent = z.object({ request_id: RequestId, stdout: z.string(), stderr: z.string() });
+export type ExecOutputEvent = z.infer<typeof ExecOutputEvent>;
+
 export const contract = {
   "app.info": {
     input: Empty,
