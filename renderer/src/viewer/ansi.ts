@@ -2,13 +2,13 @@
 import { AnsiUp } from "ansi_up";
 import { consoleText } from "./console-text.js";
 
-const ansi = new AnsiUp();
-// The 16 basic colours become classes, so light and dark themes can pick readable shades; 256-colour and
-// truecolour codes stay exact inline colours.
-ansi.use_classes = true;
-// Terminal hyperlinks (OSC 8) stay text: a saved notebook should not put links the user did not see into the page.
-ansi.url_allowlist = {};
-
+/** One text, one converter: ansi_up keeps the colour in effect between calls, and one output's colour must not run into the next. */
 export function ansiHtml(text: string): string {
+  const ansi = new AnsiUp();
+  // The 16 basic colours become classes, so light and dark themes can pick readable shades; 256-colour and
+  // truecolour codes stay exact inline colours.
+  ansi.use_classes = true;
+  // Terminal hyperlinks (OSC 8) stay text: a saved notebook should not put links the user did not see into the page.
+  ansi.url_allowlist = {};
   return ansi.ansi_to_html(consoleText(text));
 }
