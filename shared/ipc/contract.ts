@@ -291,7 +291,14 @@ export const contract = {
     input: z.strictObject({ id: PairId, path: z.string().min(1).max(4096) }),
     output: z.object({ conflict: SyncConflict, mine: ConflictVersion, theirs: ConflictVersion }),
   },
-  "sync.resolve": { input: z.strictObject({ id: PairId, path: z.string().min(1).max(4096), choice: ConflictChoice }), output: Ok },
+  "sync.resolve": {
+    input: z.union([
+      z.strictObject({ id: PairId, path: z.string().min(1).max(4096), choice: ConflictChoice }),
+      /** a text made of both versions, chosen change by change; the hashes are of the versions it was made from */
+      z.strictObject({ id: PairId, path: z.string().min(1).max(4096), choice: z.literal("merged"), text: z.string().max(1024 * 1024), mine_sha256: Sha256, theirs_sha256: Sha256 }),
+    ]),
+    output: Ok,
+  },
   "sync.activity": { input: z.strictObject({ id: PairId }), output: z.object({ entries: z.array(ActivityEntry) }) },
 
   "transfer.download": {

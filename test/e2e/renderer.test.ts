@@ -13,6 +13,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
 import { openApp, type AppPage } from "../support/app-page.js";
+import { cmText } from "../support/codemirror.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { isRunning } from "../support/process.js";
 import { SHOTS, shoot } from "../support/screenshots.js";
@@ -170,8 +171,8 @@ describe.each(["v1", "current", "ai"] as const)("the app against a hub serving %
     await page.getByRole("button", { name: /^Save/ }).click();
     const conflict = page.getByRole("alert", { name: "Save conflict" });
     await conflict.waitFor();
-    expect(await page.getByLabel("Server version").textContent()).toBe("changed on the server\n");
-    expect(await page.getByLabel("Your version").textContent()).toMatch(/mine 1\n$/);
+    expect(await cmText(page.getByLabel("Server version"))).toBe("changed on the server\n");
+    expect(await cmText(page.getByLabel("Your version"))).toMatch(/mine 1\n$/);
     expect(readFileSync(file, "utf8")).toBe("changed on the server\n");
     if (screenshots) await shoot(page, "conflict");
     await page.getByRole("button", { name: "Take the server's (drop mine)" }).click();

@@ -15,6 +15,8 @@ import { LocalPathField } from "../LocalPathField.js";
 import { droppedFiles, stageDropped, useTransfer, type DroppedFile } from "../transfers.js";
 import { writeTooLarge } from "../../../shared/write-limit.js";
 import { Editor } from "./Editor.js";
+import { SaveConflict, type SaveConflictActions } from "./SaveConflict.js";
+import { myCopyName } from "../conflict-rules.js";
 
 interface OpenFile {
   path: string;
@@ -124,6 +126,32 @@ export function Files({
     if (r.status === "conflict") patch(file.path, { conflict: { server: r.server_content, serverSha: r.server_sha256 } });
     else patch(file.path, { base: file.text, baseSha: r.sha256, conflict: undefined });
     void refresh();
+    return r.status;
+  };
+
+  /** The save conflict's choices; a saved result is shown in a fresh editor. */
+  const conflictActions = (file: OpenFile, c: NonNullable<OpenFile["conflict"]>): SaveConflictActions => {
+    const takeServer = () => patch(file.path, { base: c.server ?? "", baseSha: c.serverSha, text: c.server ?? "", rev: file.rev + 1, conflict: undefined });
+    return {
+      save: (text) =>
+        void save({ ...file, text }, c.serverSha).then((status) => {
+          if (status === "saved") patch(file.path, { text, base: text, rev: file.rev + 1 });
+        }),
+      takeServer,
+      keepBoth: () =>
+        void io.run(async () => {
+          // a new file only: a name that exists is never written over, the next one is tried
+          for (let n = 1; n <= 50; n++) {
+            const r = await api.files.write({ project_id: pid, path: myCopyName(file.path, n), content: file.text, base_sha256: null });
+            if (r.status === "saved") {
+              takeServer();
+              void refresh();
+              return;
+            }
+          }
+          throw new ApiError("server", `Could not find a free name beside ${file.path} for your copy.`, { hint: "Rename or remove some of the '(my copy …)' files, then try again." });
+        }),
+    };
   };
 
   const make = async () => {
@@ -432,34 +460,14 @@ export function Files({
                 </button>
               </div>
               {current.conflict && (
-                <div className="card" role="alert" aria-label="Save conflict">
-                  <p style={{ marginTop: 0 }}>
-                    <strong>{current.path} changed on the server since you opened it.</strong> Nothing was saved. Choose which version to keep:
-                  </p>
-                  <div className="conflict">
-                    <div>
-                      <h3>Your version</h3>
-                      <pre aria-label="Your version">{current.text}</pre>
-                    </div>
-                    <div>
-                      <h3>On the server</h3>
-                      <pre aria-label="Server version">{current.conflict.server ?? "(the file was deleted on the server)"}</pre>
-                    </div>
-                  </div>
-                  <div className="row" style={{ marginTop: 8 }}>
-                    <button className="primary" onClick={() => void save(current, current.conflict!.serverSha)}>
-                      Keep mine (overwrite the server's)
-                    </button>
-                    <button
-                      onClick={async () => {
-                        const server = current.conflict!.server ?? "";
-                        patch(current.path, { base: server, baseSha: current.conflict!.serverSha, text: server, rev: current.rev + 1, conflict: undefined });
-                      }}
-                    >
-                      Take the server's (drop mine)
-                    </button>
-                  </div>
-                </div>
+                <SaveConflict
+                  key={`${current.path}:${current.conflict.serverSha}`}
+                  path={current.path}
+                  mine={current.text}
+                  server={current.conflict.server}
+                  busy={io.busy}
+                  act={conflictActions(current, current.conflict)}
+                />
               )}
               <Editor key={`${current.path}:${current.rev}`} path={current.path} doc={current.base} onChange={(text) => patch(current.path, { text })} onSave={() => void save(current)} />
             </>
