@@ -71,11 +71,13 @@ describe.each(["v1", "current", "ai"] as const)("the app against a hub serving %
     await page.getByRole("button", { name: "Add with key" }).click();
     await expect.poll(() => page.getByRole("alert").first().textContent(), { timeout: 20_000 }).toMatch(/did not accept the API key/);
     await page.getByRole("button", { name: /^Remove / }).first().click();
+    await page.getByRole("dialog", { name: /^Remove / }).getByRole("button", { name: "Remove", exact: true }).click();
     await page.getByLabel("Server URL").fill("http://127.0.0.1:9");
     await page.getByLabel("API key").fill("sk_whateverwhateverwhatever");
     await page.getByRole("button", { name: "Add with key" }).click();
     await expect.poll(async () => (await page.getByRole("alert").allTextContents()).join(" ")).toMatch(/Nothing answers at http:\/\/127\.0\.0\.1:9 \(connection refused\)/);
     await page.getByRole("button", { name: /^Remove / }).first().click();
+    await page.getByRole("dialog", { name: /^Remove / }).getByRole("button", { name: "Remove", exact: true }).click();
   });
 
   it("connects with a key and lists the projects", async () => {

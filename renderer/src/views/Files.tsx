@@ -16,6 +16,7 @@ import { droppedFiles, stageDropped, useTransfer, type DroppedFile } from "../tr
 import { writeTooLarge } from "../../../shared/write-limit.js";
 import { Editor } from "./Editor.js";
 import { SaveConflict, type SaveConflictActions } from "./SaveConflict.js";
+import { useConfirm } from "../ConfirmDialog.js";
 import { myCopyName } from "../conflict-rules.js";
 
 interface OpenFile {
@@ -57,6 +58,7 @@ export function Files({
   const { api, epoch } = useApp();
   const list = useCall();
   const io = useCall();
+  const { ask, dialog } = useConfirm();
   const [dir, setDir] = useState("");
   const [listing, setListing] = useState<Listing | null>(null);
   /** the latest listing asked for: an answer to any earlier request is stale and dropped */
@@ -431,9 +433,9 @@ export function Files({
                   aria-label={`Close ${o.path}`}
                   role="button"
                   style={{ marginLeft: 6 }}
-                  onClick={(ev) => {
+                  onClick={async (ev) => {
                     ev.stopPropagation();
-                    if (o.text !== o.base && !window.confirm(`Close ${o.path} without saving?`)) return;
+                    if (o.text !== o.base && !(await ask({ title: `Close ${o.path} without saving?`, body: "Your changes to it since the last save are lost.", confirm: "Close without saving", cancel: "Keep editing", danger: true }))) return;
                     setOpen((x) => x.filter((y) => y.path !== o.path));
                     if (active === o.path) setActive(null);
                   }}
@@ -476,6 +478,7 @@ export function Files({
           )}
         </div>
       </div>
+      {dialog}
     </>
   );
 }
