@@ -291,7 +291,8 @@ async function start(): Promise<void> {
     resolveProxy: (url) => session.defaultSession.resolveProxy(url),
     signIn,
     chooseLocal,
-    spawnHub: () => utilityProcess.fork(HUB_ENTRY, ["--port", "0", "--data", join(userData, "hub")], { stdio: "pipe", serviceName: "CoCalc local hub" }) as unknown as HubChild,
+    spawnHub: ({ port = 0, afterCrash = false } = {}) =>
+      utilityProcess.fork(HUB_ENTRY, ["--port", String(port), "--data", join(userData, "hub"), ...(afterCrash ? ["--take-over-lock"] : [])], { stdio: "pipe", serviceName: "CoCalc local hub" }) as unknown as HubChild,
     kioskSurface,
     kioskLaunch,
     emit: (event, payload) => mainWindow?.webContents.send(`${IPC_PREFIX}event:${event}`, payload),
