@@ -13,6 +13,7 @@ import { Copy } from "./views/Copy.js";
 import { Kiosk } from "./views/Kiosk.js";
 import { Sync } from "./views/Sync.js";
 import { Palette, type PaletteItem } from "./Palette.js";
+import { observeCalls } from "./connection.js";
 
 export type ViewName = "connect" | "projects" | "files" | "console" | "copy" | "kiosk" | "sync";
 const RESTORE_KEY = "cocalc:restore-view";
@@ -23,7 +24,7 @@ const PROJECT_VIEWS: { name: ViewName; label: string; key: string }[] = [
   { name: "kiosk", label: "Kiosk view", key: "6" },
 ];
 
-export function App({ api }: { api: CocalcApi }) {
+export function App({ api: rawApi }: { api: CocalcApi }) {
   const [view, setView] = useState<ViewName>("projects");
   const [profiles, setProfiles] = useState<Profile[]>([]);
   const [activeId, setActiveId] = useState<string | null>(null);
@@ -43,6 +44,15 @@ export function App({ api }: { api: CocalcApi }) {
   }, []);
   /** What the active server last said about its key: "connected" only once it answered a call made with it. */
   const [link, setLink] = useState<{ state: "checking" | "connected" | "refused" | "failed"; why?: string }>({ state: "checking" });
+  // Every call to the active server updates the one connection state the header shows.
+  const api = useMemo(
+    () =>
+      observeCalls(rawApi, (o) => {
+        if (o.ok) setLink((l) => (l.state === "connected" ? l : { state: "connected" }));
+        else if (isOffline(o.error)) setOffline(toApiError(o.error));
+      }),
+    [rawApi],
+  );
 
   const active = profiles.find((p) => p.id === activeId) ?? null;
   const caps = capabilitiesOf(active?.generation ?? "v1");

@@ -3,13 +3,17 @@
  * against a real hub: a server whose test fails is kept in the list but never
  * replaces the working one; "are you sure?" is the app's own dialog, so
  * Remove and closing an unsaved tab work where the browser cancels
- * window.confirm silently (as Playwright does here: no dialog handler).
+ * window.confirm silently (as Playwright does here: no dialog handler); the
+ * embedded hub, killed, is started again by the app, and the header's one
+ * connection state follows the calls: "reconnecting…", then "connected".
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
+import { nodeHubSpawner } from "../../electron/services/embedded-hub.js";
 import { openApp, type AppPage } from "../support/app-page.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 
@@ -88,4 +92,28 @@ describe("dialogs and the active server, against a hub serving v1", () => {
     await expect.poll(() => page.getByRole("tab", { name: /README\.txt/ }).count()).toBe(0);
     expect(readFileSync(join(hub.hub.runtime.folder(pid), "README.txt"), "utf8")).toBe(before);
   });
+});
+
+describe("the embedded hub ('This computer')", () => {
+  let a: AppPage;
+  afterAll(async () => {
+    await a?.close();
+  });
+
+  it("is started again when it dies; the header says 'reconnecting…' until calls answer again, then 'connected'", async () => {
+    const hubData = mkdtempSync(join(tmpdir(), "e2e-embedded-hub-"));
+    a = await openApp(browser, { compose: { spawnHub: nodeHubSpawner({ entry: ["--import", "tsx", join(import.meta.dirname, "..", "..", "hub", "cli.ts")], dataDir: hubData }) } });
+    const page = a.page;
+    const connection = () => page.getByRole("status", { name: "Connection" }).textContent();
+    await page.getByRole("option", { name: /Example project/ }).waitFor({ timeout: 30_000 });
+    await expect.poll(connection).toBe("connected");
+    process.kill(a.app.hub!.pid!, "SIGKILL");
+    await page.getByRole("button", { name: "Refresh" }).click();
+    await page.getByRole("alert", { name: "Connection problem" }).waitFor();
+    expect(await page.getByText("reconnecting…").count()).toBe(1);
+    await page.getByRole("alert", { name: "Connection problem" }).waitFor({ state: "detached", timeout: 60_000 });
+    await expect.poll(connection).toBe("connected");
+    await page.getByRole("option", { name: /Example project/ }).waitFor({ timeout: 30_000 });
+    expect(a.app.hub!.restarts).toBe(1);
+  }, 120_000);
 });
