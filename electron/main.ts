@@ -291,6 +291,8 @@ async function start(): Promise<void> {
     resolveProxy: (url) => session.defaultSession.resolveProxy(url),
     signIn,
     chooseLocal,
+    // only ever a file the app itself just downloaded into a private temp folder
+    openPath: (path) => shell.openPath(path),
     spawnHub: ({ port = 0, afterCrash = false } = {}) =>
       utilityProcess.fork(HUB_ENTRY, ["--port", String(port), "--data", join(userData, "hub"), ...(afterCrash ? ["--take-over-lock"] : [])], { stdio: "pipe", serviceName: "CoCalc local hub" }) as unknown as HubChild,
     kioskSurface,

@@ -7,17 +7,27 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { StoredProfile } from "./profiles.js";
 import { ProfileStore } from "./profiles.js";
-import { AppServices, type BackendFactory } from "./app-services.js";
+import type { BackendFactory } from "./backend/backend.js";
+import { Connection } from "./connect/connection.js";
+import { ProfilesService } from "./connect/profiles-service.js";
+import { ServerService } from "./connect/server-service.js";
+import { AppInfoService } from "./app-info-service.js";
+import { ProjectsService } from "./projects/projects-service.js";
+import { UpgradesService } from "./projects/upgrades-service.js";
+import { FilesService } from "./files/files-service.js";
+import { ExecService } from "./exec/exec-service.js";
+import { CopyService } from "./copy/copy-service.js";
 import { fileLogger, Redactor, type Logger } from "./log.js";
 import { chooseSecretStore, type SafeStorageLike, type KeytarLike, type SecretStore } from "./secrets/secret-store.js";
 import { HttpTransport } from "./http/transport.js";
 import { detectGeneration, keyMismatch } from "./backend/detect.js";
 import { SupervisedHub, type HubSpawner } from "./embedded-hub.js";
 import { Router } from "../ipc/router.js";
-import { joinHandlers } from "../ipc/handlers.js";
+import { joinHandlers, type Handlers } from "../ipc/handlers.js";
 import type { AppEvent } from "../../shared/ipc/channels.js";
 import { ApiError } from "../../shared/errors.js";
-import type { BackendProvider, SyncManagerApi, TransferApi } from "./sync/api.js";
+import type { BackendProvider, SyncManagerApi } from "./sync/api.js";
+import type { TransferApi } from "./transfer/api.js";
 import { makeBackendProvider } from "./sync/backend-provider.js";
 import { SyncService } from "./sync/service.js";
 import { TransferService } from "./desktop/transfer-service.js";
@@ -25,6 +35,8 @@ import { ChooserService, type ChooseLocal } from "./desktop/chooser-service.js";
 import { Staging } from "./desktop/staging.js";
 import { Transfer } from "./transfer/transfer.js";
 import { SyncManager } from "./sync/manager.js";
+import { FileOpsService } from "./files/file-ops-service.js";
+import type { OpenPath } from "./files/open-with-system.js";
 
 /** What the sync engine is built from; compose.ts hands it these. */
 export interface SyncEngineDeps {
@@ -56,6 +68,8 @@ export interface ComposeOptions {
   logToConsole?: boolean;
   /** the shell's folder and file choosers (Electron's dialog); absent in the preview and the tests */
   chooseLocal?: ChooseLocal;
+  /** the shell's shell.openPath ("open with the system's app"); absent in the preview */
+  openPath?: OpenPath;
   /** the transfer layer (byte-exact, hash-verified file moves); the real one by default */
   transfer?: TransferApi;
   /** builds the sync engine; the real one (pairs in <dataDir>/sync) by default */
@@ -71,7 +85,10 @@ export interface ComposeOptions {
 export type Emit = (event: AppEvent, payload: unknown) => void;
 
 export interface ComposedApp {
-  services: AppServices;
+  /** every channel's handler, by channel name (tests call them directly) */
+  services: Handlers;
+  /** the active server's connection, which every capability's service reaches the server through */
+  connection: Connection;
   kiosk: KioskService;
   router: Router;
   profiles: ProfileStore;
@@ -125,7 +142,8 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
   let emitTo = o.emit;
   const emit: Emit = (event, payload) => emitTo?.(event, payload);
   const transfer = o.transfer ?? new Transfer();
-  const services = new AppServices({ profiles, secrets, makeBackend, log, redactor, version: o.version, platform: o.platform, signIn: o.signIn, emit, transfer });
+  const connection = new Connection({ profiles, secrets, makeBackend, log, redactor, emit });
+  const profilesService = new ProfilesService({ connection, profiles, secrets, makeBackend, log, redactor, signIn: o.signIn });
 
   // Sync pairs and transfers reach servers through their own connections, by profile.
   const held = makeBackendProvider({ profiles, secrets, makeBackend, redactor });
@@ -159,7 +177,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     emit,
   });
   const kiosk = new KioskService({
-    connection: () => services.connection(),
+    connection: () => connection.get(),
     secrets,
     log,
     redactor,
@@ -177,7 +195,22 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     launch: o.kioskLaunch ?? null,
     tokenLifetimeMs: o.kioskTokenLifetimeMs,
   });
-  const router = new Router(joinHandlers(services, kiosk, sync, transfers, new ChooserService(o.chooseLocal)), { trustedOrigins: o.trustedOrigins, log, redactor });
+  const services = joinHandlers(
+    new AppInfoService({ version: o.version, platform: o.platform, log, secrets }),
+    profilesService,
+    new ServerService(connection),
+    new ProjectsService(connection),
+    new UpgradesService(connection),
+    new FilesService(connection, log),
+    new ExecService(connection, { onOutput: (e) => emit("exec.output", e), log: (l) => log.info(l) }),
+    new CopyService(connection, transfer),
+    kiosk,
+    sync,
+    transfers,
+    new ChooserService(o.chooseLocal),
+    new FileOpsService({ connection: () => connection.get(), transfer, openPath: o.openPath }),
+  );
+  const router = new Router(services, { trustedOrigins: o.trustedOrigins, log, redactor });
 
   let hub: SupervisedHub | null = null;
   const wantsHub = profiles.list().length === 0 || profiles.list().some((p) => p.embedded);
@@ -187,7 +220,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
         ready: async (c) => {
           redactor.addSecret(c.api_key);
           redactor.addSecret(c.password);
-          await services.ensureEmbeddedProfile(c);
+          await profilesService.ensureEmbeddedProfile(c);
           log.info(`the local hub runs at ${c.url}`);
         },
         // until it answers again, calls to it fail and the app says it is reconnecting
@@ -200,6 +233,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
 
   return {
     services,
+    connection,
     kiosk,
     router,
     profiles,
@@ -218,7 +252,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
       transfers.cancelAll();
       await sync.close();
       await held.close();
-      await services.disconnect();
+      await connection.disconnect();
       await hub?.stop();
     },
   };

@@ -28,8 +28,8 @@ describe("dialogs and the active server, against a hub serving v1", () => {
   let a: AppPage;
   let page: Page;
   let working: string;
-  const active = async () => (await a.app.services["profiles.list"]()).active;
-  const names = async () => (await a.app.services["profiles.list"]()).profiles.map((p) => p.name);
+  const active = async () => (await a.app.services["profiles.list"]({})).active;
+  const names = async () => (await a.app.services["profiles.list"]({})).profiles.map((p) => p.name);
 
   beforeAll(async () => {
     hub = await startTestHub({ api: "v1" });

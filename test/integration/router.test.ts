@@ -13,7 +13,7 @@ import { CHANNELS, type Channel } from "../../shared/ipc/channels.js";
 import { contract } from "../../shared/ipc/contract.js";
 import { buildRawApi } from "../../shared/ipc/api.js";
 import { Router, type Sender } from "../../electron/ipc/router.js";
-import type { Handlers } from "../../electron/services/app-services.js";
+import type { Handlers } from "../../electron/ipc/handlers.js";
 import { fileLogger, Redactor } from "../../electron/services/log.js";
 
 const P = "0eea4501-9d44-4973-a871-9a4ddf6f6c9f";
@@ -72,6 +72,15 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "kiosk.configure": { embedding_origin: "https://kiosk.example.org" },
   "kiosk.launch": {},
   "kiosk.present": { on: true },
+  "fileops.move": { project_id: P, paths: ["a.txt", "b"], dest_dir: "d" },
+  "fileops.rename": { project_id: P, path: "a.txt", new_name: "b.txt" },
+  "fileops.duplicate": { project_id: P, paths: ["a.txt"] },
+  "fileops.trash": { project_id: P, paths: ["a.txt"] },
+  "fileops.trashList": { project_id: P },
+  "fileops.restore": { project_id: P, names: ["a.txt"] },
+  "fileops.emptyTrash": { project_id: P, names: ["a.txt"] },
+  "fileops.search": { project_id: P, dir: "", query: "needle", mode: "contents", offset: 0, limit: 50 },
+  "fileops.openWithSystem": { project_id: P, path: "a.pdf" },
 };
 
 function rng(seed: number) {

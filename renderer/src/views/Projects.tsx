@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Capabilities, Upgrades } from "../../../shared/domain.js";
 import type { ProjectDetails, ProjectSummary } from "../../../shared/ipc/contract.js";
 import { Busy, ErrorNote, formatWhen, Section, useApp, useCall } from "../lib.js";
-import type { ViewName } from "../App.js";
+import type { ViewName } from "../view-names.js";
 
 type Sort = "last_edited" | "title";
 const ROW = 38;
@@ -151,7 +151,7 @@ export function Projects({
               );
             })}
           </div>
-          {projects && shown.length === 0 && <p className="muted" style={{ padding: 10 }}>No project matches.</p>}
+          {projects && shown.length === 0 && <p className="muted" style={{ padding: 10 }}>{projects.length === 0 ? "No projects yet. Make one with New project above." : "No project matches. Clear the filter to see them all."}</p>}
         </div>
         {selected ? <Details key={selected.project_id} summary={selected} caps={caps} onOpen={onOpen} onChanged={reload} /> : <p className="muted">Select a project to see its details; double-click or Enter opens its files.</p>}
       </div>
