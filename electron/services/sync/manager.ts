@@ -5,7 +5,7 @@
  * it and its state and never deletes a file on either side.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { chmod, mkdir, open, readFile, rename, rm, stat, unlink } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { ApiError } from "../../../shared/errors.js";
@@ -156,22 +156,8 @@ export class SyncManager implements SyncManagerApi {
     if ((await sha(mine)) !== shown.mine_sha256 || (await sha(theirs)) !== shown.theirs_sha256) {
       throw new ApiError("invalid-input", `${path} changed since its versions were shown; nothing was written.`, { hint: "Reload the conflict and choose again." });
     }
-    // beside the file, under a name the sync ignores, on disk before it replaces the file
-    const tmp = `${atPath}.cocalc-tmp-${randomUUID()}`;
-    const fh = await open(tmp, "wx");
-    try {
-      await fh.writeFile(text, "utf8");
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    try {
-      await chmod(tmp, (await stat(atPath)).mode & 0o777);
-      await rename(tmp, atPath);
-    } catch (e) {
-      await rm(tmp, { force: true });
-      throw e;
-    }
+    // beside the file with its mode, under a name the sync ignores, on disk before it replaces the file
+    await writeAtomic(atPath, text, (await stat(atPath)).mode & 0o777, `${atPath}.cocalc-tmp-${randomUUID()}`);
     await unlink(atCopy).catch(() => undefined);
     r.state.removeConflict(path);
     r.state.log("info", `Conflict on ${path} resolved: the versions were merged change by change.`);
