@@ -14,7 +14,7 @@ import { formatBytes, plural, progressText } from "../format.js";
 import { LocalPathField } from "../LocalPathField.js";
 import { droppedFiles, stageDropped, useTransfer, type DroppedFile } from "../transfers.js";
 import { writeTooLarge } from "../../../shared/write-limit.js";
-import { Editor } from "./Editor.js";
+import { Editor } from "./LazyEditor.js";
 import { SaveConflict, type SaveConflictActions } from "./SaveConflict.js";
 import { useConfirm } from "../ConfirmDialog.js";
 import { myCopyName } from "../conflict-rules.js";

@@ -5,7 +5,7 @@
  * keep both (mine saved beside it as a new file, never over one that exists).
  */
 import { useState } from "react";
-import { MergeConflict } from "./MergeConflict.js";
+import { MergeConflict } from "./LazyMergeConflict.js";
 
 export interface SaveConflictActions {
   /** write this text over the server's version (the one just seen) */

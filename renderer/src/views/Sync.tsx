@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ConflictVersion, Profile, ProjectSummary } from "../../../shared/ipc/contract.js";
-import { MergeConflict } from "./MergeConflict.js";
+import { MergeConflict } from "./LazyMergeConflict.js";
 import type { ActivityEntry, ConflictChoice, PairConfig, PairStatus, SyncConflict, SyncPolicy } from "../../../shared/sync.js";
 import { formatBytes, plural } from "../format.js";
 import { Busy, ErrorNote, formatWhen, Section, useApp, useCall } from "../lib.js";
