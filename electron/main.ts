@@ -289,7 +289,8 @@ async function start(): Promise<void> {
     chooseLocal,
     // only ever a file the app itself just downloaded into a private temp folder
     openPath: (path) => shell.openPath(path),
-    spawnHub: () => utilityProcess.fork(HUB_ENTRY, ["--port", "0", "--data", join(userData, "hub")], { stdio: "pipe", serviceName: "CoCalc local hub" }) as unknown as HubChild,
+    spawnHub: ({ port = 0, afterCrash = false } = {}) =>
+      utilityProcess.fork(HUB_ENTRY, ["--port", String(port), "--data", join(userData, "hub"), ...(afterCrash ? ["--take-over-lock"] : [])], { stdio: "pipe", serviceName: "CoCalc local hub" }) as unknown as HubChild,
     kioskSurface,
     kioskLaunch,
     emit: (event, payload) => mainWindow?.webContents.send(`${IPC_PREFIX}event:${event}`, payload),

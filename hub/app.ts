@@ -31,6 +31,8 @@ export interface HubOptions {
   projectStartMs?: number;
   /** how long a call waits for a starting project before the "timeout" reply, ms */
   projectConnectTimeoutMs?: number;
+  /** the hub before this one on the same data folder died (its parent saw it exit): take over its stale lock */
+  takeOverLock?: boolean;
   /** which API generations to serve: API v1, the current one (v2 + conat), both, or cocalc.ai's */
   api?: ApiMode;
   /** with `api: "ai"`: the scope of the key minted at start (default: every capability but codex:run, every project of the admin) */
@@ -55,7 +57,7 @@ export function errorPage(status: number): string {
 
 export async function startHub(o: HubOptions): Promise<RunningHub> {
   mkdirSync(join(o.dataDir, "projects"), { recursive: true });
-  const db = new Db(join(o.dataDir, "hub.sqlite"));
+  const db = new Db(join(o.dataDir, "hub.sqlite"), { takeOverLock: o.takeOverLock });
   const store = new Store(db);
   store.purgeExpired();
   const runtime = new ProjectRuntime({

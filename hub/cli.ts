@@ -24,6 +24,7 @@ const { values } = parseArgs({
     "json-limit": { type: "string" },
     "form-limit": { type: "string" },
     "exit-with-stdin": { type: "boolean", default: false },
+    "take-over-lock": { type: "boolean", default: false },
     api: { type: "string", default: "both" },
     "ai-product": { type: "string", default: "hosted" },
     "ai-copy-path": { type: "string", default: "hangs" },
@@ -70,6 +71,7 @@ if (copyMode !== "single-user" && copyMode !== "kucalc") {
 }
 const dataDir = values.data ?? mkdtempSync(join(tmpdir(), "cocalc-hub-"));
 const running = await startHub({
+  takeOverLock: values["take-over-lock"],
   dataDir,
   port: int("port", values.port),
   api,

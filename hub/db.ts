@@ -3,6 +3,7 @@
  * writing to a file in the data folder), so it runs the same under Node and
  * under Electron's Node with nothing to compile.
  */
+import { rmSync } from "node:fs";
 import sqlite from "node-sqlite3-wasm";
 
 const { Database } = sqlite;
@@ -103,7 +104,13 @@ CREATE TABLE IF NOT EXISTS client_error_log (
 export class Db {
   private readonly db: InstanceType<typeof Database>;
 
-  constructor(file: string) {
+  /**
+   * `takeOverLock`: the caller knows the last hub on this file is dead (it
+   * watched it exit): the lock folder it left (the WASM build locks by mkdir,
+   * which no crash undoes) is removed, or the database would stay "locked".
+   */
+  constructor(file: string, o: { takeOverLock?: boolean } = {}) {
+    if (o.takeOverLock) rmSync(`${file}.lock`, { recursive: true, force: true });
     this.db = new Database(file);
     // Rollback journal (the WASM file system has no shared memory for WAL); NORMAL
     // sync keeps bulk project creation fast while staying crash-consistent.

@@ -21,7 +21,7 @@ import { fileLogger, Redactor, type Logger } from "./log.js";
 import { chooseSecretStore, type SafeStorageLike, type KeytarLike, type SecretStore } from "./secrets/secret-store.js";
 import { HttpTransport } from "./http/transport.js";
 import { detectGeneration, keyMismatch } from "./backend/detect.js";
-import { startEmbeddedHub, type EmbeddedHub, type HubChild } from "./embedded-hub.js";
+import { SupervisedHub, type HubSpawner } from "./embedded-hub.js";
 import { Router } from "../ipc/router.js";
 import { joinHandlers, type Handlers } from "../ipc/handlers.js";
 import type { AppEvent } from "../../shared/ipc/channels.js";
@@ -63,8 +63,8 @@ export interface ComposeOptions {
   secrets?: SecretStore;
   resolveProxy?: (url: string) => Promise<string>;
   signIn?: (serverUrl: string) => Promise<string>;
-  /** spawns the local hub; without it there is no embedded default */
-  spawnHub?: () => HubChild;
+  /** spawns the local hub (on a given port, or any free one); without it there is no embedded default */
+  spawnHub?: HubSpawner;
   /** where pushed events go; the preview and the tests set it later with setEmit */
   emit?: Emit;
   logToConsole?: boolean;
@@ -97,7 +97,8 @@ export interface ComposedApp {
   secrets: SecretStore;
   log: Logger;
   redactor: Redactor;
-  hub: EmbeddedHub | null;
+  /** the embedded hub, started again by the app whenever it stops by itself */
+  hub: SupervisedHub | null;
   sync: SyncService;
   transfers: TransferService;
   /** the Backend of any profile (sync pairs may use another server than the active one) */
@@ -206,7 +207,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     new ProjectsService(connection),
     new UpgradesService(connection),
     new FilesService(connection, log),
-    new ExecService(connection),
+    new ExecService(connection, { onOutput: (e) => emit("exec.output", e), log: (l) => log.info(l) }),
     new CopyService(connection, transfer),
     kiosk,
     sync,
@@ -217,15 +218,20 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
   );
   const router = new Router(services, { trustedOrigins: o.trustedOrigins, log, redactor });
 
-  let hub: EmbeddedHub | null = null;
+  let hub: SupervisedHub | null = null;
   const wantsHub = profiles.list().length === 0 || profiles.list().some((p) => p.embedded);
   if (o.spawnHub && wantsHub) {
     try {
-      hub = await startEmbeddedHub(o.spawnHub);
-      redactor.addSecret(hub.credentials.api_key);
-      redactor.addSecret(hub.credentials.password);
-      await profilesService.ensureEmbeddedProfile(hub.credentials);
-      log.info(`the local hub runs at ${hub.credentials.url}`);
+      hub = await SupervisedHub.start(o.spawnHub, {
+        ready: async (c) => {
+          redactor.addSecret(c.api_key);
+          redactor.addSecret(c.password);
+          await profilesService.ensureEmbeddedProfile(c);
+          log.info(`the local hub runs at ${c.url}`);
+        },
+        // until it answers again, calls to it fail and the app says it is reconnecting
+        down: (why) => log.error(why),
+      });
     } catch (e) {
       log.error("the local hub could not start:", e);
     }

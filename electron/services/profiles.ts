@@ -158,11 +158,15 @@ export class ProfileStore {
   }
 }
 
-/** Write a file so that a reader sees the old content or the new, never a mix: temp file, fsync, rename. */
-export async function writeAtomic(file: string, text: string, mode = 0o600): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${randomUUID()}.tmp`);
-  const fh = await open(tmp, "w", mode);
+/**
+ * Write a file so that a reader sees the old content or the new, never a mix: temp file, fsync, rename.
+ * `tmp`: the temp file's name where a watcher must not take it for a file of its own (the sync's).
+ */
+export async function writeAtomic(file: string, text: string, mode = 0o600, tmp = join(dirname(file), `.${basename(file)}.${randomUUID()}.tmp`)): Promise<void> {
+  const fh = await open(tmp, "wx", mode);
   try {
+    // exactly this mode, whatever the umask
+    await fh.chmod(mode);
     await fh.writeFile(text, "utf8");
     await fh.sync();
   } finally {

@@ -14,6 +14,7 @@ import { Copy } from "./views/Copy.js";
 import { Kiosk } from "./views/Kiosk.js";
 import { Sync } from "./views/Sync.js";
 import { Palette, type PaletteItem } from "./Palette.js";
+import { observeCalls } from "./connection.js";
 import { Icon, Icons, type IconName } from "./icons.js";
 import { VIEW_NAMES, type ViewName } from "./view-names.js";
 
@@ -27,7 +28,7 @@ const PROJECT_VIEWS: { name: ViewName; label: string; key: string }[] = [
   { name: "kiosk", label: "Kiosk view", key: "6" },
 ];
 
-export function App({ api }: { api: CocalcApi }) {
+export function App({ api: rawApi }: { api: CocalcApi }) {
   const [view, setView] = useState<ViewName>("projects");
   const [profiles, setProfiles] = useState<Profile[]>([]);
   const [activeId, setActiveId] = useState<string | null>(null);
@@ -47,6 +48,15 @@ export function App({ api }: { api: CocalcApi }) {
   }, []);
   /** What the active server last said about its key: "connected" only once it answered a call made with it. */
   const [link, setLink] = useState<{ state: "checking" | "connected" | "refused" | "failed"; why?: string }>({ state: "checking" });
+  // Every call to the active server updates the one connection state the header shows.
+  const api = useMemo(
+    () =>
+      observeCalls(rawApi, (o) => {
+        if (o.ok) setLink((l) => (l.state === "connected" ? l : { state: "connected" }));
+        else if (isOffline(o.error)) setOffline(toApiError(o.error));
+      }),
+    [rawApi],
+  );
 
   /** starts the app made before calls that needed a project, by project id (from `projects.starting`) */
   const [starts, setStarts] = useState<Record<string, ProjectStartEvent>>({});

@@ -27,8 +27,15 @@ export const cspNonce = (): string => document.querySelector<HTMLMetaElement>('m
 /** Kinds that mean the server cannot be reached right now (as opposed to refusing a request). */
 export const OFFLINE_KINDS: ReadonlySet<ApiErrorKind> = new Set(["network", "timeout", "tls"]);
 
+/**
+ * A timeout the server reported about the work itself (a command stopped at
+ * its own time limit) is an answer, not a lost connection: those are the
+ * timeouts not worth repeating as they are, and their words are shown.
+ */
 export function isOffline(e: unknown): boolean {
-  return e instanceof ApiError && (OFFLINE_KINDS.has(e.kind) || (e.kind === "non-json" && (e.status ?? 0) >= 500));
+  if (!(e instanceof ApiError)) return false;
+  if (e.kind === "timeout") return e.retryable;
+  return OFFLINE_KINDS.has(e.kind) || (e.kind === "non-json" && (e.status ?? 0) >= 500);
 }
 
 export function toApiError(e: unknown): ApiError {

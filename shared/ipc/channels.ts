@@ -80,5 +80,5 @@ export const CHANNELS = [
 export type Channel = (typeof CHANNELS)[number];
 
 /** Messages the main process pushes to the renderer. */
-export const EVENTS = ["profiles.changed", "sync.status", "transfer.progress", "projects.starting"] as const;
+export const EVENTS = ["profiles.changed", "sync.status", "transfer.progress", "projects.starting", "exec.output"] as const;
 export type AppEvent = (typeof EVENTS)[number];

@@ -142,6 +142,14 @@ export const OpenedDoc = z.object({
   data: Base64.nullable(),
 });
 export type OpenedDoc = z.infer<typeof OpenedDoc>;
+/**
+ * Pushed as `exec.output` while a console command runs: what it printed since
+ * the last push, stdout and stderr apart. The run's own result is the whole
+ * output once it ends.
+ */
+export const ExecOutputEvent = z.object({ request_id: RequestId, stdout: z.string(), stderr: z.string() });
+export type ExecOutputEvent = z.infer<typeof ExecOutputEvent>;
+
 /** A name inside a folder: one path segment. */
 const EntryName = z
   .string()
@@ -322,7 +330,14 @@ export const contract = {
     input: z.strictObject({ id: PairId, path: z.string().min(1).max(4096) }),
     output: z.object({ conflict: SyncConflict, mine: ConflictVersion, theirs: ConflictVersion }),
   },
-  "sync.resolve": { input: z.strictObject({ id: PairId, path: z.string().min(1).max(4096), choice: ConflictChoice }), output: Ok },
+  "sync.resolve": {
+    input: z.union([
+      z.strictObject({ id: PairId, path: z.string().min(1).max(4096), choice: ConflictChoice }),
+      /** a text made of both versions, chosen change by change; the hashes are of the versions it was made from */
+      z.strictObject({ id: PairId, path: z.string().min(1).max(4096), choice: z.literal("merged"), text: z.string().max(1024 * 1024), mine_sha256: Sha256, theirs_sha256: Sha256 }),
+    ]),
+    output: Ok,
+  },
   "sync.activity": { input: z.strictObject({ id: PairId }), output: z.object({ entries: z.array(ActivityEntry) }) },
 
   "transfer.download": {

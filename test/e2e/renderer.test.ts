@@ -13,6 +13,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
 import { openApp, type AppPage } from "../support/app-page.js";
+import { cmText } from "../support/codemirror.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { isRunning } from "../support/process.js";
 import { SHOTS, shoot } from "../support/screenshots.js";
@@ -73,11 +74,13 @@ describe.each(["v1", "current", "ai"] as const)("the app against a hub serving %
     await page.getByRole("button", { name: "Add with key" }).click();
     await expect.poll(() => page.getByRole("alert").first().textContent(), { timeout: 20_000 }).toMatch(/did not accept the API key/);
     await page.getByRole("button", { name: /^Remove / }).first().click();
+    await page.getByRole("dialog", { name: /^Remove / }).getByRole("button", { name: "Remove", exact: true }).click();
     await page.getByLabel("Server URL").fill("http://127.0.0.1:9");
     await page.getByLabel("API key").fill("sk_whateverwhateverwhatever");
     await page.getByRole("button", { name: "Add with key" }).click();
     await expect.poll(async () => (await page.getByRole("alert").allTextContents()).join(" ")).toMatch(/Nothing answers at http:\/\/127\.0\.0\.1:9 \(connection refused\)/);
     await page.getByRole("button", { name: /^Remove / }).first().click();
+    await page.getByRole("dialog", { name: /^Remove / }).getByRole("button", { name: "Remove", exact: true }).click();
   });
 
   it("connects with a key and lists the projects", async () => {
@@ -173,8 +176,8 @@ describe.each(["v1", "current", "ai"] as const)("the app against a hub serving %
     await page.getByRole("button", { name: /^Save/ }).click();
     const conflict = page.getByRole("alert", { name: "Save conflict" });
     await conflict.waitFor();
-    expect(await page.getByLabel("Server version").textContent()).toBe("changed on the server\n");
-    expect(await page.getByLabel("Your version").textContent()).toMatch(/mine 1\n$/);
+    expect(await cmText(page.getByLabel("Server version"))).toBe("changed on the server\n");
+    expect(await cmText(page.getByLabel("Your version"))).toMatch(/mine 1\n$/);
     expect(readFileSync(file, "utf8")).toBe("changed on the server\n");
     if (screenshots) await shoot(page, "conflict");
     await page.getByRole("button", { name: "Take the server's (drop mine)" }).click();

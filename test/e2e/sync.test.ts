@@ -14,6 +14,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
 import { openApp, type AppPage } from "../support/app-page.js";
+import { cmText } from "../support/codemirror.js";
 import { allowProject, startTestHub, type TestHub } from "../support/hub.js";
 
 const SHOTS = join(import.meta.dirname, "..", "screenshots");
@@ -108,8 +109,9 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
     if ((await details.getAttribute("aria-expanded")) !== "true") await details.click();
     const view = page.getByRole("region", { name: "Conflict on thesis.tex" });
     await view.waitFor();
-    await expect.poll(() => view.getByLabel("My version").textContent()).toBe("\\section{One}\nmy edit on the laptop\n");
-    expect(await view.getByLabel("Their version").textContent()).toBe("\\section{One}\ntheir edit on the server\n");
+    // both are text: a diff of the two, mine (the result) beside theirs
+    await expect.poll(() => cmText(view.getByLabel("My version"))).toBe("\\section{One}\nmy edit on the laptop\n");
+    expect(await cmText(view.getByLabel("Their version"))).toBe("\\section{One}\ntheir edit on the server\n");
     await view.scrollIntoViewIfNeeded();
     if (screenshots) await shoot(page, "conflict");
     await view.getByRole("button", { name: "Keep mine" }).click();

@@ -21,9 +21,9 @@ import { ApiError, isApiError } from "../../../shared/errors.js";
 import type { ExecInput, ExecResult } from "../../../shared/domain.js";
 import type { Backend } from "../backend/backend.js";
 import type { ProjectRunner } from "../backend/project-start.js";
+import { captureRedirects, OutputFollower, PRUNE_OLD, RUN_DIR, runPath, type OutputSink } from "./live-output.js";
 
-const RUN_DIR = '"$HOME/.cache/cocalc-desktop/run"';
-const runFile = (request_id: string) => `"$HOME/.cache/cocalc-desktop/run/${request_id}.pid"`;
+const runFile = (request_id: string) => runPath(request_id, "pid");
 /** "<pid> <pgid>" of this shell; /proc first (always there on Linux), ps where it is not. */
 const PID_PGID = `echo "$$ $( (cut -d' ' -f5 /proc/$$/stat || ps -o pgid= -p $$) 2>/dev/null | tr -d ' ')"`;
 
@@ -36,21 +36,23 @@ function checkId(request_id: string): void {
 
 /**
  * The command as it is sent: the same program, arguments, exit status, stdout
- * and stderr, with the run file written first and removed at the end.
+ * and stderr, with the run file written first and removed at the end, and
+ * its output copied into capture files the app reads while it runs.
  * A bash script gets the prelude on its first line, so line numbers in its
  * messages stay the same; a command with arguments runs under `bash -c`.
  */
 export function wrapCommand(input: ExecInput, request_id: string): ExecInput {
   checkId(request_id);
   const f = runFile(request_id);
+  const capture = captureRedirects(request_id, input.max_output);
   const isBash = input.bash === true || ((input.args ?? []).length === 0 && /\s/.test(input.command.trim()));
   const { args, ...rest } = input;
   if (isBash) {
-    const prelude = `mkdir -p ${RUN_DIR} && ${PID_PGID} > ${f}; trap 'rm -f ${f}' EXIT; `;
+    const prelude = `mkdir -p ${RUN_DIR} && ${PRUNE_OLD}${PID_PGID} > ${f}; trap 'rm -f ${f}' EXIT; exec ${capture}; `;
     return { ...rest, bash: true, command: prelude + input.command };
   }
   // No variables of the wrapper reach the command: they are not exported.
-  const script = `f=${f}; mkdir -p ${RUN_DIR} && ${PID_PGID} > "$f"; "$@"; s=$?; rm -f "$f"; exit $s`;
+  const script = `f=${f}; mkdir -p ${RUN_DIR} && ${PRUNE_OLD}${PID_PGID} > "$f"; "$@" ${capture}; s=$?; rm -f "$f"; exit $s`;
   return { ...rest, bash: false, command: "bash", args: ["-c", script, "cocalc-desktop", input.command, ...(args ?? [])] };
 }
 
@@ -70,6 +72,8 @@ export const STOP_TIMES: StopTimes = { waitStart: 10, grace: 3, afterKill: 3 };
 export function stopScript(request_id: string, t: StopTimes = STOP_TIMES): string {
   checkId(request_id);
   const f = runFile(request_id);
+  // capture files of processes killed here are not removed by them
+  const files = `"$f" ${runPath(request_id, "out")} ${runPath(request_id, "err")}`;
   const ticks = (s: number) => Math.max(1, Math.round(s * 10));
   return [
     `f=${f}`,
@@ -82,11 +86,11 @@ export function stopScript(request_id: string, t: StopTimes = STOP_TIMES): strin
     `members() { if [ "$pid" = "$pgid" ]; then for s in /proc/[0-9]*/stat; do read -r l < "$s" 2>/dev/null || continue; r=\${l##*) }; set -- $r; [ "$1" != Z ] && [ "$3" = "$pgid" ] && echo "\${s//[!0-9]/}"; done; else for p in $(tree "$pid"); do [ -e /proc/$p ] && [ "$(cut -d' ' -f3 /proc/$p/stat 2>/dev/null)" != Z ] && echo "$p"; done; fi; }`,
     `signal() { if [ "$pid" = "$pgid" ]; then kill -"$1" -- "-$pgid" 2>/dev/null; else kill -"$1" $(tree "$pid") 2>/dev/null; fi; }`,
     `left() { members | wc -l | tr -d ' '; }`,
-    `[ "$(left)" = 0 ] && { rm -f "$f"; echo "cocalc-stop: left 0"; exit 0; }`,
+    `[ "$(left)" = 0 ] && { rm -f ${files}; echo "cocalc-stop: left 0"; exit 0; }`,
     `signal TERM`,
     `i=0; while [ "$(left)" != 0 ] && [ $i -lt ${ticks(t.grace)} ]; do sleep 0.1; i=$((i+1)); done`,
     `if [ "$(left)" != 0 ]; then signal KILL; i=0; while [ "$(left)" != 0 ] && [ $i -lt ${ticks(t.afterKill)} ]; do sleep 0.1; i=$((i+1)); done; fi`,
-    `n=$(left); [ "$n" = 0 ] && rm -f "$f"; echo "cocalc-stop: left $n"`,
+    `n=$(left); [ "$n" = 0 ] && rm -f ${files}; echo "cocalc-stop: left $n"`,
   ].join("\n");
 }
 
@@ -145,13 +149,22 @@ interface Run {
   request_id: string;
   sent: boolean;
   stopping?: Promise<CancelOutcome>;
+  follower?: OutputFollower;
 }
 
 /** The commands running now, by request id, and how to stop each. */
 export class CancellableRuns {
   private readonly runs = new Map<string, Run>();
 
-  constructor(private readonly times: StopTimes = STOP_TIMES) {}
+  private readonly times: StopTimes;
+
+  /**
+   * `onOutput`: where a running command's new output goes (the console shows it as it comes);
+   * `log`: one line per followed command, with how many reads it took.
+   */
+  constructor(private readonly o: { times?: StopTimes; onOutput?: OutputSink; log?: (line: string) => void } = {}) {
+    this.times = o.times ?? STOP_TIMES;
+  }
 
   has(request_id: string): boolean {
     return this.runs.has(request_id);
@@ -162,13 +175,23 @@ export class CancellableRuns {
     const wrapped = wrapCommand(input, request_id);
     const run: Run = { ac: new AbortController(), backend, project_id: input.project_id, request_id, sent: false };
     this.runs.set(request_id, run);
+    const t0 = Date.now();
+    const onSent = () => {
+      run.sent = true;
+      if (!this.o.onOutput) return;
+      run.follower = new OutputFollower(backend, input.project_id, request_id, this.o.onOutput);
+      run.follower.start();
+    };
     try {
-      return await runner.exec(wrapped, { signal: run.ac.signal, onSent: () => (run.sent = true) });
+      return await runner.exec(wrapped, { signal: run.ac.signal, onSent });
     } catch (e) {
       if (run.stopping && (run.ac.signal.aborted || isApiError(e, "cancelled"))) throw (await run.stopping).error;
       throw e;
     } finally {
+      run.follower?.stop();
       this.runs.delete(request_id);
+      const s = (Date.now() - t0) / 1000;
+      if (run.follower) this.o.log?.(`command ${request_id}: its output was read ${run.follower.reads} times in ${s.toFixed(1)} s (${(run.follower.reads / Math.max(s, 1)).toFixed(2)} calls/s)`);
     }
   }
 
@@ -188,6 +211,9 @@ export class CancellableRuns {
   private async stop(run: Run): Promise<CancelOutcome> {
     run.ac.abort();
     if (!run.sent) return describeCancel({ kind: "never-sent" });
+    // what the command printed up to now is read before it is stopped, so the person keeps it
+    await run.follower?.readOnce();
+    run.follower?.stop();
     const t = this.times;
     try {
       const r = await run.backend.exec({ project_id: run.project_id, command: stopScript(run.request_id, t), bash: true, timeout: Math.ceil(t.waitStart + t.grace + t.afterKill + 15) });

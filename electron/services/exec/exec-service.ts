@@ -1,17 +1,26 @@
-/** Commands in a project on the active server: run one, cancel it (and know whether it stopped there). */
+/**
+ * Commands in a project on the active server: run one, its output pushed as
+ * `exec.output` while it runs, cancel it (and know whether it stopped there).
+ */
 import { ApiError } from "../../../shared/errors.js";
 import type { HandlersOf } from "../../ipc/handlers.js";
 import { explainSpawnFailure } from "../backend/spawn-failure.js";
 import type { Connection } from "../connect/connection.js";
 import { normalizeProjectPath } from "../../../shared/project-path.js";
 import { CancellableRuns } from "./cancellable.js";
+import type { OutputSink } from "./live-output.js";
 
 type Answers = HandlersOf<"exec">;
 
 export class ExecService implements Answers {
-  private readonly runs = new CancellableRuns();
+  private readonly runs: CancellableRuns;
 
-  constructor(private readonly c: Connection) {
+  /** `onOutput`: where a running command's new output goes; `log`: a line per followed command with its read count */
+  constructor(
+    private readonly c: Connection,
+    o: { onOutput?: OutputSink; log?: (line: string) => void } = {},
+  ) {
+    this.runs = new CancellableRuns(o);
     // Not awaited: a stop that cannot reach the server any more says so to the command's caller.
     c.onDisconnect(() => void this.runs.cancelAll());
   }

@@ -20,6 +20,11 @@ export interface SyncManagerApi {
   /** the two versions of a conflict, for the side-by-side view */
   conflictVersions(id: string, path: string): Promise<{ mine: Uint8Array | null; theirs: Uint8Array | null }>;
   resolve(id: string, path: string, choice: ConflictChoice): Promise<void>;
+  /**
+   * Put a text made of both versions (chosen per change) at the path and drop
+   * the conflict copy; refused when either version is no longer what was shown.
+   */
+  resolveMerged(id: string, path: string, text: string, shown: { mine_sha256: string; theirs_sha256: string }): Promise<void>;
   activity(id: string): ActivityEntry[];
   onStatus(listener: (s: PairStatus) => void): () => void;
   close(): Promise<void>;

@@ -4,7 +4,7 @@
  * pair's database and lock in `<dataDir>/sync/<id>/`. Removing a pair forgets
  * it and its state and never deletes a file on either side.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
@@ -145,6 +145,22 @@ export class SyncManager implements SyncManagerApi {
     }
     r.state.removeConflict(path);
     r.state.log("info", `Conflict on ${path} resolved: ${choice === "both" ? "both versions kept" : choice === "mine" ? "kept the local version" : "took the server's version"}.`);
+    this.emit({ ...r.status, conflicts: r.state.conflicts() });
+    await r.syncNow().catch(() => undefined);
+  }
+
+  async resolveMerged(id: string, path: string, text: string, shown: { mine_sha256: string; theirs_sha256: string }): Promise<void> {
+    const { r, mine, theirs, atPath, atCopy } = await this.conflictFiles(id, path);
+    if (!mine || !theirs || !atPath || !atCopy) throw new ApiError("invalid-input", `One version of ${path} is gone, so there is nothing to merge.`, { hint: "Reload the conflict and choose again." });
+    const sha = async (p: string) => createHash("sha256").update(await readFile(p)).digest("hex");
+    if ((await sha(mine)) !== shown.mine_sha256 || (await sha(theirs)) !== shown.theirs_sha256) {
+      throw new ApiError("invalid-input", `${path} changed since its versions were shown; nothing was written.`, { hint: "Reload the conflict and choose again." });
+    }
+    // beside the file with its mode, under a name the sync ignores, on disk before it replaces the file
+    await writeAtomic(atPath, text, (await stat(atPath)).mode & 0o777, `${atPath}.cocalc-tmp-${randomUUID()}`);
+    await unlink(atCopy).catch(() => undefined);
+    r.state.removeConflict(path);
+    r.state.log("info", `Conflict on ${path} resolved: the versions were merged change by change.`);
     this.emit({ ...r.status, conflicts: r.state.conflicts() });
     await r.syncNow().catch(() => undefined);
   }

@@ -91,11 +91,13 @@ export class SyncService implements HandlersOf<"sync"> {
     return { conflict, ...describeVersions(v.mine, v.theirs) };
   };
 
-  "sync.resolve": HandlersOf<"sync">["sync.resolve"] = async ({ id, path, choice }) => {
+  "sync.resolve": HandlersOf<"sync">["sync.resolve"] = async (input) => {
+    const { id, path, choice } = input;
     if (!this.pair(id).status.conflicts.some((c) => c.path === path)) {
       throw new ApiError("invalid-input", `'${path}' is not in conflict any more.`, { hint: "Reload the Sync view to see the current conflicts." });
     }
-    await this.engine().resolve(id, path, choice);
+    if (input.choice === "merged") await this.engine().resolveMerged(id, path, input.text, { mine_sha256: input.mine_sha256, theirs_sha256: input.theirs_sha256 });
+    else await this.engine().resolve(id, path, input.choice);
     this.o.log.info(`sync pair ${id}: conflict on a file resolved (${choice})`);
     return { ok: true as const };
   };

@@ -12,10 +12,9 @@ function newAnsi(): AnsiUp {
   return ansi;
 }
 
-const ansi = newAnsi();
-
+/** One text, one converter: ansi_up keeps the colour in effect between calls, and one output's colour must not run into the next. */
 export function ansiHtml(text: string): string {
-  return ansi.ansi_to_html(consoleText(text));
+  return newAnsi().ansi_to_html(consoleText(text));
 }
 
 /**

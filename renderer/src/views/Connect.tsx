@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import type { ApiError } from "../../../shared/errors.js";
 import { ApiKeyInput, type Profile } from "../../../shared/ipc/contract.js";
 import { Busy, ErrorNote, Section, useApp, useCall } from "../lib.js";
+import { useConfirm } from "../ConfirmDialog.js";
 
 type TestResult = { generation: string; email_address: string | null; latency_ms: number };
 
@@ -25,6 +26,7 @@ export function Connect({ profiles, activeId, onChanged, onConnected }: { profil
   const { api } = useApp();
   const add = useCall();
   const row = useCall();
+  const { ask, dialog } = useConfirm();
   const [name, setName] = useState("");
   const [url, setUrl] = useState("");
   const [key, setKey] = useState("");
@@ -59,9 +61,12 @@ export function Connect({ profiles, activeId, onChanged, onConnected }: { profil
     );
     if (!p) return;
     setKey("");
-    await api.profiles.switch({ id: p.id });
     await onChanged();
-    if (await test(p.id)) onConnected();
+    // Only a server that answered becomes the active one: a failed test leaves it listed, with why, and the working one active.
+    if (!(await test(p.id))) return;
+    if (!(await add.run(() => api.profiles.switch({ id: p.id })))) return;
+    await onChanged();
+    onConnected();
   };
 
   return (
@@ -160,7 +165,13 @@ export function Connect({ profiles, activeId, onChanged, onConnected }: { profil
                         className="danger"
                         aria-label={`Remove ${p.name}`}
                         onClick={async () => {
-                          if (!window.confirm(`Remove the server "${p.name}" and its key from this computer?`)) return;
+                          const yes = await ask({
+                            title: `Remove ${p.name}?`,
+                            body: `The server "${p.name}" and its key are removed from this computer. Nothing on the server changes; add it again with its URL and a key.`,
+                            confirm: "Remove",
+                            danger: true,
+                          });
+                          if (!yes) return;
                           await row.run(() => api.profiles.remove({ id: p.id }));
                           await onChanged();
                         }}
@@ -230,6 +241,7 @@ export function Connect({ profiles, activeId, onChanged, onConnected }: { profil
         {add.busy && <Busy label="Checking the server…" />}
         <ErrorNote error={add.error} />
       </Section>
+      {dialog}
     </>
   );
 }

@@ -1,13 +1,15 @@
 /**
  * The exec console: a command (with arguments, one per line) or a bash
  * script, a working folder, a timeout and an output limit; stdout, stderr
- * and the exit code shown apart; a running command can be cancelled (the
- * app stops its processes on the server and says whether it could confirm
- * that); history per project, kept between runs.
+ * and the exit code shown apart, the output as it comes (pushed as
+ * `exec.output`) and kept after a cancel or a timeout; a running command can
+ * be cancelled (the app stops its processes on the server and says whether
+ * it could confirm that); history per project, kept between runs.
  */
-import { useRef, useState } from "react";
-import type { ProjectSummary } from "../../../shared/ipc/contract.js";
+import { useEffect, useRef, useState } from "react";
+import { ExecOutputEvent, type ProjectSummary } from "../../../shared/ipc/contract.js";
 import { ErrorNote, Busy, usePersisted, useApp, useCall, toApiError } from "../lib.js";
+import { ConsoleOutput } from "./ConsoleOutput.js";
 
 interface HistoryItem {
   command: string;
@@ -21,6 +23,20 @@ interface Result {
   stderr: string;
   exit_code: number;
   duration_ms: number;
+}
+
+/** What came of a command while it ran, for as long as the server has not given its result. */
+interface Live {
+  request_id: string;
+  stdout: string;
+  stderr: string;
+}
+
+/** Output pushed for the command that runs now, kept to the output limit as the server keeps it. */
+function appended(live: Live | null, payload: unknown, max: number): Live | null {
+  const e = ExecOutputEvent.safeParse(payload);
+  if (!live || !e.success || e.data.request_id !== live.request_id) return live;
+  return { ...live, stdout: (live.stdout + e.data.stdout).slice(0, max), stderr: (live.stderr + e.data.stderr).slice(0, max) };
 }
 
 export function Console({ project }: { project: ProjectSummary }) {
@@ -38,7 +54,13 @@ export function Console({ project }: { project: ProjectSummary }) {
   /** a cancelled command: what became of it on the server */
   const [cancelled, setCancelled] = useState<{ message: string; hint: string; stopped: boolean } | null>(null);
   const [history, setHistory] = usePersisted<HistoryItem[]>(`cocalc:history:${project.project_id}`, []);
+  const [live, setLive] = useState<Live | null>(null);
+  /** why the output shown is not the server's result: the command was cancelled, stopped or failed */
+  const [ended, setEnded] = useState<string | null>(null);
   const recall = useRef(-1);
+  const maxRef = useRef(maxOutput);
+  maxRef.current = maxOutput;
+  useEffect(() => api.on("exec.output", (payload) => setLive((l) => appended(l, payload, maxRef.current))), [api]);
   const cancelling = useRef<Promise<{ stopped?: boolean } | undefined> | null>(null);
 
   const run = async () => {
@@ -50,6 +72,8 @@ export function Console({ project }: { project: ProjectSummary }) {
     setRunning(request_id);
     setResult(null);
     setCancelled(null);
+    setLive({ request_id, stdout: "", stderr: "" });
+    setEnded(null);
     cancelling.current = null;
     const argList = args.split("\n").filter((a) => a !== "");
     const r = await call.run(async () => {
@@ -70,12 +94,17 @@ export function Console({ project }: { project: ProjectSummary }) {
         // A cancel is the person's own doing, not a failure: say what became of the command.
         const c = await cancelling.current;
         setCancelled({ message: err.message, hint: err.hint, stopped: c?.stopped === true });
+        setEnded("Output before the cancel");
         return undefined;
       }
     });
     setRunning(null);
     setStopping(false);
-    if (r) setResult(r);
+    if (r) {
+      // the server's result is the whole output: it replaces what was pushed
+      setResult(r);
+      setLive(null);
+    } else setEnded((e) => e ?? "Output before it stopped");
   };
 
   const cancel = async () => {
@@ -158,26 +187,14 @@ export function Console({ project }: { project: ProjectSummary }) {
           <div className="hint">{cancelled.hint}</div>
         </div>
       )}
-      {result && (
-        <section className="output card" aria-label="Command output">
-          <div className="row">
-            <span>
-              Exit code{" "}
-              <span className={`exit ${result.exit_code === 0 ? "ok" : "bad"}`} aria-label="Exit code">
-                {result.exit_code}
-              </span>
-            </span>
-            <span className="muted">{result.duration_ms} ms</span>
-          </div>
-          <div className="stdout">
-            <h3>stdout</h3>
-            <pre aria-label="stdout">{result.stdout || " "}</pre>
-          </div>
-          <div className="stderr">
-            <h3>stderr</h3>
-            <pre aria-label="stderr">{result.stderr || " "}</pre>
-          </div>
-        </section>
+      {result && <ConsoleOutput label="Command output" output={result} />}
+      {!result && live && (running || live.stdout || live.stderr) && (
+        <ConsoleOutput
+          label={running ? "Output so far" : (ended ?? "Output so far")}
+          output={live}
+          running={!!running}
+          note={running ? "Running: the output appears as it comes" : "What the command printed before it ended here; the server gave no result"}
+        />
       )}
       {history.length > 0 && (
         <section className="card" aria-label="History">

@@ -7,6 +7,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ConflictVersion, Profile, ProjectSummary } from "../../../shared/ipc/contract.js";
+import { MergeConflict } from "./LazyMergeConflict.js";
 import type { ActivityEntry, ConflictChoice, PairConfig, PairStatus, SyncConflict, SyncPolicy } from "../../../shared/sync.js";
 import { formatBytes, plural } from "../format.js";
 import { Busy, ErrorNote, formatWhen, Section, useApp, useCall } from "../lib.js";
@@ -386,6 +387,13 @@ function ConflictView({ pairId, conflict }: { pairId: string; conflict: SyncConf
 
   const choose = (choice: ConflictChoice) => void resolve.run(() => api.sync.resolve({ id: pairId, path: conflict.path, choice }));
   const binary = versions && versions.mine.text === null && versions.theirs.text === null;
+  // both there and both text: a diff with a choice per change
+  const mergeable = versions && versions.mine.exists && versions.theirs.exists && versions.mine.text !== null && versions.theirs.text !== null ? versions : null;
+  const [merged, setMerged] = useState<string | null>(null);
+  const saveMerged = () => {
+    if (!mergeable || merged === null) return;
+    void resolve.run(() => api.sync.resolve({ id: pairId, path: conflict.path, choice: "merged", text: merged, mine_sha256: mergeable.mine.sha256!, theirs_sha256: mergeable.theirs.sha256! }));
+  };
   return (
     <div aria-label={`Conflict on ${conflict.path}`} role="region">
       <p>
@@ -394,17 +402,26 @@ function ConflictView({ pairId, conflict }: { pairId: string; conflict: SyncConf
       </p>
       <ErrorNote error={load.error} />
       {load.busy && <Busy label="Reading both versions…" />}
-      {versions && (
-        <>
-          {binary && <p className="muted">These are not both text files, so their sizes and hashes are shown instead of their content.</p>}
-          <div className="conflict">
-            <VersionPane title="On this computer (mine)" v={versions.mine} label="My version" />
-            <VersionPane title="On the server (theirs)" v={versions.theirs} label="Their version" />
-          </div>
-        </>
+      {mergeable ? (
+        <MergeConflict mine={mergeable.mine.text!} theirs={mergeable.theirs.text!} mineLabel="My version" theirsLabel="Their version" onResult={setMerged} />
+      ) : (
+        versions && (
+          <>
+            {binary && <p className="muted">These are not both text files, so their sizes and hashes are shown instead of their content.</p>}
+            <div className="conflict">
+              <VersionPane title="On this computer (mine)" v={versions.mine} label="My version" />
+              <VersionPane title="On the server (theirs)" v={versions.theirs} label="Their version" />
+            </div>
+          </>
+        )
       )}
       <div className="row" style={{ marginTop: 8 }}>
-        <button className="primary" onClick={() => choose("mine")} disabled={resolve.busy}>
+        {mergeable && (
+          <button className="primary" onClick={saveMerged} disabled={resolve.busy || merged === null}>
+            Save this result
+          </button>
+        )}
+        <button className={mergeable ? undefined : "primary"} onClick={() => choose("mine")} disabled={resolve.busy}>
           Keep mine
         </button>
         <button onClick={() => choose("theirs")} disabled={resolve.busy}>

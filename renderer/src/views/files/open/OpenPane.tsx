@@ -5,13 +5,16 @@
 import type { OpenDocs } from "./useOpenDocs.js";
 import { dirty } from "./doc-model.js";
 import { DocView } from "./DocView.js";
+import { useConfirm } from "../../../ConfirmDialog.js";
 import "./open.css";
 
 /** `goto`: a search result's line, for the file it names */
 export function OpenPane({ docs, project_id, onShowInKiosk, goto }: { docs: OpenDocs; project_id: string; onShowInKiosk?: (path: string) => void; goto?: { path: string; line: number; n: number } | null }) {
   const { current } = docs;
+  const { ask, dialog } = useConfirm();
   return (
     <div className="editor-pane">
+      {dialog}
       <div className="row" role="tablist" aria-label="Open files">
         {docs.docs.map((o) => (
           <button key={o.path} role="tab" aria-selected={o.path === docs.active} onClick={() => docs.setActive(o.path)}>
@@ -21,9 +24,9 @@ export function OpenPane({ docs, project_id, onShowInKiosk, goto }: { docs: Open
               aria-label={`Close ${o.path}`}
               role="button"
               style={{ marginLeft: 6 }}
-              onClick={(ev) => {
+              onClick={async (ev) => {
                 ev.stopPropagation();
-                if (dirty(o) && o.baseSha !== null && !window.confirm(`Close ${o.path} without saving?`)) return;
+                if (dirty(o) && !(await ask({ title: `Close ${o.path} without saving?`, body: "Your changes to it since the last save are lost.", confirm: "Close without saving", cancel: "Keep editing", danger: true }))) return;
                 docs.close(o.path);
               }}
             >

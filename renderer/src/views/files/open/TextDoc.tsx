@@ -6,6 +6,7 @@
 import type { ReactNode } from "react";
 import { Editor } from "../../LazyEditor.js";
 import { dirty, editable } from "./doc-model.js";
+import { SaveConflict } from "../../SaveConflict.js";
 import type { OpenDoc, OpenDocs } from "./useOpenDocs.js";
 
 const EOL_NAME = { "\n": "LF", "\r\n": "CRLF", "\r": "CR" } as const;
@@ -52,27 +53,19 @@ export function TextDoc({
         </div>
       )}
       {doc.conflict && (
-        <div className="card" role="alert" aria-label="Save conflict">
-          <p style={{ marginTop: 0 }}>
-            <strong>{doc.path} changed on the server since you opened it.</strong> Nothing was saved. Choose which version to keep:
-          </p>
-          <div className="conflict">
-            <div>
-              <h3>Your version</h3>
-              <pre aria-label="Your version">{doc.text}</pre>
-            </div>
-            <div>
-              <h3>On the server</h3>
-              <pre aria-label="Server version">{doc.conflict.server ?? (doc.conflict.serverSha ? "(the file on the server is no longer text)" : "(the file was deleted on the server)")}</pre>
-            </div>
-          </div>
-          <div className="row" style={{ marginTop: 8 }}>
-            <button className="primary" onClick={() => void docs.save(doc, doc.conflict!.serverSha)}>
-              Keep mine (overwrite the server's)
-            </button>
-            <button onClick={() => void docs.takeServer(doc)}>Take the server's (drop mine)</button>
-          </div>
-        </div>
+        <SaveConflict
+          key={`${doc.path}:${doc.conflict.serverSha}`}
+          path={doc.path}
+          mine={doc.text}
+          server={doc.conflict.server}
+          serverGone={doc.conflict.serverSha === null}
+          busy={docs.io.busy}
+          act={{
+            save: (text) => void docs.save({ ...doc, text }, doc.conflict!.serverSha).then((ok) => ok && docs.patch(doc.path, { text, base: text, rev: doc.rev + 1 })),
+            takeServer: () => void docs.takeServer(doc),
+            keepBoth: () => void docs.keepBoth(doc),
+          }}
+        />
       )}
       <Editor key={`${doc.path}:${doc.rev}`} path={doc.path} doc={doc.text} goto={goto} readOnly={!canEdit} onChange={(text) => docs.patch(doc.path, { text, note: undefined })} onSave={save} />
     </>

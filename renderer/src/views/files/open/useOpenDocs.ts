@@ -7,6 +7,8 @@
 import { useCallback, useRef, useState } from "react";
 import { useApp, useCall } from "../../../lib.js";
 import { docFromOpened, newDoc, saveRequest, type DocState } from "./doc-model.js";
+import { ApiError } from "../../../../../shared/errors.js";
+import { myCopyName } from "../../../conflict-rules.js";
 
 /** How an open file is shown: its own view (image, table, rendered notebook…) or the text editor. */
 export type DocMode = "view" | "edit";
@@ -88,12 +90,28 @@ export function useOpenDocs(project_id: string, onSaved?: () => void) {
     patch(d.path, { ...v.doc, conflict: undefined, rev: d.rev + 1 });
   };
 
+  /** Keep both: mine saved beside it as a new file (never over one that exists), then the server's version here. */
+  const keepBoth = async (d: OpenDoc) => {
+    for (let n = 1; n <= 50; n++) {
+      const copy = { ...d, path: myCopyName(d.path, n), baseSha: null, opened: null };
+      const req = await saveRequest(copy, project_id);
+      if (!req) return;
+      const r = await io.run(() => api.doc.save(req));
+      if (!r) return;
+      if (r.status === "conflict") continue;
+      saved.current?.();
+      await takeServer(d);
+      return;
+    }
+    io.setError(new ApiError("server", `Could not find a free name beside ${d.path} for your copy.`, { hint: "Rename or remove some of the '(my copy …)' files, then try again." }));
+  };
+
   const close = (path: string) => {
     setDocs((ds) => ds.filter((d) => d.path !== path));
     if (active === path) setActive(null);
   };
 
-  return { docs, active, setActive, current: docs.find((d) => d.path === active) ?? null, open, create, save, takeServer, close, patch, io };
+  return { docs, active, setActive, current: docs.find((d) => d.path === active) ?? null, open, create, save, takeServer, keepBoth, close, patch, io };
 }
 
 export type OpenDocs = ReturnType<typeof useOpenDocs>;
