@@ -15,7 +15,7 @@ export type Handler<C extends Channel> = (input: z.output<Contract[C]["input"]>)
 export type Handlers = { [C in Channel]: Handler<C> };
 
 /** Channel prefixes answered by a service of their own rather than AppServices. */
-export type FeaturePrefix = "sync" | "transfer" | "desktop" | "kiosk";
+export type FeaturePrefix = "sync" | "transfer" | "desktop" | "kiosk" | "background";
 
 /** The channels of one prefix, e.g. HandlersOf<"sync"> for the sync service. */
 export type HandlersOf<P extends string> = { [C in Channel as C extends `${P}.${string}` ? C : never]: Handler<C> };

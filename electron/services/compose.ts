@@ -34,6 +34,9 @@ export interface SyncEngineDeps {
   log: Logger;
 }
 import { KioskService, type KioskServiceOptions } from "./kiosk/kiosk-service.js";
+import { BackgroundController, type BackgroundPorts } from "./background/controller.js";
+import { BackgroundService, type LoginPort } from "./background/service.js";
+import { BackgroundStore } from "./background/settings-store.js";
 import type { KioskLaunch } from "./kiosk/launch-args.js";
 
 export interface ComposeOptions {
@@ -66,6 +69,8 @@ export interface ComposeOptions {
   kioskLaunch?: KioskLaunch | null;
   /** how long servers keep kiosk tokens (tests shorten it) */
   kioskTokenLifetimeMs?: KioskServiceOptions["tokenLifetimeMs"];
+  /** the shell's tray, notifications, window and login item; the preview and the tests give what they stand in for */
+  background?: { ports?: BackgroundPorts; login?: LoginPort | null; trayAvailable?: () => boolean; noticeGapMs?: number };
 }
 
 export type Emit = (event: AppEvent, payload: unknown) => void;
@@ -81,6 +86,7 @@ export interface ComposedApp {
   hub: EmbeddedHub | null;
   sync: SyncService;
   transfers: TransferService;
+  background: BackgroundController;
   /** the Backend of any profile (sync pairs may use another server than the active one) */
   backends: BackendProvider;
   /** where pushed events go from now on (the preview and the tests attach their page after composing) */
@@ -176,7 +182,11 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     launch: o.kioskLaunch ?? null,
     tokenLifetimeMs: o.kioskTokenLifetimeMs,
   });
-  const router = new Router(joinHandlers(services, kiosk, sync, transfers, new ChooserService(o.chooseLocal)), { trustedOrigins: o.trustedOrigins, log, redactor });
+  const bgStore = await BackgroundStore.open(o.dataDir);
+  const background = new BackgroundController({ manager, store: bgStore, emit, log, ports: o.background?.ports ?? {}, noticeGapMs: o.background?.noticeGapMs });
+  const backgroundService = new BackgroundService({ controller: background, store: bgStore, log, login: o.background?.login ?? null, trayAvailable: o.background?.trayAvailable ?? (() => false) });
+  await background.start();
+  const router = new Router(joinHandlers(services, kiosk, sync, transfers, new ChooserService(o.chooseLocal), backgroundService), { trustedOrigins: o.trustedOrigins, log, redactor });
 
   let hub: EmbeddedHub | null = null;
   const wantsHub = profiles.list().length === 0 || profiles.list().some((p) => p.embedded);
@@ -203,11 +213,13 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     hub,
     sync,
     transfers,
+    background,
     backends: held.provider,
     setEmit: (e) => {
       emitTo = e;
     },
     stop: async () => {
+      background.stop();
       kiosk.stop();
       transfers.cancelAll();
       await sync.close();

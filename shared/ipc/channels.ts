@@ -62,9 +62,13 @@ export const CHANNELS = [
   "kiosk.configure",
   "kiosk.launch",
   "kiosk.present",
+  // the app in the background (issue 21): its settings, and what a notification's click asked to open
+  "background.settings",
+  "background.configure",
+  "background.takeOpen",
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** Messages the main process pushes to the renderer. */
-export const EVENTS = ["profiles.changed", "sync.status", "transfer.progress"] as const;
+export const EVENTS = ["profiles.changed", "sync.status", "transfer.progress", "sync.open"] as const;
 export type AppEvent = (typeof EVENTS)[number];

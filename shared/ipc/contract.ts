@@ -27,10 +27,20 @@ import { ActivityEntry, ConflictChoice, PairConfig, PairId, PairInput, PairStatu
 
 export { FileEntry, ProjectDetails, ProjectSummary, ProjectUser } from "../domain.js";
 import type { Channel } from "./channels.js";
+import { BackgroundSettings, BackgroundSettingsPatch, SyncOpenRequest } from "../background.js";
 import { KioskMode, SignInMethod } from "../kiosk/decisions.js";
 import { KioskReply } from "../kiosk/protocol.js";
 
 const Empty = z.strictObject({});
+
+/** The background settings, and what this run of the app can do with them. */
+const BackgroundState = z.object({
+  settings: BackgroundSettings,
+  /** a tray icon is shown (not on a desktop without one, nor in the preview) */
+  tray_available: z.boolean(),
+  /** start at login can be set from the app here */
+  login_available: z.boolean(),
+});
 const Ok = z.object({ ok: z.literal(true) });
 
 /** A server URL as a person types it: http(s) only, no credentials, no query. */
@@ -347,6 +357,12 @@ export const contract = {
   },
   "kiosk.present": { input: z.strictObject({ on: z.boolean() }), output: z.object({ full_screen: z.boolean() }) },
   "kiosk.launch": { input: Empty, output: z.object({ launch: z.object({ profile: z.string(), project_id: Uuid, path: z.string() }).nullable() }) },
+
+  "background.settings": { input: Empty, output: BackgroundState },
+  /** only the fields given change; turning start-at-login on or off takes effect before it is saved */
+  "background.configure": { input: BackgroundSettingsPatch, output: BackgroundState },
+  /** the window's renderer asks once it runs: a notification clicked while no window could hear it */
+  "background.takeOpen": { input: Empty, output: z.object({ open: SyncOpenRequest.nullable() }) },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 // Every channel name has a schema and every schema a name (compile-time check both ways).

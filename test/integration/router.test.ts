@@ -72,6 +72,9 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "kiosk.configure": { embedding_origin: "https://kiosk.example.org" },
   "kiosk.launch": {},
   "kiosk.present": { on: true },
+  "background.settings": {},
+  "background.configure": { keep_running: false, notifications: true, start_at_login: false, on_battery: "slower" },
+  "background.takeOpen": {},
 };
 
 function rng(seed: number) {

@@ -53,11 +53,16 @@ export function noticeEvents(prev: PairStatus | undefined, next: PairStatus, st:
  * Adds the events to what waits and says whether a notice goes out now; when not, `flush_at` is when
  * the waiting ones may go (call again with no events then).
  */
-export function coalesce(st: PairNoticeState, events: NoticeEvent[], now: number): { state: PairNoticeState; show: NoticeEvent[] | null; flush_at: number | null } {
+export function coalesce(
+  st: PairNoticeState,
+  events: NoticeEvent[],
+  now: number,
+  gapMs = NOTICE_GAP_MS,
+): { state: PairNoticeState; show: NoticeEvent[] | null; flush_at: number | null } {
   const pending = [...st.pending, ...events];
   if (!pending.length) return { state: st, show: null, flush_at: null };
-  if (st.last_shown === null || now - st.last_shown >= NOTICE_GAP_MS) return { state: { ...st, pending: [], last_shown: now }, show: pending, flush_at: null };
-  return { state: { ...st, pending }, show: null, flush_at: st.last_shown + NOTICE_GAP_MS };
+  if (st.last_shown === null || now - st.last_shown >= gapMs) return { state: { ...st, pending: [], last_shown: now }, show: pending, flush_at: null };
+  return { state: { ...st, pending }, show: null, flush_at: st.last_shown + gapMs };
 }
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
