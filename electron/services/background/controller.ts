@@ -92,8 +92,11 @@ export class BackgroundController {
     return this.o.manager?.list().filter((p) => !p.config.paused).length ?? 0;
   }
 
-  staysInBackground(): boolean {
-    return this.settings().keep_running && this.activePairs() > 0;
+  /** True the first time the app stays in the background (then the notice says where it went). */
+  async firstStay(): Promise<boolean> {
+    if (this.o.store.noticeShown()) return false;
+    await this.o.store.setNoticeShown();
+    return true;
   }
 
   private onStatus(s: PairStatus): void {
