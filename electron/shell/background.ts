@@ -37,6 +37,7 @@ function template(items: MenuItemModel[], act: (a: TrayAction) => void): MenuIte
 /** The tray icon, made at its first update; macOS draws it as a template image (its own light or dark). */
 export function electronTray(p: TrayPieces, platform: string): TrayPort & { destroy(): void } {
   let tray: TrayLike | null = null;
+  let gone = false;
   let lastAct: ((a: TrayAction) => void) | null = null;
   const icon = (state: TrayState): NativeImage => {
     const panel: Panel = platform === "darwin" || !p.nativeTheme.shouldUseDarkColors ? "light" : "dark";
@@ -48,6 +49,8 @@ export function electronTray(p: TrayPieces, platform: string): TrayPort & { dest
   };
   return {
     update(model, act) {
+      // the app is quitting: no icon comes back
+      if (gone) return;
       lastAct = act;
       if (!tray) {
         tray = new p.Tray(icon(model.state));
@@ -58,6 +61,7 @@ export function electronTray(p: TrayPieces, platform: string): TrayPort & { dest
       tray.setContextMenu(p.Menu.buildFromTemplate(template(model.menu, act)));
     },
     destroy() {
+      gone = true;
       tray?.destroy();
       tray = null;
     },

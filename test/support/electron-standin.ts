@@ -68,6 +68,8 @@ export const rec = {
   power: new Map<string, Fn>(),
   onBattery: false,
   online: true,
+  /** how many times the app asked whether the network is up */
+  onlineAsked: 0,
   loginItems: [] as { openAtLogin: boolean; args?: string[] }[],
   openedPaths: [] as string[],
   quitCalls: 0,
@@ -249,7 +251,7 @@ export const standIn = {
   },
   net: {
     fetch: async (u: string | Request) => (rec.fetched.push(typeof u === "string" ? u : u.url), new Response("<html></html>", { headers: { "content-type": "text/html" } })),
-    isOnline: () => rec.online,
+    isOnline: () => (rec.onlineAsked++, rec.online),
   },
   session: {
     defaultSession: session,
