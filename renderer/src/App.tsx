@@ -11,10 +11,12 @@ import { Files } from "./views/Files.js";
 import { Console } from "./views/Console.js";
 import { Copy } from "./views/Copy.js";
 import { Kiosk } from "./views/Kiosk.js";
-import { Sync } from "./views/Sync.js";
+import { Sync, type SyncOpen } from "./views/Sync.js";
+import { Settings } from "./views/Settings.js";
+import type { SyncOpenRequest } from "../../shared/background.js";
 import { Palette, type PaletteItem } from "./Palette.js";
 
-export type ViewName = "connect" | "projects" | "files" | "console" | "copy" | "kiosk" | "sync";
+export type ViewName = "connect" | "projects" | "files" | "console" | "copy" | "kiosk" | "sync" | "settings";
 const RESTORE_KEY = "cocalc:restore-view";
 const PROJECT_VIEWS: { name: ViewName; label: string; key: string }[] = [
   { name: "files", label: "Files", key: "3" },
@@ -41,6 +43,7 @@ export function App({ api }: { api: CocalcApi }) {
     setKioskRequest((r) => ({ path, n: (r?.n ?? 0) + 1, present }));
     setView("kiosk");
   }, []);
+  const [syncOpen, setSyncOpen] = useState<SyncOpen | null>(null);
   /** What the active server last said about its key: "connected" only once it answered a call made with it. */
   const [link, setLink] = useState<{ state: "checking" | "connected" | "refused" | "failed"; why?: string }>({ state: "checking" });
 
@@ -64,6 +67,21 @@ export function App({ api }: { api: CocalcApi }) {
     void loadProfiles();
     return api.on("profiles.changed", () => void loadProfiles());
   }, [api, loadProfiles]);
+
+  // A notification was clicked: the Sync view with that pair (and its conflict) open. One clicked before this
+  // page ran waits in the main process; asking for it also tells the main process the page listens now.
+  useEffect(() => {
+    const show = (req: SyncOpenRequest) => {
+      setSyncOpen((o) => ({ ...req, n: (o?.n ?? 0) + 1 }));
+      setView("sync");
+    };
+    const off = api.on("sync.open", (payload) => show(payload as SyncOpenRequest));
+    void api.background.takeOpen({}).then(
+      (r) => r.open && show(r.open),
+      () => undefined,
+    );
+    return off;
+  }, [api]);
 
   // Started with --kiosk --profile NAME --project ID --path FILE: straight into presentation mode.
   useEffect(() => {
@@ -201,6 +219,7 @@ export function App({ api }: { api: CocalcApi }) {
       { id: "v:connect", label: "Go to Connect", hint: "Alt+1", run: () => setView("connect") },
       { id: "v:projects", label: "Go to Projects", hint: "Alt+2", run: () => setView("projects") },
       { id: "v:sync", label: "Go to Sync (folders kept in sync)", hint: "Alt+7", run: () => setView("sync") },
+      { id: "v:settings", label: "Go to Settings (background, notifications, start at login)", hint: "settings", run: () => setView("settings") },
     ];
     if (project) {
       for (const v of PROJECT_VIEWS) items.push({ id: `v:${v.name}`, label: `${v.label} of ${project.title || "(untitled)"}`, hint: `Alt+${v.key}`, run: () => setView(v.name) });
@@ -286,6 +305,9 @@ export function App({ api }: { api: CocalcApi }) {
           <button aria-current={view === "sync" ? "page" : undefined} onClick={() => setView("sync")} disabled={!active}>
             Sync
           </button>
+          <button aria-current={view === "settings" ? "page" : undefined} onClick={() => setView("settings")}>
+            Settings
+          </button>
           {project && (
             <>
               <div className="group" title={project.title}>
@@ -314,10 +336,12 @@ export function App({ api }: { api: CocalcApi }) {
               {launchProblem}
             </div>
           )}
-          {!loaded ? null : view === "connect" || !active ? (
+          {!loaded ? null : view === "settings" ? (
+            <Settings />
+          ) : view === "connect" || !active ? (
             <Connect profiles={profiles} activeId={activeId} onChanged={loadProfiles} onConnected={connected} />
           ) : view === "sync" ? (
-            <Sync profiles={profiles} activeId={activeId} />
+            <Sync profiles={profiles} activeId={activeId} open={syncOpen} />
           ) : view === "projects" || !project ? (
             <Projects caps={caps} projects={projects} setProjects={setProjects} selected={project} onSelect={setProject} onOpen={openProject} />
           ) : view === "files" ? (

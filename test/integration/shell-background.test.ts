@@ -93,7 +93,10 @@ describe("the app in the background", () => {
     await waitUntil("the resume saved", () => JSON.parse(readFileSync(join(rec.userData, "sync", "pairs.json"), "utf8")).pairs[0].paused === false);
     trayItem("Pause all", "For 1 hour").click!();
     await waitUntil("the timed pause in the menu", () => rec.trays.at(-1)!.menu.some((i) => /^Resume \(paused until .+\)$/.test(i.label ?? "")));
-    const saved = JSON.parse(readFileSync(join(rec.userData, "background.json"), "utf8"));
+    const saved = await waitUntil("the timed pause saved", () => {
+      const b = JSON.parse(readFileSync(join(rec.userData, "background.json"), "utf8"));
+      return b.pause ? b : null;
+    });
     expect(saved.pause.ids).toEqual([pairId]);
     expect(Date.parse(saved.pause.until) - Date.now()).toBeGreaterThan(3_500_000);
     trayItem(/^Resume \(paused until/).click!();
