@@ -41,7 +41,7 @@ export class BackgroundStore {
     } catch {
       return new BackgroundStore(file, fresh);
     }
-    let parsed: ReturnType<typeof FileShape.safeParse> | null = null;
+    let parsed: ReturnType<typeof FileShape.safeParse> | null;
     try {
       parsed = FileShape.safeParse(JSON.parse(text));
     } catch {
