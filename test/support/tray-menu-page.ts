@@ -4,42 +4,13 @@
  * shell shows (light or dark panel, following the page's colour scheme),
  * for the screenshots of the tray menu.
  */
-import type { PairConfig, PairStatus } from "../../shared/sync.js";
+import type { PairStatus } from "../../shared/sync.js";
+import { conflictOn as conflict, pairConfig, pairStatus } from "./pair-fixtures.js";
 import { trayIconPngs } from "../../electron/services/background/tray-icon.js";
 import { trayModel, type MenuItemModel } from "../../electron/services/background/tray-model.js";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const dataUrl = (b: Buffer) => `data:image/png;base64,${b.toString("base64")}`;
-
-const status = (id: string, patch: Partial<PairStatus>): PairStatus => ({
-  id,
-  state: "in-sync",
-  progress: null,
-  waiting: 0,
-  conflicts: [],
-  last_sync: "2026-12-07T14:02:00Z",
-  last_counts: null,
-  message: null,
-  error: null,
-  not_synced: [],
-  ...patch,
-});
-const config = (id: string, name: string, local_path: string): PairConfig => ({
-  id,
-  name,
-  local_path,
-  profile_id: "local",
-  project_id: "0eea4501-9d44-4973-a871-9a4ddf6f6c9f",
-  remote_path: "",
-  ignore: [],
-  policy: "keep-both",
-  max_delete_pct: 50,
-  interval_s: 60,
-  max_file_bytes: 1e8,
-  case_insensitive: false,
-  paused: false,
-});
-const conflict = (path: string) => ({ path, conflict_path: `${path} (conflict)`, kind: "both-edited" as const, kept: "local" as const, detected_at: "2026-12-07T14:00:00Z" });
 
 const SCENES: { title: string; pairs: Partial<PairStatus>[]; until: string | null }[] = [
   { title: "In sync", pairs: [{}, {}], until: null },
@@ -68,7 +39,7 @@ export function trayMenuPage(): string {
     const model = trayModel({
       pairs: scene.pairs.map((p, i) => {
         const [id, name, path] = i === 0 ? ["p0", "Thesis", "/home/me/thesis"] : ["p1", "Notes", "/home/me/notes"];
-        return { config: config(id, name, path), status: status(id, p) };
+        return { config: pairConfig(id, name, path), status: pairStatus({ id, ...p }) };
       }),
       paused_until: scene.until,
       time: (iso) => iso.slice(11, 16),

@@ -4,39 +4,14 @@
  * how they are coalesced (at most one per pair per minute).
  */
 import { describe, expect, it } from "vitest";
-import type { PairConfig, PairStatus } from "../../shared/sync.js";
+import type { PairStatus } from "../../shared/sync.js";
+import { conflictOn, pairConfig, pairStatus } from "../support/pair-fixtures.js";
 import { HOUR_MS, overallState, trayModel, type MenuItemModel, type TrayInput } from "../../electron/services/background/tray-model.js";
 import { coalesce, ERROR_OUTLASTS_MS, freshNoticeState, NOTICE_GAP_MS, noticeEvents, noticeFor, type NoticeEvent } from "../../electron/services/background/notify-rules.js";
 
-const status = (patch: Partial<PairStatus> = {}): PairStatus => ({
-  id: "p1",
-  state: "in-sync",
-  progress: null,
-  waiting: 0,
-  conflicts: [],
-  last_sync: "2026-12-07T14:02:00Z",
-  last_counts: null,
-  message: null,
-  error: null,
-  not_synced: [],
-  ...patch,
-});
-const conflict = (path: string) => ({ path, conflict_path: `${path} (conflict)`, kind: "both-edited" as const, kept: "local" as const, detected_at: "2026-12-07T14:00:00Z" });
-const config = (id: string, name: string | undefined, local = `/home/me/${id}`): PairConfig => ({
-  id,
-  ...(name ? { name } : {}),
-  local_path: local,
-  profile_id: "local",
-  project_id: "0eea4501-9d44-4973-a871-9a4ddf6f6c9f",
-  remote_path: "",
-  ignore: [],
-  policy: "keep-both",
-  max_delete_pct: 50,
-  interval_s: 60,
-  max_file_bytes: 1,
-  case_insensitive: false,
-  paused: false,
-});
+const status = pairStatus;
+const conflict = conflictOn;
+const config = pairConfig;
 const time = (iso: string) => iso.slice(11, 16);
 const input = (statuses: Partial<PairStatus>[], paused_until: string | null = null): TrayInput => ({
   pairs: statuses.map((s, i) => ({ config: config(`p${i}`, i === 0 ? "Thesis" : undefined), status: status({ id: `p${i}`, ...s }) })),
