@@ -73,7 +73,11 @@ describe("the app in the background", () => {
 
   it("shows a pair in the tray; Pause all (until resumed, 1 hour), Resume, Sync all now and Open folder drive the sync manager", async () => {
     const profile = (await ipc("profiles.list")).value.profiles[0];
-    const project = (await ipc("projects.list")).value.projects.find((p: { title: string }) => p.title === "Example project");
+    // the local hub's first answer can take a while on a loaded machine: asked again until it comes
+    const project = await waitUntil("the example project", async () => {
+      const r = await ipc("projects.list");
+      return r.ok && r.value.projects.find((p: { title: string }) => p.title === "Example project");
+    }, { timeout: SYNCED, interval: 500 });
     remote = join(rec.userData, "hub", "projects", project.project_id, "bg");
     writeFileSync(join(local, "a.txt"), "from here\n");
     const added = await ipc("sync.add", { name: "Thesis", local_path: local, profile_id: profile.id, project_id: project.project_id, remote_path: "bg", interval_s: 3600 });
