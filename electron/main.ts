@@ -354,6 +354,8 @@ async function start(): Promise<void> {
     resolveProxy: (url) => session.defaultSession.resolveProxy(url),
     signIn,
     chooseLocal,
+    // only ever a file the app itself just downloaded into a private temp folder
+    openPath: (path) => shell.openPath(path),
     spawnHub: () => utilityProcess.fork(HUB_ENTRY, ["--port", "0", "--data", join(userData, "hub")], { stdio: "pipe", serviceName: "CoCalc local hub" }) as unknown as HubChild,
     kioskSurface,
     kioskLaunch,

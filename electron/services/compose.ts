@@ -35,6 +35,8 @@ import { ChooserService, type ChooseLocal } from "./desktop/chooser-service.js";
 import { Staging } from "./desktop/staging.js";
 import { Transfer } from "./transfer/transfer.js";
 import { SyncManager } from "./sync/manager.js";
+import { FileOpsService } from "./files/file-ops-service.js";
+import type { OpenPath } from "./files/open-with-system.js";
 
 /** What the sync engine is built from; compose.ts hands it these. */
 export interface SyncEngineDeps {
@@ -69,6 +71,8 @@ export interface ComposeOptions {
   logToConsole?: boolean;
   /** the shell's folder and file choosers (Electron's dialog); absent in the preview and the tests */
   chooseLocal?: ChooseLocal;
+  /** the shell's shell.openPath ("open with the system's app"); absent in the preview */
+  openPath?: OpenPath;
   /** the transfer layer (byte-exact, hash-verified file moves); the real one by default */
   transfer?: TransferApi;
   /** builds the sync engine; the real one (pairs in <dataDir>/sync) by default */
@@ -214,6 +218,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     transfers,
     new ChooserService(o.chooseLocal),
     backgroundService,
+    new FileOpsService({ connection: () => connection.get(), transfer, openPath: o.openPath }),
   );
   const router = new Router(services, { trustedOrigins: o.trustedOrigins, log, redactor });
 
