@@ -3,7 +3,25 @@
  * the IPC wiring. Kept thin: every decision lives in plain modules
  * (security/, ipc/router.ts, services/) that run and are tested under Node.
  */
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session, shell, utilityProcess, type WebContents } from "electron";
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  nativeTheme,
+  net,
+  Notification,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+  Tray,
+  utilityProcess,
+  type WebContents,
+} from "electron";
 import { randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -30,6 +48,8 @@ import { parseLaunchArgs } from "./services/kiosk/launch-args.js";
 import type { KioskSurface } from "./services/kiosk/navigation.js";
 import { kioskHostResponse } from "./services/kiosk/host-page.js";
 import type { StoredProfile } from "./services/profiles.js";
+import { afterLastWindow, onWindowClose, statusNotifierWatcherOwned, stillRunningNotice, trayLikely } from "./services/background/lifecycle.js";
+import { appCommand, electronNotifications, electronTray, loginPort, startedAtLogin, wirePower } from "./shell/background.js";
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -52,6 +72,12 @@ if (launchArgs.kind === "error") {
   app.exit(2);
 }
 const kioskLaunch = launchArgs.kind === "kiosk" ? launchArgs.launch : null;
+// started at login: straight to the tray, no window (unless there is no tray to come back through)
+const hiddenStart = startedAtLogin({ app }, process.platform, process.argv);
+let trayAvailable = false;
+let quitting = false;
+let tray: ReturnType<typeof electronTray> | undefined;
+let stopPower: (() => void) | undefined;
 
 function hardenContents(contents: WebContents): void {
   const decide = (url: string) => {
@@ -237,8 +263,43 @@ function createMainWindow(): BrowserWindow {
     if (kioskLaunch) win.setFullScreen(true);
     win.show();
   });
+  win.on("close", (event) => {
+    const c = composed;
+    if (!c || onWindowClose({ keepRunning: c.background.settings().keep_running, active: c.background.activePairs(), tray: trayAvailable, quitting }) === "close") return;
+    event.preventDefault();
+    void askBeforeClosing(win, c.background.activePairs());
+  });
+  win.on("closed", () => {
+    if (mainWindow === win) mainWindow = undefined;
+    composed?.background.windowGone();
+  });
   void win.loadURL(`${APP_ORIGIN}/index.html`);
   return win;
+}
+
+/** No tray to come back through: closing the window would stop the pairs, so ask. */
+async function askBeforeClosing(win: BrowserWindow, active: number): Promise<void> {
+  const r = await dialog.showMessageBox(win, {
+    type: "question",
+    buttons: ["Keep syncing (minimize)", "Quit"],
+    defaultId: 0,
+    cancelId: 0,
+    message: "Quit CoCalc Desktop?",
+    detail: `${active} folder${active === 1 ? " is" : "s are"} kept in sync while the app runs; quitting stops syncing until you open it again. This desktop shows no tray icon to reach the app from.`,
+  });
+  if (r.response === 1) app.quit();
+  else if (!win.isDestroyed()) win.minimize();
+}
+
+/** The main window: brought up, or made again after it was closed (the app kept running in the tray). */
+function showMainWindow(): void {
+  if (!mainWindow || mainWindow.isDestroyed()) {
+    mainWindow = createMainWindow();
+    return;
+  }
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
 }
 
 function activeServerOrigin(): string | null {
@@ -276,6 +337,8 @@ async function start(): Promise<void> {
   serveRenderer();
   guardSession(session.defaultSession);
   const userData = app.getPath("userData");
+  trayAvailable = trayLikely(process.platform, process.env, process.platform === "linux" ? await statusNotifierWatcherOwned() : null);
+  tray = trayAvailable ? electronTray({ Tray, Menu, nativeImage, nativeTheme }, process.platform) : undefined;
   composed = await composeApp({
     dataDir: userData,
     logFile: join(app.getPath("logs"), "main.log"),
@@ -293,28 +356,57 @@ async function start(): Promise<void> {
       utilityProcess.fork(HUB_ENTRY, ["--port", String(port), "--data", join(userData, "hub"), ...(afterCrash ? ["--take-over-lock"] : [])], { stdio: "pipe", serviceName: "CoCalc local hub" }) as unknown as HubChild,
     kioskSurface,
     kioskLaunch,
-    emit: (event, payload) => mainWindow?.webContents.send(`${IPC_PREFIX}event:${event}`, payload),
+    emit: (event, payload) => {
+      if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(`${IPC_PREFIX}event:${event}`, payload);
+    },
+    background: {
+      ports: { tray, notify: electronNotifications({ Notification }), window: { show: showMainWindow, openFolder: (p) => void shell.openPath(p), quit: () => app.quit() } },
+      login: loginPort({ app }, process.platform, {
+        env: process.env,
+        home: app.getPath("home"),
+        command: appCommand({ execPath: process.execPath, env: process.env, packaged: app.isPackaged, appPath: app.getAppPath() }),
+      }),
+      trayAvailable: () => trayAvailable,
+    },
   });
   wireIpc(composed);
-  mainWindow = createMainWindow();
+  stopPower = wirePower({ powerMonitor, net }, composed.background);
+  if (!(hiddenStart && trayAvailable)) showMainWindow();
+}
+
+/** The last window closed: stay in the tray while pairs are active (saying so the first time), else quit. */
+async function lastWindowClosed(): Promise<void> {
+  const c = composed;
+  if (!c || afterLastWindow({ keepRunning: c.background.settings().keep_running, active: c.background.activePairs(), tray: trayAvailable }) === "quit") {
+    app.quit();
+    return;
+  }
+  if (await c.background.firstStay()) electronNotifications({ Notification })?.show(stillRunningNotice(process.platform), showMainWindow);
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on("second-instance", () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+    if (composed) showMainWindow();
+  });
+  app.on("activate", () => {
+    if (composed) showMainWindow();
   });
   app.on("web-contents-created", (_e, contents) => hardenContents(contents));
   void app.whenReady().then(start);
-  app.on("window-all-closed", () => app.quit());
+  app.on("window-all-closed", () => void lastWindowClosed());
+  app.on("before-quit", () => {
+    quitting = true;
+  });
+  // Every pair is stopped through the engine's interrupt (its journal picks up next time), and waited for.
   app.on("will-quit", (event) => {
     if (!composed) return;
     const c = composed;
     composed = undefined;
     event.preventDefault();
+    stopPower?.();
+    tray?.destroy();
     void c.stop().finally(() => app.quit());
   });
 }

@@ -48,6 +48,9 @@ export interface SyncEngineDeps {
   log: Logger;
 }
 import { KioskService, type KioskServiceOptions } from "./kiosk/kiosk-service.js";
+import { BackgroundController, type BackgroundPorts } from "./background/controller.js";
+import { BackgroundService, type LoginPort } from "./background/service.js";
+import { BackgroundStore } from "./background/settings-store.js";
 import type { KioskLaunch } from "./kiosk/launch-args.js";
 
 export interface ComposeOptions {
@@ -82,6 +85,8 @@ export interface ComposeOptions {
   kioskLaunch?: KioskLaunch | null;
   /** how long servers keep kiosk tokens (tests shorten it) */
   kioskTokenLifetimeMs?: KioskServiceOptions["tokenLifetimeMs"];
+  /** the shell's tray, notifications, window and login item; the preview and the tests give what they stand in for */
+  background?: { ports?: BackgroundPorts; login?: LoginPort | null; trayAvailable?: () => boolean; noticeGapMs?: number };
 }
 
 export type Emit = (event: AppEvent, payload: unknown) => void;
@@ -101,6 +106,7 @@ export interface ComposedApp {
   hub: SupervisedHub | null;
   sync: SyncService;
   transfers: TransferService;
+  background: BackgroundController;
   /** the Backend of any profile (sync pairs may use another server than the active one) */
   backends: BackendProvider;
   /** where pushed events go from now on (the preview and the tests attach their page after composing) */
@@ -200,6 +206,10 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     launch: o.kioskLaunch ?? null,
     tokenLifetimeMs: o.kioskTokenLifetimeMs,
   });
+  const bgStore = await BackgroundStore.open(o.dataDir);
+  const background = new BackgroundController({ manager, store: bgStore, emit, log, ports: o.background?.ports ?? {}, noticeGapMs: o.background?.noticeGapMs });
+  const backgroundService = new BackgroundService({ controller: background, store: bgStore, log, login: o.background?.login ?? null, trayAvailable: o.background?.trayAvailable ?? (() => false) });
+  await background.start();
   const services = joinHandlers(
     new AppInfoService({ version: o.version, platform: o.platform, log, secrets }),
     profilesService,
@@ -214,6 +224,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     transfers,
     new ChooserService(o.chooseLocal),
     new DocService({ backend: async () => (await connection.get()).backend }),
+    backgroundService,
     new FileOpsService({ connection: () => connection.get(), transfer, openPath: o.openPath }),
   );
   const router = new Router(services, { trustedOrigins: o.trustedOrigins, log, redactor });
@@ -249,11 +260,13 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     hub,
     sync,
     transfers,
+    background,
     backends: held.provider,
     setEmit: (e) => {
       emitTo = e;
     },
     stop: async () => {
+      background.stop();
       kiosk.stop();
       transfers.cancelAll();
       await sync.close();

@@ -12,7 +12,9 @@ import { Files } from "./views/Files.js";
 import { Console } from "./views/Console.js";
 import { Copy } from "./views/Copy.js";
 import { Kiosk } from "./views/Kiosk.js";
-import { Sync } from "./views/Sync.js";
+import { Sync, type SyncOpen } from "./views/Sync.js";
+import { Settings } from "./views/Settings.js";
+import type { SyncOpenRequest } from "../../shared/background.js";
 import { Palette, type PaletteItem } from "./Palette.js";
 import { observeCalls } from "./connection.js";
 import { Icon, Icons, type IconName } from "./icons.js";
@@ -20,7 +22,7 @@ import { VIEW_NAMES, type ViewName } from "./view-names.js";
 
 const RESTORE_KEY = "cocalc:restore-view";
 /** Each view's icon, the same in the sidebar and the palette. */
-const VIEW_ICON: Record<ViewName, IconName> = { connect: "connect", projects: "projects", sync: "sync", files: "files", console: "console", copy: "copy", kiosk: "kiosk" };
+const VIEW_ICON: Record<ViewName, IconName> = { connect: "connect", projects: "projects", sync: "sync", files: "files", console: "console", copy: "copy", kiosk: "kiosk", settings: "settings" };
 const PROJECT_VIEWS: { name: ViewName; label: string; key: string }[] = [
   { name: "files", label: "Files", key: "3" },
   { name: "console", label: "Console", key: "4" },
@@ -46,6 +48,7 @@ export function App({ api: rawApi }: { api: CocalcApi }) {
     setKioskRequest((r) => ({ path, n: (r?.n ?? 0) + 1, present }));
     setView("kiosk");
   }, []);
+  const [syncOpen, setSyncOpen] = useState<SyncOpen | null>(null);
   /** What the active server last said about its key: "connected" only once it answered a call made with it. */
   const [link, setLink] = useState<{ state: "checking" | "connected" | "refused" | "failed"; why?: string }>({ state: "checking" });
   // Every call to the active server updates the one connection state the header shows.
@@ -110,6 +113,21 @@ export function App({ api: rawApi }: { api: CocalcApi }) {
     void loadProfiles();
     return api.on("profiles.changed", () => void loadProfiles());
   }, [api, loadProfiles]);
+
+  // A notification was clicked: the Sync view with that pair (and its conflict) open. One clicked before this
+  // page ran waits in the main process; asking for it also tells the main process the page listens now.
+  useEffect(() => {
+    const show = (req: SyncOpenRequest) => {
+      setSyncOpen((o) => ({ ...req, n: (o?.n ?? 0) + 1 }));
+      setView("sync");
+    };
+    const off = api.on("sync.open", (payload) => show(payload as SyncOpenRequest));
+    void api.background.takeOpen({}).then(
+      (r) => r.open && show(r.open),
+      () => undefined,
+    );
+    return off;
+  }, [api]);
 
   // Started with --kiosk --profile NAME --project ID --path FILE: straight into presentation mode.
   useEffect(() => {
@@ -251,6 +269,7 @@ export function App({ api: rawApi }: { api: CocalcApi }) {
       { id: "v:connect", label: "Go to Connect", hint: "Alt+1", icon: "connect", run: () => setView("connect") },
       { id: "v:projects", label: "Go to Projects", hint: "Alt+2", icon: "projects", run: () => setView("projects") },
       { id: "v:sync", label: "Go to Sync (folders kept in sync)", hint: "Alt+7", icon: "sync", run: () => setView("sync") },
+      { id: "v:settings", label: "Go to Settings (background, notifications, start at login)", hint: "settings", icon: "settings", run: () => setView("settings") },
     ];
     if (project) {
       for (const v of PROJECT_VIEWS) items.push({ id: `v:${v.name}`, label: `${v.label} of ${project.title || "(untitled)"}`, hint: `Alt+${v.key}`, icon: VIEW_ICON[v.name], run: () => setView(v.name) });
@@ -341,6 +360,9 @@ export function App({ api: rawApi }: { api: CocalcApi }) {
           <button aria-current={view === "sync" ? "page" : undefined} onClick={() => setView("sync")} disabled={!active}>
             <Icon icon={Icons.sync} /> Sync
           </button>
+          <button aria-current={view === "settings" ? "page" : undefined} onClick={() => setView("settings")}>
+            <Icon icon={Icons.settings} /> Settings
+          </button>
           {project && (
             <>
               <div className="group" title={shownProject?.title} aria-label="Open project">
@@ -380,10 +402,12 @@ export function App({ api: rawApi }: { api: CocalcApi }) {
               {launchProblem}
             </div>
           )}
-          {!loaded ? null : view === "connect" || !active ? (
+          {!loaded ? null : view === "settings" ? (
+            <Settings />
+          ) : view === "connect" || !active ? (
             <Connect profiles={profiles} activeId={activeId} onChanged={loadProfiles} onConnected={connected} />
           ) : view === "sync" ? (
-            <Sync profiles={profiles} activeId={activeId} />
+            <Sync profiles={profiles} activeId={activeId} open={syncOpen} />
           ) : view === "projects" || !project ? (
             <Projects caps={caps} projects={projects} setProjects={setProjects} selected={shownProject} onSelect={setProject} onOpen={openProject} act={act} />
           ) : view === "files" ? (

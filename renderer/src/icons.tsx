@@ -38,6 +38,7 @@ import {
   RefreshCw,
   RotateCcw,
   Search,
+  Settings,
   Trash2,
   Undo2,
   X,
@@ -77,6 +78,7 @@ export const Icons = {
   console: SquareTerminal,
   copy: Copy,
   kiosk: MonitorPlay,
+  settings: Settings,
   run: Play,
   command: Command,
 } as const;

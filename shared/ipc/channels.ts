@@ -66,6 +66,10 @@ export const CHANNELS = [
   // opening and saving a file by its bytes, proven by size and sha256 (doc.*)
   "doc.open",
   "doc.save",
+  // the app in the background (issue 21): its settings, and what a notification's click asked to open
+  "background.settings",
+  "background.configure",
+  "background.takeOpen",
   // the file browser's actions (issue 23): one exec each, never overwriting
   "fileops.move",
   "fileops.rename",
@@ -80,5 +84,5 @@ export const CHANNELS = [
 export type Channel = (typeof CHANNELS)[number];
 
 /** Messages the main process pushes to the renderer. */
-export const EVENTS = ["profiles.changed", "sync.status", "transfer.progress", "projects.starting", "exec.output"] as const;
+export const EVENTS = ["profiles.changed", "sync.status", "transfer.progress", "projects.starting", "exec.output", "sync.open"] as const;
 export type AppEvent = (typeof EVENTS)[number];

@@ -28,11 +28,21 @@ import { ActivityEntry, ConflictChoice, PairConfig, PairId, PairInput, PairStatu
 
 export { FileEntry, ProjectDetails, ProjectSummary, ProjectUser } from "../domain.js";
 import type { Channel } from "./channels.js";
+import { BackgroundSettings, BackgroundSettingsPatch, SyncOpenRequest } from "../background.js";
 import { KioskMode, SignInMethod } from "../kiosk/decisions.js";
 import { KioskReply } from "../kiosk/protocol.js";
 import { DocKind, INLINE_BYTES } from "../open/kind.js";
 
 const Empty = z.strictObject({});
+
+/** The background settings, and what this run of the app can do with them. */
+const BackgroundState = z.object({
+  settings: BackgroundSettings,
+  /** a tray icon is shown (not on a desktop without one, nor in the preview) */
+  tray_available: z.boolean(),
+  /** start at login can be set from the app here */
+  login_available: z.boolean(),
+});
 const Ok = z.object({ ok: z.literal(true) });
 
 /** A server URL as a person types it: http(s) only, no credentials, no query. */
@@ -422,6 +432,11 @@ export const contract = {
       z.object({ status: z.literal("conflict"), server_sha256: Sha256.nullable() }),
     ]),
   },
+  "background.settings": { input: Empty, output: BackgroundState },
+  /** only the fields given change; turning start-at-login on or off takes effect before it is saved */
+  "background.configure": { input: BackgroundSettingsPatch, output: BackgroundState },
+  /** the window's renderer asks once it runs: a notification clicked while no window could hear it */
+  "background.takeOpen": { input: Empty, output: z.object({ open: SyncOpenRequest.nullable() }) },
   "fileops.move": { input: z.strictObject({ project_id: Uuid, paths: ActionPaths, dest_dir: ProjectPath }), output: ActionOutcome },
   "fileops.rename": { input: z.strictObject({ project_id: Uuid, path: ProjectPath.min(1), new_name: EntryName }), output: ActionOutcome },
   "fileops.duplicate": { input: z.strictObject({ project_id: Uuid, paths: ActionPaths }), output: ActionOutcome },

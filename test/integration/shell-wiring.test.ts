@@ -7,135 +7,15 @@
  * with the kiosk flags, and makes the kiosk view: its own session, held to
  * the server's origin, the host page on a profile's embedding origin.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CHANNELS, IPC_PREFIX } from "../../shared/ipc/channels.js";
+import { rec, waitForForks } from "../support/electron-standin.js";
 import { waitUntil } from "../support/wait.js";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const rec = vi.hoisted(() => ({
-  schemes: [] as unknown[],
-  appEvents: new Map<string, (...a: unknown[]) => unknown>(),
-  ipc: new Map<string, (event: unknown, payload: unknown) => unknown>(),
-  windows: [] as { options: Record<string, unknown>; loaded: string[]; contentsId: number }[],
-  protocolHandlers: new Map<string, (req: Request) => Promise<Response>>(),
-  permissionRequest: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void, d: { requestingUrl: string }) => void),
-  permissionCheck: undefined as undefined | ((wc: unknown, p: string, origin: string) => boolean),
-  opened: [] as string[],
-  fetched: [] as string[],
-  forks: [] as { args: string[]; child: ChildProcess }[],
-  beforeRequest: [] as { filter: unknown; handler: (d: { url: string }, cb: (r: unknown) => void) => void }[],
-  partitions: [] as string[],
-  sessionProtocols: new Map<string, (req: Request) => Promise<Response>>(),
-  fullScreen: [] as boolean[],
-  singleInstance: 0,
-  userData: "",
-  dialogs: [] as { parent: unknown; options: Record<string, unknown> }[],
-  dialogAnswer: { canceled: false, filePaths: [] as string[] },
-}));
-
-vi.mock("electron", () => {
-  let ids = 0;
-  const webContents = () => {
-    const handlers = new Map<string, (...a: unknown[]) => void>();
-    return {
-      id: ++ids,
-      handlers,
-      on: (e: string, f: (...a: unknown[]) => void) => handlers.set(e, f),
-      off: () => undefined,
-      setWindowOpenHandler: (f: unknown) => handlers.set("window-open", f as never),
-      send: () => undefined,
-      loadURL: async () => undefined,
-      getURL: () => "about:blank",
-    };
-  };
-  class BrowserWindow {
-    webContents = webContents();
-    record: { options: Record<string, unknown>; loaded: string[]; contentsId: number };
-    constructor(options: Record<string, unknown>) {
-      this.record = { options, loaded: [], contentsId: this.webContents.id };
-      rec.windows.push(this.record);
-    }
-    once() {}
-    on() {}
-    show() {}
-    focus() {}
-    setFullScreen(on: boolean) {
-      rec.fullScreen.push(on);
-    }
-    isFullScreen() {
-      return false;
-    }
-    close() {}
-    isDestroyed() {
-      return false;
-    }
-    loadURL(u: string) {
-      this.record.loaded.push(u);
-      return Promise.resolve();
-    }
-    static getAllWindows() {
-      return [];
-    }
-  }
-  const session = {
-    setPermissionRequestHandler: (f: typeof rec.permissionRequest) => (rec.permissionRequest = f),
-    setPermissionCheckHandler: (f: typeof rec.permissionCheck) => (rec.permissionCheck = f),
-    resolveProxy: async () => "DIRECT",
-    webRequest: { onBeforeRequest: (filter: unknown, handler: (typeof rec.beforeRequest)[number]["handler"]) => rec.beforeRequest.push({ filter, handler }) },
-  };
-  return {
-    app: {
-      requestSingleInstanceLock: () => (rec.singleInstance++, true),
-      on: (e: string, f: (...a: unknown[]) => unknown) => rec.appEvents.set(e, f),
-      whenReady: () => Promise.resolve(),
-      getPath: (n: string) => join(rec.userData, n === "userData" ? "" : n),
-      getVersion: () => "0.1.0",
-      commandLine: { getSwitchValue: () => "" },
-      quit: () => undefined,
-      exit: (code: number) => {
-        throw new Error(`the app exited with ${code}`);
-      },
-    },
-    BrowserWindow,
-    ipcMain: { handle: (c: string, f: (event: unknown, payload: unknown) => unknown) => rec.ipc.set(c, f) },
-    protocol: {
-      registerSchemesAsPrivileged: (s: unknown[]) => rec.schemes.push(...s),
-      handle: (scheme: string, f: (req: Request) => Promise<Response>) => rec.protocolHandlers.set(scheme, f),
-    },
-    dialog: {
-      showOpenDialog: async (parent: unknown, options: Record<string, unknown>) => (rec.dialogs.push({ parent, options }), rec.dialogAnswer),
-    },
-    net: { fetch: async (u: string | Request) => (rec.fetched.push(typeof u === "string" ? u : u.url), new Response("<html></html>", { headers: { "content-type": "text/html" } })) },
-    session: {
-      defaultSession: session,
-      fromPartition: (p: string) => {
-        rec.partitions.push(p);
-        return {
-          ...session,
-          protocol: {
-            isProtocolHandled: (scheme: string) => rec.sessionProtocols.has(`${p} ${scheme}`),
-            unhandle: (scheme: string) => rec.sessionProtocols.delete(`${p} ${scheme}`),
-            handle: (scheme: string, f: (req: Request) => Promise<Response>) => rec.sessionProtocols.set(`${p} ${scheme}`, f),
-          },
-        };
-      },
-    },
-    shell: { openExternal: async (u: string) => void rec.opened.push(u) },
-    safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => "" },
-    // utilityProcess.fork runs the real hub, from its sources, with the arguments main.ts gives.
-    utilityProcess: {
-      fork: (_entry: string, args: string[]) => {
-        const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "hub", "cli.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-        rec.forks.push({ args, child });
-        return child;
-      },
-    },
-  };
-});
+vi.mock("electron", async () => (await import("../support/electron-standin.js")).standIn);
 
 const LAUNCH_PROJECT = "0eea4501-9d44-4973-a871-9a4ddf6f6c9f";
 
@@ -152,9 +32,7 @@ afterAll(async () => {
   process.argv.splice(process.argv.indexOf("--no-sandbox"), 9);
   const quit = rec.appEvents.get("will-quit");
   quit?.({ preventDefault: () => undefined });
-  for (const f of rec.forks) {
-    if (f.child.exitCode === null) await new Promise((r) => f.child.once("exit", r));
-  }
+  await waitForForks();
 });
 
 const appFrame = { senderFrame: { url: "app://cocalc-desktop/index.html", parent: null } };

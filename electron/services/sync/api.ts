@@ -26,6 +26,16 @@ export interface SyncManagerApi {
    */
   resolveMerged(id: string, path: string, text: string, shown: { mine_sha256: string; theirs_sha256: string }): Promise<void>;
   activity(id: string): ActivityEntry[];
+  /** every active pair synced now */
+  syncAll(): Promise<void>;
+  /** every active pair syncs within spreadMs, each at a random moment (on wake, network back) */
+  syncAllSoon(spreadMs: number, random?: () => number): void;
+  /** pauses every active pair; answers the ids it paused */
+  pauseAll(): Promise<string[]>;
+  /** resumes the paused pairs among ids (every paused pair without ids) */
+  resumeAll(ids?: string[]): Promise<void>;
+  /** held or slowed (on battery); not saved */
+  setPace(pace: { hold: boolean; factor: number }): void;
   onStatus(listener: (s: PairStatus) => void): () => void;
   close(): Promise<void>;
 }

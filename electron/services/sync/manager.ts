@@ -14,7 +14,7 @@ import { writeAtomic } from "../profiles.js";
 import { resolveLocal } from "../transfer/local-fs.js";
 import { isSafeRelPath } from "../transfer/rel-path.js";
 import type { BackendProvider, SyncManagerApi } from "./api.js";
-import { PairRunner } from "./runner.js";
+import { PairRunner, type RunnerPace } from "./runner.js";
 
 const PairsFile = z.object({ version: z.literal(1), pairs: z.array(PairConfig) });
 
@@ -29,6 +29,7 @@ export class SyncManager implements SyncManagerApi {
   private readonly runners = new Map<string, PairRunner>();
   private readonly listeners = new Set<(s: PairStatus) => void>();
   private readonly dir: string;
+  private pace: RunnerPace = { hold: false, factor: 1 };
 
   private constructor(private readonly o: SyncManagerOptions) {
     this.dir = join(o.dataDir, "sync");
@@ -52,6 +53,7 @@ export class SyncManager implements SyncManagerApi {
   private async openRunner(cfg: PairConfig): Promise<PairRunner> {
     const r = await PairRunner.open(cfg, join(this.dir, cfg.id), () => this.o.backend(cfg.profile_id), (s) => this.emit(s));
     this.runners.set(cfg.id, r);
+    r.setPace(this.pace);
     if (this.o.autoStart !== false && !cfg.paused) r.start();
     return r;
   }
@@ -167,6 +169,37 @@ export class SyncManager implements SyncManagerApi {
 
   activity(id: string): ActivityEntry[] {
     return this.runner(id).state.activity();
+  }
+
+  /** Every active pair synced now, together; what each did or why it failed is in its status. */
+  async syncAll(): Promise<void> {
+    await Promise.all([...this.runners.values()].filter((r) => !r.cfg.paused).map((r) => r.syncNow().catch(() => undefined)));
+  }
+
+  /** Every active pair syncs within `spreadMs`, each at its own random moment (so they do not all call at once). */
+  syncAllSoon(spreadMs: number, random: () => number = Math.random): void {
+    for (const r of this.runners.values()) r.soon(Math.floor(random() * spreadMs));
+  }
+
+  /** Pauses every active pair; answers which ones it paused. */
+  async pauseAll(): Promise<string[]> {
+    const ids = [...this.runners.values()].filter((r) => !r.cfg.paused).map((r) => r.cfg.id);
+    for (const id of ids) this.runners.get(id)!.pause();
+    if (ids.length) await this.save();
+    return ids;
+  }
+
+  /** Resumes the paused pairs among `ids` (every paused pair without it). */
+  async resumeAll(ids?: string[]): Promise<void> {
+    const which = [...this.runners.values()].filter((r) => r.cfg.paused && (!ids || ids.includes(r.cfg.id)));
+    for (const r of which) r.resume();
+    if (which.length) await this.save();
+  }
+
+  /** Held or slowed (on battery); not saved with the pairs, so a restart on mains power syncs as usual. */
+  setPace(pace: RunnerPace): void {
+    this.pace = pace;
+    for (const r of this.runners.values()) r.setPace(pace);
   }
 
   onStatus(listener: (s: PairStatus) => void): () => void {

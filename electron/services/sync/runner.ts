@@ -16,6 +16,14 @@ import { PairState } from "./state.js";
 
 export type RunnerConfig = PairConfig;
 
+/** How often the pair syncs on its own: held (on battery, say) or its interval stretched by a factor. */
+export interface RunnerPace {
+  hold: boolean;
+  factor: number;
+}
+
+const HELD_MESSAGE = "Paused on battery power: syncing resumes when the computer is plugged in (or choose Sync now).";
+
 const OFFLINE_KINDS = new Set(["network", "timeout", "project-starting", "non-json", "tls"]);
 
 export class PairRunner {
@@ -29,6 +37,9 @@ export class PairRunner {
   private again = false;
   private failures = 0;
   private closed = false;
+  /** aborted when the pair closes (the app quits): the engine's interrupt path, picked up by the next sync */
+  private readonly interrupt = new AbortController();
+  private pace: RunnerPace = { hold: false, factor: 1 };
   /** operations the last sync left for the next round */
   lastDeferred = 0;
 
@@ -88,14 +99,15 @@ export class PairRunner {
     this.timer = setTimeout(() => void this.tick(), ms);
   }
 
-  private soon(ms: number) {
-    if (this.cfg.paused || this.closed) return;
+  /** A sync in `ms` (the watcher's debounce; the app on wake or when the network is back). */
+  soon(ms: number) {
+    if (this.cfg.paused || this.closed || this.pace.hold) return;
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => void this.tick(), ms);
   }
 
   private async tick() {
-    if (this.cfg.paused || this.closed) return;
+    if (this.cfg.paused || this.closed || this.pace.hold) return;
     await this.syncNow().catch(() => undefined);
   }
 
@@ -105,7 +117,8 @@ export class PairRunner {
       this.again = true;
       return this.running;
     }
-    this.running = this.once(o.signal).finally(() => {
+    const signal = o.signal ? AbortSignal.any([o.signal, this.interrupt.signal]) : this.interrupt.signal;
+    this.running = this.once(signal).finally(() => {
       this.running = null;
     });
     const counts = await this.running;
@@ -118,7 +131,7 @@ export class PairRunner {
 
   private async once(signal?: AbortSignal): Promise<SyncCounts> {
     this.set({ state: "syncing", progress: null, message: null, error: null });
-    let next = this.cfg.interval_s * 1000;
+    let next = this.cfg.interval_s * 1000 * this.pace.factor;
     try {
       const engine = new SyncEngine(this.cfg, this.state, await this.backend(), {
         ...this.hooks,
@@ -131,14 +144,16 @@ export class PairRunner {
       this.failures = 0;
       this.lastDeferred = out.deferred;
       const state = out.halted ? "halted" : out.counts.errors ? "error" : out.conflicts.length ? "conflicts" : "in-sync";
+      // held on battery: a sync the person asked for ends "paused" again, saying why
+      const held = this.pace.hold && state === "in-sync";
       this.set({
-        state: this.cfg.paused ? "paused" : state,
+        state: this.cfg.paused || held ? "paused" : state,
         progress: null,
         waiting: 0,
         conflicts: out.conflicts,
         last_sync: out.halted ? this.status.last_sync : new Date().toISOString(),
         last_counts: out.counts,
-        message: out.halted ?? (out.counts.errors ? `${out.counts.errors} file(s) could not be synced; see the activity log.` : null),
+        message: held ? HELD_MESSAGE : (out.halted ?? (out.counts.errors ? `${out.counts.errors} file(s) could not be synced; see the activity log.` : null)),
         not_synced: out.notSynced,
       });
       if (out.halted) this.state.log("error", out.halted);
@@ -168,6 +183,21 @@ export class PairRunner {
     }
   }
 
+  /** Held: no sync of its own (a person's Sync now still runs); released: one at once. */
+  setPace(pace: RunnerPace): void {
+    const was = this.pace;
+    this.pace = pace;
+    if (this.cfg.paused || this.closed || was.hold === pace.hold) return;
+    if (pace.hold) {
+      if (this.timer) clearTimeout(this.timer);
+      if (this.debounce) clearTimeout(this.debounce);
+      if (!this.running) this.set({ state: "paused", progress: null, message: HELD_MESSAGE });
+    } else {
+      if (!this.running) this.set({ state: "idle", message: null });
+      this.schedule(0);
+    }
+  }
+
   pause(): void {
     this.cfg = { ...this.cfg, paused: true };
     if (this.timer) clearTimeout(this.timer);
@@ -177,13 +207,14 @@ export class PairRunner {
 
   resume(): void {
     this.cfg = { ...this.cfg, paused: false };
-    this.set({ state: "idle", message: null });
+    this.set(this.pace.hold ? { state: "paused", message: HELD_MESSAGE } : { state: "idle", message: null });
     this.failures = 0;
     this.schedule(0);
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    this.interrupt.abort();
     if (this.timer) clearTimeout(this.timer);
     if (this.debounce) clearTimeout(this.debounce);
     await this.watcher?.close();

@@ -15,6 +15,8 @@ import { LocalPathField } from "../LocalPathField.js";
 import { pairStateLine } from "../sync-state.js";
 
 type Pair = { config: PairConfig; status: PairStatus };
+/** A pair (and a conflict in it) to open, as a notification's click asks; `n` tells one click from the next. */
+export type SyncOpen = { pair_id: string; conflict_path: string | null; n: number };
 
 const POLICIES: { value: SyncPolicy; label: string }[] = [
   { value: "keep-both", label: "Keep both versions (a conflict copy) — safest" },
@@ -26,7 +28,7 @@ const POLICIES: { value: SyncPolicy; label: string }[] = [
 const baseName = (p: string) => p.split(/[\\/]/).filter(Boolean).pop() ?? p;
 const pairName = (c: PairConfig) => c.name ?? baseName(c.local_path);
 
-export function Sync({ profiles, activeId }: { profiles: Profile[]; activeId: string | null }) {
+export function Sync({ profiles, activeId, open }: { profiles: Profile[]; activeId: string | null; open?: SyncOpen | null }) {
   const { api, epoch } = useApp();
   const list = useCall();
   const act = useCall();
@@ -35,6 +37,10 @@ export function Sync({ profiles, activeId }: { profiles: Profile[]; activeId: st
   const [selected, setSelected] = useState<string | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
   const [projects, setProjects] = useState<ProjectSummary[]>([]);
+
+  useEffect(() => {
+    if (open) setSelected(open.pair_id);
+  }, [open]);
 
   const refresh = useCallback(async () => {
     const r = await list.run(() => api.sync.list({}));
@@ -178,7 +184,7 @@ export function Sync({ profiles, activeId }: { profiles: Profile[]; activeId: st
           );
         })}
       </ul>
-      {current && <PairDetails key={current.config.id} pair={current} />}
+      {current && <PairDetails key={current.config.id} pair={current} open={open?.pair_id === current.config.id ? open : null} />}
     </>
   );
 }
@@ -293,12 +299,17 @@ function AddPair({
   );
 }
 
-function PairDetails({ pair }: { pair: Pair }) {
+function PairDetails({ pair, open: request }: { pair: Pair; open: SyncOpen | null }) {
   const { api } = useApp();
   const log = useCall();
   const [entries, setEntries] = useState<ActivityEntry[]>([]);
-  const [open, setOpen] = useState<string | null>(pair.status.conflicts[0]?.path ?? null);
+  const [open, setOpen] = useState<string | null>(request?.conflict_path ?? pair.status.conflicts[0]?.path ?? null);
   const id = pair.config.id;
+
+  // a notification's click names the conflict to show
+  useEffect(() => {
+    if (request?.conflict_path) setOpen(request.conflict_path);
+  }, [request]);
   const stamp = `${pair.status.state}:${pair.status.last_sync}:${pair.status.conflicts.length}`;
 
   // The log is read again whenever the pair's state moves on.
