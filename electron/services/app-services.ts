@@ -9,7 +9,7 @@ import { ApiError, isApiError } from "../../shared/errors.js";
 import type { Profile } from "../../shared/ipc/contract.js";
 import type { CoreHandlers } from "../ipc/handlers.js";
 import type { Backend } from "./backend/backend.js";
-import type { TransferApi } from "./sync/api.js";
+import type { TransferApi } from "./transfer/api.js";
 import type { CopyInput, CopyOutcome } from "../../shared/domain.js";
 import { ProjectRunner } from "./backend/project-start.js";
 import { CancellableRuns } from "./exec/cancellable.js";

@@ -11,7 +11,7 @@ import type { HandlersOf } from "../../ipc/handlers.js";
 import type { Backend } from "../backend/backend.js";
 import { normalizeProjectPath } from "../files/project-path.js";
 import type { Logger } from "../log.js";
-import type { TransferApi } from "../sync/api.js";
+import type { TransferApi } from "../transfer/api.js";
 import { checkLocalPath } from "./local-path.js";
 import type { Staging } from "./staging.js";
 

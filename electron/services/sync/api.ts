@@ -1,9 +1,9 @@
 /**
- * The engine's and the transfer layer's public faces: the sync IPC service,
- * the headless command and the Files view use only these. Plain Node.
+ * The engine's public face: the sync IPC service and the headless command use
+ * only this. Plain Node. (The transfer layer's face is transfer/api.ts.)
  */
 import type { Backend } from "../backend/backend.js";
-import type { ActivityEntry, ConflictChoice, PairConfig, PairInput, PairStatus, SyncCounts, TransferProgress } from "../../../shared/sync.js";
+import type { ActivityEntry, ConflictChoice, PairConfig, PairInput, PairStatus, SyncCounts } from "../../../shared/sync.js";
 
 /** The Backend of a server profile, connected with its key (from the keychain). */
 export type BackendProvider = (profile_id: string) => Promise<Backend>;
@@ -23,23 +23,4 @@ export interface SyncManagerApi {
   activity(id: string): ActivityEntry[];
   onStatus(listener: (s: PairStatus) => void): () => void;
   close(): Promise<void>;
-}
-
-export interface TransferOptions {
-  signal?: AbortSignal;
-  onProgress?: (p: Omit<TransferProgress, "request_id">) => void;
-}
-
-/** Byte-exact, hash-verified moves of files and folders; the sync engine uses the same layer. */
-export interface TransferApi {
-  /** project files or folders into a local folder */
-  download(backend: Backend, input: { project_id: string; paths: string[]; local_dir: string }, o?: TransferOptions): Promise<{ files: number; bytes: number }>;
-  /** local files or folders into a project folder */
-  upload(backend: Backend, input: { project_id: string; local_paths: string[]; remote_dir: string }, o?: TransferOptions): Promise<{ files: number; bytes: number }>;
-  /** project to project through the app (servers whose own copy cannot be trusted) */
-  copyBetweenProjects(
-    backend: Backend,
-    input: { src_project_id: string; src_path: string; target_project_id: string; target_path: string },
-    o?: TransferOptions,
-  ): Promise<{ files: number; bytes: number }>;
 }
