@@ -14,6 +14,8 @@ export interface TestPair {
   local: string;
   remote: string;
   cfg: EngineConfig;
+  /** the pair's state folder (its versions store is in it) */
+  stateDir: string;
   readonly state: PairState;
   sync(backend?: Backend): Promise<SyncOutcome>;
   /** run one sync as the headless command that SIGKILLs itself at `point` (same pair id and state), then take the state back */
@@ -31,8 +33,9 @@ export function makePair(sh: SyncHub, project_id: string, home: string, o: Parti
   let state = new PairState(stateDir);
   return {
     local,
-    remote: join(home, remote_path),
+    remote: join(home, cfg.remote_path),
     cfg,
+    stateDir,
     get state() {
       return state;
     },

@@ -2,7 +2,7 @@
 import type { SyncConflict, SyncCounts, SyncPolicy, SyncProgress } from "../../../shared/sync.js";
 
 /** Where a sync can be stopped by a crash; the crash tests kill the headless command at each. */
-export const JOURNAL_POINTS = ["listed", "planned", "local-done", "mid-download", "downloaded", "mid-upload", "committed", "based"] as const;
+export const JOURNAL_POINTS = ["listed", "planned", "local-done", "kept", "mid-download", "downloaded", "mid-upload", "committed", "based"] as const;
 export type JournalPoint = (typeof JOURNAL_POINTS)[number];
 
 export interface EngineConfig {
@@ -16,6 +16,11 @@ export interface EngineConfig {
   max_file_bytes: number;
   /** simulate a case-insensitive local file system (names that differ only in case or Unicode form) */
   case_insensitive?: boolean;
+  /** keep what a sync deletes or replaces on either side (default on) */
+  keep_versions?: boolean;
+  /** retention of the versions stores (defaults: 30 days, 2048 MB) */
+  versions_days?: number;
+  versions_max_mb?: number;
 }
 
 export interface SyncOutcome {

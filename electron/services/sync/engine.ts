@@ -8,6 +8,11 @@
  *   transfer    downloads (their reads begin before "apply here")      (phase-download) → "mid-download", "downloaded"
  *   commit      one remote commit with every upload                     (phase-commit)   → "mid-upload", "committed"
  *   advance     the base only for what both sides confirmed                               → "based"
+ *   retention   the versions store here is cleaned, oldest first
+ *
+ * Nothing a sync deletes or replaces is gone: here it is moved (deleted) or
+ * copied (replaced, journal point "kept") into the pair's versions store
+ * first; in the project the agent does the same in the commit's command.
  *
  * A journal row marks a sync in progress; after a crash the next sync cleans
  * temp files and plans again from what both sides hold, so work already done
@@ -27,6 +32,9 @@ import { listSides, type Sides } from "./phase-list.js";
 import { plan, type Plan } from "./plan.js";
 import type { PairState } from "./state.js";
 import { SyncRun } from "./sync-run.js";
+import { localVersions } from "./pair-versions.js";
+import { VERSIONS_DAYS, VERSIONS_MB } from "./versions-rules.js";
+import type { VersionStore } from "./versions-store.js";
 
 export { JOURNAL_POINTS, type EngineConfig, type EngineHooks, type JournalPoint, type SyncOutcome } from "./engine-types.js";
 export { remoteToEntry } from "./phase-list.js";
@@ -35,6 +43,8 @@ export class SyncEngine {
   private readonly rules: IgnoreRules;
   private readonly counter: CallCounter = { calls: 0 };
   private readonly agent: RemoteAgent;
+  /** this computer's versions store; null when the pair keeps no versions */
+  private readonly versions: VersionStore | null;
 
   constructor(
     readonly cfg: EngineConfig,
@@ -44,6 +54,7 @@ export class SyncEngine {
   ) {
     this.rules = ignoreRules(cfg.ignore);
     this.agent = new RemoteAgent(countingBackend(backend, this.counter), cfg.project_id);
+    this.versions = cfg.keep_versions === false ? null : localVersions(state.dir);
   }
 
   /** Local changes not yet agreed with the server (the "waiting" count while offline). */
@@ -61,7 +72,7 @@ export class SyncEngine {
 
   async sync(signal?: AbortSignal): Promise<SyncOutcome> {
     const calls0 = this.counter.calls;
-    const run = new SyncRun(this.cfg, this.state, this.agent, this.rules, this.hooks, signal);
+    const run = new SyncRun(this.cfg, this.state, this.agent, this.rules, this.hooks, signal, this.versions);
     const done = (halted: string | null, p?: Plan): SyncOutcome => {
       run.counts.api_calls = this.counter.calls - calls0;
       return { counts: run.counts, conflicts: this.state.conflicts(), notSynced: p?.notSynced ?? [], halted, deferred: run.deferred };
@@ -101,7 +112,18 @@ export class SyncEngine {
     this.state.journalEnd(run.tx);
     this.state.setMeta("last_sync", new Date().toISOString());
     this.summarize(run);
+    await this.retention(run);
     return done(null, p);
+  }
+
+  /** this computer's store is cleaned when this sync added to it, or once an hour */
+  private async retention(run: SyncRun): Promise<void> {
+    if (!this.versions) return;
+    const last = Number(this.state.meta("versions_pruned") ?? 0);
+    if (!run.kept && Date.now() - last < 3600_000) return;
+    const gone = await this.versions.prune({ days: this.cfg.versions_days ?? VERSIONS_DAYS, maxBytes: (this.cfg.versions_max_mb ?? VERSIONS_MB) * 1024 * 1024 });
+    this.state.setMeta("versions_pruned", String(Date.now()));
+    if (gone) run.log("info", `Cleaned ${gone} old version(s) kept here (older than ${this.cfg.versions_days ?? VERSIONS_DAYS} days, or over the size limit).`);
   }
 
   private halt(run: SyncRun, outcome: SyncOutcome): SyncOutcome {

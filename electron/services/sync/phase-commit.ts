@@ -1,13 +1,17 @@
 /**
  * The commit phase: every remote change of the plan (moves, deletions,
  * folders, then the uploads) in one commit exec, each compare-and-swapped on
- * the server; the base advances only for what the server confirmed. Journal
+ * the server; what it deletes or replaces there the agent first moves into
+ * the project's versions folder, in the same command. The base advances only
+ * for what the server confirmed. Journal
  * points: "mid-upload" at the first part staged, "committed" once the
  * server answered.
  */
 import { localPath, resolveLocal } from "../transfer/local-fs.js";
 import { pushFiles, type PushResult } from "../transfer/pipeline.js";
-import type { CommitOp } from "../transfer/remote.js";
+import type { CommitOp, VersionsKeep } from "../transfer/remote.js";
+import { remoteVersionsDir } from "./pair-versions.js";
+import { batchName, VERSIONS_DAYS, VERSIONS_MB } from "./versions-rules.js";
 import type { Entry, TreeView } from "./entry.js";
 import { fileEntry } from "./phase-download.js";
 import { dirEntry } from "./phase-here.js";
@@ -42,7 +46,7 @@ export async function commitRemote(run: SyncRun, c: CommitInput): Promise<void> 
     } else before.push(op.op === "mv" ? { op: "mv", from: op.from, path: op.path, expect: op.expect } : op);
   }
   let firstPart = true;
-  const res = await pushFiles(run.agent, run.cfg.remote_path, puts, (i) => localPath(local, puts[i]!.path), { before, mkroot: c.mkroot }, {
+  const res = await pushFiles(run.agent, run.cfg.remote_path, puts, (i) => localPath(local, puts[i]!.path), { before, mkroot: c.mkroot, versions: remoteKeep(run) }, {
     signal: run.signal,
     onBytes: (n) => {
       // parts carry the bundle's header too: progress never claims more than the files' bytes
@@ -64,6 +68,14 @@ export async function commitRemote(run: SyncRun, c: CommitInput): Promise<void> 
     settleOps(run, c, res);
     settlePuts(run, c.L, puts, res);
   });
+}
+
+/** where the project's side keeps what this commit deletes or replaces, and its retention */
+function remoteKeep(run: SyncRun): VersionsKeep | undefined {
+  if (run.cfg.keep_versions === false) return undefined;
+  const top = remoteVersionsDir(run.cfg.id);
+  const days = run.cfg.versions_days ?? VERSIONS_DAYS;
+  return { dir: `${top}/${run.batch}`, keep: { dir: top, cutoff: batchName(new Date(Date.now() - days * 86_400_000), ""), bytes: (run.cfg.versions_max_mb ?? VERSIONS_MB) * 1024 * 1024 } };
 }
 
 /** the moves, deletions and folders the server confirmed go into the base */

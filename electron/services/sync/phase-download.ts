@@ -6,6 +6,7 @@
  * 1 in `placed`, its path made when asked for (see TargetOf). Journal points:
  * "mid-download" at the first bytes, "downloaded" when `finish` is done.
  */
+import { ApiError } from "../../../shared/errors.js";
 import { durabilityFor, localPath, resolveLocal } from "../transfer/local-fs.js";
 import { fetchFiles, type Outcome } from "../transfer/pipeline.js";
 import type { Entry, TreeView } from "./entry.js";
@@ -63,19 +64,36 @@ export class Downloads {
     this.fetching.catch(() => undefined);
   }
 
-  /** each download's place here, made safely; one that cannot be made is counted and skipped */
+  /**
+   * Each download's place here, made safely, and a copy of the file it will
+   * replace in the versions store (journal point "kept"); one whose place or
+   * copy cannot be made is counted and skipped: nothing is replaced unkept.
+   */
   async place(checkedDirs: Set<string>): Promise<void> {
     const { run, items } = this;
     for (let i = 0; i < items.length; i++) {
+      const d = items[i]!;
       try {
-        await resolveLocal(run.cfg.local_path, items[i]!.path, true, checkedDirs);
+        const abs = (await resolveLocal(run.cfg.local_path, d.path, true, checkedDirs))!;
+        if (run.versions && d.expect !== "absent" && d.expect !== "any") {
+          run.cancelled();
+          await run.versions.keepReplaced(run.batch, d.path, abs).then(
+            () => run.kept++,
+            (e: NodeJS.ErrnoException) => {
+              // gone since the scan: the download's own check defers it
+              if (e.code !== "ENOENT") throw e;
+            },
+          );
+        }
         this.placed[i] = 1;
       } catch (e) {
+        if (e instanceof ApiError && e.kind === "cancelled") throw e;
         // left without a place (fetchFiles skips it), and counted and logged once, here
         run.counts.errors++;
-        run.log("error", `Could not download ${items[i]!.path}: ${(e as Error).message}`);
+        run.log("error", `Could not download ${d.path}: ${(e as Error).message}`);
       }
     }
+    run.point("kept");
     this.go();
   }
 

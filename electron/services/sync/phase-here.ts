@@ -1,8 +1,9 @@
 /**
  * The "apply here" phase: the plan's local moves, deletions and folders, each
  * checked against what the scan saw; their base updates and log lines are
- * committed a group at a time (see PairState.grouped). Ends before the
- * journal point "local-done" (the engine marks it).
+ * committed a group at a time (see PairState.grouped). A file deleted here
+ * is moved into the versions store, not unlinked. Ends before the journal
+ * point "local-done" (the engine marks it).
  */
 import { mkdir, rename, rmdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
@@ -57,10 +58,13 @@ async function applyOne(run: SyncRun, op: LocalOp, base: TreeView, checkedDirs: 
       else state.setBase(op.path, null);
       return;
     }
-    await unlink(abs);
+    if (run.versions) {
+      await run.versions.keepDeleted(run.batch, op.path, abs);
+      run.kept++;
+    } else await unlink(abs);
     state.setBase(op.path, null);
     run.counts.deleted_local++;
-    run.log("info", `Deleted ${op.path} here (deleted on the server).`);
+    run.log("info", `Deleted ${op.path} here (deleted on the server)${run.versions ? "; the old version is kept in Versions" : ""}.`);
   } else if (op.op === "rmdir") {
     const abs = await resolveLocal(local, op.path, false);
     if (abs) await rmdir(abs).catch(() => run.log("warn", `Kept the folder ${op.path} here: it is not empty.`));

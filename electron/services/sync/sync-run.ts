@@ -10,6 +10,8 @@ import type { RemoteAgent } from "../transfer/remote.js";
 import type { IgnoreRules } from "./ignore-rules.js";
 import type { PairState } from "./state.js";
 import type { EngineConfig, EngineHooks, JournalPoint } from "./engine-types.js";
+import { batchName } from "./versions-rules.js";
+import type { VersionStore } from "./versions-store.js";
 
 export type LogLevel = "info" | "warn" | "error";
 
@@ -20,6 +22,10 @@ export class SyncRun {
   readonly tx = randomBytes(6).toString("hex");
   readonly progress: SyncProgress = { files_done: 0, files_total: 0, bytes_done: 0, bytes_total: 0, current: null, eta_s: null };
   private started = Date.now();
+  /** this sync's folder in both versions stores (made only when something is kept) */
+  readonly batch = batchName(new Date(), this.tx);
+  /** files this sync moved or copied into this computer's versions store */
+  kept = 0;
 
   constructor(
     readonly cfg: EngineConfig,
@@ -28,6 +34,8 @@ export class SyncRun {
     readonly rules: IgnoreRules,
     private readonly hooks: EngineHooks,
     readonly signal: AbortSignal | undefined,
+    /** this computer's versions store; null when the pair keeps no versions */
+    readonly versions: VersionStore | null,
   ) {}
 
   /** a journal point: recorded, and where the crash tests kill the process */
