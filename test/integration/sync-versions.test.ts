@@ -148,6 +148,34 @@ describe.each(SYNC_HUB_MODES)("versions, hub --api %s", (mode) => {
     expect(localVersions(p.stateDir).dir.startsWith(p.local)).toBe(false);
   });
 
+  it("headless: --versions lists both sides, --restore PATH [--at TIME] puts the chosen one back", async () => {
+    const p = pair({ max_delete_pct: 100 });
+    put(p.local, "a.txt", "first", T0);
+    put(p.local, "b.txt", "bee", T0);
+    await synced(p);
+    put(p.remote, "a.txt", "second", T0 + 60_000);
+    await synced(p);
+    put(p.remote, "a.txt", "third", T0 + 120_000);
+    unlinkSync(join(p.local, "b.txt"));
+    await synced(p);
+    const listed = await p.cli(["--versions"]);
+    expect(listed.code, listed.stderr).toBe(0);
+    const lines = listed.stdout.trim().split("\n").map((l) => l.split("\t"));
+    expect(lines.map((l) => `${l[1]} ${l[2]} ${l[4]}`)).toEqual(["project deleted b.txt", "here replaced a.txt", "here replaced a.txt"]);
+    // --at between the two kept versions of a.txt takes the older one
+    const firstAt = lines[2]![0]!;
+    rmSync(join(p.local, "a.txt"));
+    const r = await p.cli(["--restore", "a.txt", "--at", firstAt]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(p.local, "a.txt"), "utf8")).toBe("first");
+    const b = await p.cli(["--restore", "b.txt"]);
+    expect(b.code, b.stderr).toBe(0);
+    expect(readFileSync(join(p.local, "b.txt"), "utf8")).toBe("bee");
+    const none = await p.cli(["--restore", "nothing.txt"]);
+    expect(none.code).toBe(65);
+    expect(none.stderr).toContain("No version of nothing.txt is kept");
+  });
+
   it("with versions off, nothing is kept (the setting is honoured)", async () => {
     const p = pair({ keep_versions: false, max_delete_pct: 100 });
     put(p.local, "a.txt", "one", T0);
