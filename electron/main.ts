@@ -30,6 +30,7 @@ import { parseLaunchArgs } from "./services/kiosk/launch-args.js";
 import type { KioskSurface } from "./services/kiosk/navigation.js";
 import { kioskHostResponse } from "./services/kiosk/host-page.js";
 import type { StoredProfile } from "./services/profiles.js";
+import { ApiError } from "../shared/errors.js";
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -291,6 +292,13 @@ async function start(): Promise<void> {
     resolveProxy: (url) => session.defaultSession.resolveProxy(url),
     signIn,
     chooseLocal,
+    reveal: async (path, how) => {
+      if (how === "folder") shell.showItemInFolder(path);
+      else {
+        const err = await shell.openPath(path);
+        if (err) throw new ApiError("not-available", `The file could not be opened: ${err}.`, { hint: "Use Show in folder, or Restore it and open it from the synced folder." });
+      }
+    },
     spawnHub: () => utilityProcess.fork(HUB_ENTRY, ["--port", "0", "--data", join(userData, "hub")], { stdio: "pipe", serviceName: "CoCalc local hub" }) as unknown as HubChild,
     kioskSurface,
     kioskLaunch,

@@ -57,6 +57,8 @@ export interface ComposeOptions {
   logToConsole?: boolean;
   /** the shell's folder and file choosers (Electron's dialog); absent in the preview and the tests */
   chooseLocal?: ChooseLocal;
+  /** opens a file with its app, or shows it in its folder (Electron's shell) */
+  reveal?: (path: string, how: "open" | "folder") => Promise<void>;
   /** the transfer layer (byte-exact, hash-verified file moves); the real one by default */
   transfer?: TransferApi;
   /** builds the sync engine; the real one (pairs in <dataDir>/sync) by default */
@@ -143,6 +145,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     appDataDir: o.dataDir,
     log,
     emit,
+    reveal: o.reveal,
   });
   const staging = new Staging(join(o.dataDir, "staging"));
   await staging.clear();

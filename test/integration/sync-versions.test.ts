@@ -161,9 +161,11 @@ describe.each(SYNC_HUB_MODES)("versions, hub --api %s", (mode) => {
     const listed = await p.cli(["--versions"]);
     expect(listed.code, listed.stderr).toBe(0);
     const lines = listed.stdout.trim().split("\n").map((l) => l.split("\t"));
-    expect(lines.map((l) => `${l[1]} ${l[2]} ${l[4]}`)).toEqual(["project deleted b.txt", "here replaced a.txt", "here replaced a.txt"]);
-    // --at between the two kept versions of a.txt takes the older one
-    const firstAt = lines[2]![0]!;
+    expect(lines.map((l) => `${l[1]} ${l[2]} ${l[4]}`).sort()).toEqual(["here replaced a.txt", "here replaced a.txt", "project deleted b.txt"]);
+    // newest first: --at the older of a.txt's two versions takes that one
+    const aTimes = lines.filter((l) => l[4] === "a.txt").map((l) => l[0]!);
+    expect(aTimes[0]! > aTimes[1]!).toBe(true);
+    const firstAt = aTimes[1]!;
     rmSync(join(p.local, "a.txt"));
     const r = await p.cli(["--restore", "a.txt", "--at", firstAt]);
     expect(r.code, r.stderr).toBe(0);
@@ -174,7 +176,7 @@ describe.each(SYNC_HUB_MODES)("versions, hub --api %s", (mode) => {
     const none = await p.cli(["--restore", "nothing.txt"]);
     expect(none.code).toBe(65);
     expect(none.stderr).toContain("No version of nothing.txt is kept");
-  });
+  }, 240_000);
 
   it("with versions off, nothing is kept (the setting is honoured)", async () => {
     const p = pair({ keep_versions: false, max_delete_pct: 100 });

@@ -3,7 +3,7 @@
  * only this. Plain Node. (The transfer layer's face is transfer/api.ts.)
  */
 import type { Backend } from "../backend/backend.js";
-import type { ActivityEntry, ConflictChoice, PairConfig, PairInput, PairStatus, SyncCounts } from "../../../shared/sync.js";
+import type { ActivityEntry, ConflictChoice, PairConfig, PairInput, PairStatus, SyncCounts, VersionEntry } from "../../../shared/sync.js";
 
 /** The Backend of a server profile, connected with its key (from the keychain). */
 export type BackendProvider = (profile_id: string) => Promise<Backend>;
@@ -21,6 +21,12 @@ export interface SyncManagerApi {
   conflictVersions(id: string, path: string): Promise<{ mine: Uint8Array | null; theirs: Uint8Array | null }>;
   resolve(id: string, path: string, choice: ConflictChoice): Promise<void>;
   activity(id: string): ActivityEntry[];
+  /** what syncs deleted or replaced, kept on either side, newest first */
+  versions(id: string): Promise<VersionEntry[]>;
+  /** a kept version back into the local folder (beside its path when taken); the next sync carries it across */
+  restoreVersion(id: string, version_id: string): Promise<{ path: string }>;
+  /** the stored file of a version kept on this computer, to open or show */
+  versionFile(id: string, version_id: string): Promise<string>;
   onStatus(listener: (s: PairStatus) => void): () => void;
   close(): Promise<void>;
 }

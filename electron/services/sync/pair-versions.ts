@@ -6,6 +6,7 @@
  * local folder. Either way the restored file lands here and the next sync
  * carries it across.
  */
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { ApiError } from "../../../shared/errors.js";
 import type { VersionEntry } from "../../../shared/sync.js";
@@ -47,6 +48,15 @@ export class PairVersions {
       return { id: versionId("project", e.path), path: p.path, at: p.at.toISOString(), side: "project", size: e.size, why: p.why };
     });
     return [...here, ...there].sort((a, b) => b.at.localeCompare(a.at) || a.path.localeCompare(b.path));
+  }
+
+  /** the stored file of a version kept on this computer (to open or show in its folder) */
+  async storedFile(id: string): Promise<string> {
+    const v = parseVersionId(id);
+    if (v?.side !== "here") throw new ApiError("invalid-input", "Only versions kept on this computer can be opened here.", { hint: "Restore it first; it then opens from the synced folder." });
+    const abs = join(this.store.dir, v.rel);
+    if (!(await stat(abs).catch(() => null))?.isFile()) throw new ApiError("invalid-input", "That version is no longer kept (it was cleaned by retention).", { hint: "Reload the versions list." });
+    return abs;
   }
 
   /** the version back in the local folder (beside it when the path is taken); returns the path it took */

@@ -12,6 +12,7 @@ import { formatBytes, plural } from "../format.js";
 import { Busy, ErrorNote, formatWhen, Section, useApp, useCall } from "../lib.js";
 import { LocalPathField } from "../LocalPathField.js";
 import { pairStateLine } from "../sync-state.js";
+import { PairVersions } from "./SyncVersions.js";
 
 type Pair = { config: PairConfig; status: PairStatus };
 
@@ -122,7 +123,7 @@ export function Sync({ profiles, activeId }: { profiles: Profile[]; activeId: st
                   <button onClick={() => void doAct(() => api.sync.pause({ id: c.id }))}>Pause</button>
                 )}
                 <button onClick={() => setSelected(selected === c.id ? null : c.id)} aria-expanded={selected === c.id}>
-                  {s.conflicts.length ? `Conflicts (${s.conflicts.length}) and activity` : "Activity"}
+                  {s.conflicts.length ? `Conflicts (${s.conflicts.length}), versions and activity` : "Versions and activity"}
                 </button>
                 <button className="danger" onClick={() => setRemoving(c.id)}>
                   Remove…
@@ -321,6 +322,7 @@ function PairDetails({ pair }: { pair: Pair }) {
           {shown && <ConflictView key={shown.path} pairId={id} conflict={shown} />}
         </Section>
       )}
+      <PairVersions id={id} title={pairName(pair.config)} stamp={stamp} />
       <Section title={`Activity of ${pairName(pair.config)}`}>
         <ErrorNote error={log.error} />
         {entries.length === 0 ? (
