@@ -35,7 +35,7 @@ export class PairVersions {
 
   private async remoteListing(signal?: AbortSignal) {
     const agent = await this.agent();
-    const l = await agent.list({ root: remoteVersionsDir(this.pairId), state: `${AGENT_DIR}/vlist-${Math.random().toString(16).slice(2, 10)}`, keep: false, signal });
+    const l = await agent.list({ root: remoteVersionsDir(this.pairId), state: `${AGENT_DIR}/xfer-${Math.random().toString(16).slice(2, 10)}`, keep: false, signal });
     return { agent, entries: l.kind === "missing" ? [] : l.entries.filter((e) => e.type === "f" && parseStoreRel(e.path)) };
   }
 
