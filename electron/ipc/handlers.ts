@@ -1,10 +1,8 @@
 /**
- * What answers each IPC channel. One capability, one service: AppServices
- * answers the core channels (profiles, projects, files, exec, copy),
- * and each feature with its own prefix (`sync.*`, …) has its own service
- * whose methods are named by channel. compose.ts joins them into one
- * Handlers object for the router, and the type below makes sure every
- * channel is answered exactly once.
+ * What answers each IPC channel. One capability, one service: each prefix
+ * (`profiles.*`, `files.*`, `sync.*`, …) has its own service whose methods
+ * are named by channel. compose.ts joins them into one Handlers object for
+ * the router, which refuses a channel answered twice.
  */
 import type { z } from "zod";
 import type { Channel } from "../../shared/ipc/channels.js";
@@ -14,14 +12,8 @@ export type Handler<C extends Channel> = (input: z.output<Contract[C]["input"]>)
 
 export type Handlers = { [C in Channel]: Handler<C> };
 
-/** Channel prefixes answered by a service of their own rather than AppServices. */
-export type FeaturePrefix = "sync" | "transfer" | "desktop" | "kiosk";
-
 /** The channels of one prefix, e.g. HandlersOf<"sync"> for the sync service. */
 export type HandlersOf<P extends string> = { [C in Channel as C extends `${P}.${string}` ? C : never]: Handler<C> };
-
-/** The channels AppServices answers: all but the feature prefixes. */
-export type CoreHandlers = { [C in Channel as C extends `${FeaturePrefix}.${string}` ? never : C]: Handler<C> };
 
 /**
  * One Handlers object from the services' channel methods. Class fields that

@@ -7,14 +7,23 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { StoredProfile } from "./profiles.js";
 import { ProfileStore } from "./profiles.js";
-import { AppServices, type BackendFactory } from "./app-services.js";
+import type { BackendFactory } from "./backend/backend.js";
+import { Connection } from "./connect/connection.js";
+import { ProfilesService } from "./connect/profiles-service.js";
+import { ServerService } from "./connect/server-service.js";
+import { AppInfoService } from "./app-info-service.js";
+import { ProjectsService } from "./projects/projects-service.js";
+import { UpgradesService } from "./projects/upgrades-service.js";
+import { FilesService } from "./files/files-service.js";
+import { ExecService } from "./exec/exec-service.js";
+import { CopyService } from "./copy/copy-service.js";
 import { fileLogger, Redactor, type Logger } from "./log.js";
 import { chooseSecretStore, type SafeStorageLike, type KeytarLike, type SecretStore } from "./secrets/secret-store.js";
 import { HttpTransport } from "./http/transport.js";
 import { detectGeneration, keyMismatch } from "./backend/detect.js";
 import { startEmbeddedHub, type EmbeddedHub, type HubChild } from "./embedded-hub.js";
 import { Router } from "../ipc/router.js";
-import { joinHandlers } from "../ipc/handlers.js";
+import { joinHandlers, type Handlers } from "../ipc/handlers.js";
 import type { AppEvent } from "../../shared/ipc/channels.js";
 import { ApiError } from "../../shared/errors.js";
 import type { BackendProvider, SyncManagerApi } from "./sync/api.js";
@@ -74,7 +83,10 @@ export interface ComposeOptions {
 export type Emit = (event: AppEvent, payload: unknown) => void;
 
 export interface ComposedApp {
-  services: AppServices;
+  /** every channel's handler, by channel name (tests call them directly) */
+  services: Handlers;
+  /** the active server's connection, which every capability's service reaches the server through */
+  connection: Connection;
   kiosk: KioskService;
   router: Router;
   profiles: ProfileStore;
@@ -127,7 +139,8 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
   let emitTo = o.emit;
   const emit: Emit = (event, payload) => emitTo?.(event, payload);
   const transfer = o.transfer ?? new Transfer();
-  const services = new AppServices({ profiles, secrets, makeBackend, log, redactor, version: o.version, platform: o.platform, signIn: o.signIn, emit, transfer });
+  const connection = new Connection({ profiles, secrets, makeBackend, log, redactor, emit });
+  const profilesService = new ProfilesService({ connection, profiles, secrets, makeBackend, log, redactor, signIn: o.signIn });
 
   // Sync pairs and transfers reach servers through their own connections, by profile.
   const held = makeBackendProvider({ profiles, secrets, makeBackend, redactor });
@@ -162,7 +175,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     emit,
   });
   const kiosk = new KioskService({
-    connection: () => services.connection(),
+    connection: () => connection.get(),
     secrets,
     log,
     redactor,
@@ -180,7 +193,21 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     launch: o.kioskLaunch ?? null,
     tokenLifetimeMs: o.kioskTokenLifetimeMs,
   });
-  const router = new Router(joinHandlers(services, kiosk, sync, transfers, new ChooserService(o.chooseLocal)), { trustedOrigins: o.trustedOrigins, log, redactor });
+  const services = joinHandlers(
+    new AppInfoService({ version: o.version, platform: o.platform, log, secrets }),
+    profilesService,
+    new ServerService(connection),
+    new ProjectsService(connection),
+    new UpgradesService(connection),
+    new FilesService(connection, log),
+    new ExecService(connection),
+    new CopyService(connection, transfer),
+    kiosk,
+    sync,
+    transfers,
+    new ChooserService(o.chooseLocal),
+  );
+  const router = new Router(services, { trustedOrigins: o.trustedOrigins, log, redactor });
 
   let hub: EmbeddedHub | null = null;
   const wantsHub = profiles.list().length === 0 || profiles.list().some((p) => p.embedded);
@@ -189,7 +216,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
       hub = await startEmbeddedHub(o.spawnHub);
       redactor.addSecret(hub.credentials.api_key);
       redactor.addSecret(hub.credentials.password);
-      await services.ensureEmbeddedProfile(hub.credentials);
+      await profilesService.ensureEmbeddedProfile(hub.credentials);
       log.info(`the local hub runs at ${hub.credentials.url}`);
     } catch (e) {
       log.error("the local hub could not start:", e);
@@ -198,6 +225,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
 
   return {
     services,
+    connection,
     kiosk,
     router,
     profiles,
@@ -216,7 +244,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
       transfers.cancelAll();
       await sync.close();
       await held.close();
-      await services.disconnect();
+      await connection.disconnect();
       await hub?.stop();
     },
   };

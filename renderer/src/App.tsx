@@ -13,8 +13,8 @@ import { Copy } from "./views/Copy.js";
 import { Kiosk } from "./views/Kiosk.js";
 import { Sync } from "./views/Sync.js";
 import { Palette, type PaletteItem } from "./Palette.js";
+import { VIEW_NAMES, type ViewName } from "./view-names.js";
 
-export type ViewName = "connect" | "projects" | "files" | "console" | "copy" | "kiosk" | "sync";
 const RESTORE_KEY = "cocalc:restore-view";
 const PROJECT_VIEWS: { name: ViewName; label: string; key: string }[] = [
   { name: "files", label: "Files", key: "3" },
@@ -173,8 +173,7 @@ export function App({ api }: { api: CocalcApi }) {
         e.preventDefault();
         setPalette("files");
       } else if (e.altKey && /^[1-7]$/.test(e.key)) {
-        const target: ViewName[] = ["connect", "projects", "files", "console", "copy", "kiosk", "sync"];
-        const v = target[Number(e.key) - 1]!;
+        const v = VIEW_NAMES[Number(e.key) - 1]!;
         if (v === "connect" || v === "projects" || v === "sync" || project) {
           e.preventDefault();
           setView(v);

@@ -101,7 +101,7 @@ describe.each(["v1", "current", "ai"] as const)("cancel on a hub serving %s", (g
   }, 60_000);
 
   it("the wrapper leaves a command's exit status, stdout and stderr as they were", async () => {
-    const backend = (await (app.services as unknown as { backend(): Promise<{ backend: import("../../electron/services/backend/backend.js").Backend }> }).backend()).backend;
+    const backend = (await app.connection.get()).backend;
     const cases = [
       { project_id: pid, command: "echo out; echo 'err 1' >&2; exit 4", bash: true },
       { project_id: pid, command: "printf", args: ["%s|", "a b", "it's", "$HOME", "--", ""] },

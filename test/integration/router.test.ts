@@ -13,7 +13,7 @@ import { CHANNELS, type Channel } from "../../shared/ipc/channels.js";
 import { contract } from "../../shared/ipc/contract.js";
 import { buildRawApi } from "../../shared/ipc/api.js";
 import { Router, type Sender } from "../../electron/ipc/router.js";
-import type { Handlers } from "../../electron/services/app-services.js";
+import type { Handlers } from "../../electron/ipc/handlers.js";
 import { fileLogger, Redactor } from "../../electron/services/log.js";
 
 const P = "0eea4501-9d44-4973-a871-9a4ddf6f6c9f";

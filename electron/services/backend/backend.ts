@@ -25,6 +25,7 @@ import type {
   ProjectUser,
   Upgrades,
 } from "../../../shared/domain.js";
+import type { StoredProfile } from "../profiles.js";
 
 export interface Op {
   signal?: AbortSignal;
@@ -87,3 +88,6 @@ export interface Backend {
   jupyterKernels(project_id: string | undefined, op?: Op): Promise<unknown[]>;
   jupyterExecute(input: { kernel: string; input: string; history?: string[]; project_id?: string }, op?: Op): Promise<unknown>;
 }
+
+/** Makes the Backend of a profile; detection of the API generation happens behind it. */
+export type BackendFactory = (profile: StoredProfile, apiKey: string) => Promise<{ backend: Backend; close: () => Promise<void> }>;

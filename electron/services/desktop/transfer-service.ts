@@ -9,7 +9,7 @@ import { ApiError, isApiError } from "../../../shared/errors.js";
 import type { TransferProgress } from "../../../shared/sync.js";
 import type { HandlersOf } from "../../ipc/handlers.js";
 import type { Backend } from "../backend/backend.js";
-import { normalizeProjectPath } from "../files/project-path.js";
+import { normalizeProjectPath } from "../../../shared/project-path.js";
 import type { Logger } from "../log.js";
 import type { TransferApi } from "../transfer/api.js";
 import { checkLocalPath } from "./local-path.js";

@@ -9,7 +9,7 @@
  */
 import { ApiError } from "../../../shared/errors.js";
 import type { FileEntry } from "../../../shared/ipc/contract.js";
-import { isSafeEntryName } from "./project-path.js";
+import { isSafeEntryName } from "../../../shared/project-path.js";
 
 export const FIND_FORMAT = "%d\\t%Y\\t%s\\t%T@\\t%f\\0";
 

@@ -15,7 +15,7 @@ import { RENEW_MARGIN_MS, banSeconds, chooseMode, modeOptions, needsPassword, se
 import type { HandlersOf } from "../../ipc/handlers.js";
 import type { Backend } from "../backend/backend.js";
 import type { ProjectRunner } from "../backend/project-start.js";
-import { normalizeProjectPath } from "../files/project-path.js";
+import { normalizeProjectPath } from "../../../shared/project-path.js";
 import type { Logger, Redactor } from "../log.js";
 import type { StoredProfile } from "../profiles.js";
 import type { SecretStore } from "../secrets/secret-store.js";
@@ -32,7 +32,7 @@ export interface KioskConnection {
 }
 
 export interface KioskServiceOptions {
-  /** the active server's backend and profile (AppServices connects) */
+  /** the active server's backend and profile (the Connection makes it) */
   connection: () => Promise<KioskConnection>;
   secrets: SecretStore;
   log: Logger;

@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { Uuid } from "../../../shared/api/common.js";
-import { normalizeProjectPath } from "../files/project-path.js";
+import { normalizeProjectPath } from "../../../shared/project-path.js";
 
 export const KioskLaunch = z.object({ profile: z.string().min(1), project_id: Uuid, path: z.string().min(1) });
 export type KioskLaunch = z.infer<typeof KioskLaunch>;

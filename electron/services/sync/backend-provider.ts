@@ -5,8 +5,7 @@
  * profile's URL, generation, certificate or key changes.
  */
 import { ApiError } from "../../../shared/errors.js";
-import type { BackendFactory } from "../app-services.js";
-import type { Backend } from "../backend/backend.js";
+import type { Backend, BackendFactory } from "../backend/backend.js";
 import type { Redactor } from "../log.js";
 import type { ProfileStore, StoredProfile } from "../profiles.js";
 import type { SecretStore } from "../secrets/secret-store.js";

@@ -18,7 +18,7 @@ import { PairInput, SyncCounts, SyncPolicy, type PairStatus } from "../../../sha
 import type { Backend } from "../backend/backend.js";
 import { detectGeneration } from "../backend/detect.js";
 import { HttpTransport } from "../http/transport.js";
-import { normalizeProjectPath } from "../files/project-path.js";
+import { normalizeProjectPath } from "../../../shared/project-path.js";
 import { PairRunner } from "./runner.js";
 import { RemoteAgent } from "../transfer/remote.js";
 import { localVersions, PairVersions } from "./pair-versions.js";

@@ -1,6 +1,6 @@
 /**
- * The transfer layer's public face: the Files view's transfer service uses
- * only this; the sync engine uses the same layer underneath. Plain Node.
+ * The transfer layer's public face: the Files view's downloads and uploads,
+ * app-side copies and the sync engine use only this. Plain Node.
  */
 import type { Backend } from "../backend/backend.js";
 import type { TransferProgress } from "../../../shared/sync.js";

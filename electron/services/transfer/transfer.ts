@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { ApiError } from "../../../shared/errors.js";
 import type { Backend } from "../backend/backend.js";
-import { normalizeProjectPath } from "../files/project-path.js";
+import { normalizeProjectPath } from "../../../shared/project-path.js";
 import type { TransferApi, TransferOptions } from "./api.js";
 import { durabilityFor, localState, resolveLocal, TMP_MARK } from "./local-fs.js";
 import { fetchFiles, pushFiles, type FetchItem, type PushFile } from "./pipeline.js";

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Capabilities, Upgrades } from "../../../shared/domain.js";
 import type { ProjectDetails, ProjectSummary } from "../../../shared/ipc/contract.js";
 import { Busy, ErrorNote, formatWhen, Section, useApp, useCall } from "../lib.js";
-import type { ViewName } from "../App.js";
+import type { ViewName } from "../view-names.js";
 
 type Sort = "last_edited" | "title";
 const ROW = 38;

@@ -2,7 +2,7 @@
  * Paths inside a project as the app sends them: relative to the project's
  * home, normalised, never absolute and never climbing out with "..".
  */
-import { ApiError } from "../../../shared/errors.js";
+import { ApiError } from "./errors.js";
 
 export function normalizeProjectPath(path: string): string {
   if (path.includes("\0")) throw new ApiError("invalid-input", "A path cannot contain a NUL character.");
