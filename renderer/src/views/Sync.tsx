@@ -322,7 +322,7 @@ function PairDetails({ pair }: { pair: Pair }) {
           {shown && <ConflictView key={shown.path} pairId={id} conflict={shown} />}
         </Section>
       )}
-      <PairVersions id={id} title={pairName(pair.config)} stamp={stamp} />
+      <PairVersions id={id} title={pairName(pair.config)} stamp={stamp} days={pair.config.versions_days} />
       <Section title={`Activity of ${pairName(pair.config)}`}>
         <ErrorNote error={log.error} />
         {entries.length === 0 ? (

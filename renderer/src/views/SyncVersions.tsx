@@ -18,7 +18,7 @@ export function filterVersions(list: readonly VersionEntry[], text: string, side
   return list.filter((v) => (side === "all" || v.side === side) && words.every((w) => `${v.path} ${v.why}`.toLowerCase().includes(w)));
 }
 
-export function PairVersions({ id, title, stamp }: { id: string; title: string; stamp: string }) {
+export function PairVersions({ id, title, stamp, days }: { id: string; title: string; stamp: string; days: number }) {
   const { api } = useApp();
   const load = useCall();
   const act = useCall();
@@ -40,7 +40,7 @@ export function PairVersions({ id, title, stamp }: { id: string; title: string; 
 
   return (
     <Section title={`Versions of ${title}`}>
-      <p className="muted">What a sync deleted or replaced is kept here for 30 days (oldest cleaned first when the store is full).</p>
+      <p className="muted">What a sync deleted or replaced is kept for {days} days, on each side (the oldest are cleaned first when a store is full).</p>
       <div className="row">
         <input type="search" aria-label="Filter versions" placeholder="Filter by path" value={text} onChange={(e) => setText(e.target.value)} />
         <select aria-label="Which side" value={side} onChange={(e) => setSide(e.target.value as typeof side)}>
