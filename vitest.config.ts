@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { LongestFirst } from "./test/support/longest-first.js";
 
 export default defineConfig({
   test: {
@@ -12,6 +13,8 @@ export default defineConfig({
     expect: { poll: { timeout: 20_000, interval: 100 } },
     // Two cores: keep parallel files few so timing-sensitive servers are not starved.
     maxWorkers: 2,
+    // Longest files first, from the times of a full run: a long file left to the end would run on alone.
+    sequence: { sequencer: LongestFirst },
     reporters: process.env.VITEST_JSON ? ["default", ["json", { outputFile: process.env.VITEST_JSON }]] : ["default"],
   },
 });

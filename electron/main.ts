@@ -299,6 +299,8 @@ async function start(): Promise<void> {
         if (err) throw new ApiError("not-available", `The file could not be opened: ${err}.`, { hint: "Use Show in folder, or Restore it and open it from the synced folder." });
       }
     },
+    // only ever a file the app itself just downloaded into a private temp folder
+    openPath: (path) => shell.openPath(path),
     spawnHub: () => utilityProcess.fork(HUB_ENTRY, ["--port", "0", "--data", join(userData, "hub")], { stdio: "pipe", serviceName: "CoCalc local hub" }) as unknown as HubChild,
     kioskSurface,
     kioskLaunch,

@@ -30,39 +30,46 @@ function step(name, cmd, args) {
 }
 const bin = (n) => join("node_modules", ".bin", n);
 
-// Two cores: the type check runs beside lint, build and the security scan (each of them uses one core).
-await Promise.all([
-  step("typecheck (tsc --strict)", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]),
-  (async () => {
-    await step("lint (eslint)", bin("eslint"), ["."]);
-    const built = await step("build (electron-vite: main, preload, renderer)", bin("electron-vite"), ["build"]);
-    if (built) await step("security scan (electronegativity)", process.execPath, ["scripts/electronegativity-gate.mjs"]);
-    else results.push({ name: "security scan (electronegativity)", ok: false });
-  })(),
-]);
-
-// The keychain tests need a Secret Service: run the suite inside a private
-// D-Bus session with an unlocked gnome-keyring where the machine has them.
+// The build comes first (the end-to-end tests and the security scan read it); the type check and lint
+// start with it, and the suite starts as soon as it is built, beside them: most of the suite waits on
+// servers, browsers and timers, so the checks take little from it (the
+// suite no longer wait for lint and the security scan: about 30 s on this machine, idle).
 const dir = mkdtempSync(join(tmpdir(), "cocalc-test-"));
 const jsonFile = join(dir, "vitest.json");
-const haveKeyring = ["/usr/bin/dbus-run-session", "/usr/bin/gnome-keyring-daemon"].every(existsSync);
-const vitest = `${bin("vitest")} run`;
-const env = { ...process.env, VITEST_JSON: jsonFile };
-let vitestStatus;
-if (haveKeyring) {
-  const keyringHome = join(dir, "keyring-home");
-  Object.assign(env, { COCALC_TEST_KEYRING: "1", XDG_DATA_HOME: join(keyringHome, "data"), XDG_RUNTIME_DIR: join(dir, "run") });
-  spawnSync("mkdir", ["-p", env.XDG_DATA_HOME, env.XDG_RUNTIME_DIR]);
-  spawnSync("chmod", ["700", env.XDG_RUNTIME_DIR]);
-  vitestStatus = spawnSync(
-    "dbus-run-session",
-    ["--", "sh", "-c", `printf 'test-keyring-pw' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec ${vitest}`],
-    { stdio: "inherit", env },
-  ).status;
-} else {
-  console.log("(no dbus-run-session/gnome-keyring here: the keychain tests will fail and say so)");
-  env.COCALC_TEST_KEYRING = "missing";
-  vitestStatus = spawnSync("sh", ["-c", vitest], { stdio: "inherit", env }).status;
+const checks = [step("typecheck (tsc --strict)", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]), step("lint (eslint)", bin("eslint"), ["."])];
+const built = await step("build (electron-vite: main, preload, renderer)", bin("electron-vite"), ["build"]);
+if (built) checks.push(step("security scan (electronegativity)", process.execPath, ["scripts/electronegativity-gate.mjs"]));
+else results.push({ name: "security scan (electronegativity)", ok: false });
+const [vitestStatus] = await Promise.all([runVitest(dir, jsonFile), ...checks]);
+
+/**
+ * The vitest suite, its output streamed as it comes. The keychain tests need a Secret Service: it runs
+ * inside a private D-Bus session with an unlocked gnome-keyring where the machine has them.
+ */
+function runVitest(dir, jsonFile) {
+  const haveKeyring = ["/usr/bin/dbus-run-session", "/usr/bin/gnome-keyring-daemon"].every(existsSync);
+  const vitest = `${bin("vitest")} run`;
+  const env = { ...process.env, VITEST_JSON: jsonFile };
+  let child;
+  if (haveKeyring) {
+    const keyringHome = join(dir, "keyring-home");
+    Object.assign(env, { COCALC_TEST_KEYRING: "1", XDG_DATA_HOME: join(keyringHome, "data"), XDG_RUNTIME_DIR: join(dir, "run") });
+    spawnSync("mkdir", ["-p", env.XDG_DATA_HOME, env.XDG_RUNTIME_DIR]);
+    spawnSync("chmod", ["700", env.XDG_RUNTIME_DIR]);
+    child = spawn(
+      "dbus-run-session",
+      ["--", "sh", "-c", `printf 'test-keyring-pw' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec ${vitest}`],
+      { stdio: "inherit", env },
+    );
+  } else {
+    console.log("(no dbus-run-session/gnome-keyring here: the keychain tests will fail and say so)");
+    env.COCALC_TEST_KEYRING = "missing";
+    child = spawn("sh", ["-c", vitest], { stdio: "inherit", env });
+  }
+  return new Promise((resolve) => {
+    child.on("error", () => resolve(1));
+    child.on("close", (code) => resolve(code));
+  });
 }
 let passed = results.filter((r) => r.ok).length;
 let failed = results.length - passed;

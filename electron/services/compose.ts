@@ -35,6 +35,8 @@ import { ChooserService, type ChooseLocal } from "./desktop/chooser-service.js";
 import { Staging } from "./desktop/staging.js";
 import { Transfer } from "./transfer/transfer.js";
 import { SyncManager } from "./sync/manager.js";
+import { FileOpsService } from "./files/file-ops-service.js";
+import type { OpenPath } from "./files/open-with-system.js";
 
 /** What the sync engine is built from; compose.ts hands it these. */
 export interface SyncEngineDeps {
@@ -68,6 +70,8 @@ export interface ComposeOptions {
   chooseLocal?: ChooseLocal;
   /** opens a file with its app, or shows it in its folder (Electron's shell) */
   reveal?: (path: string, how: "open" | "folder") => Promise<void>;
+  /** the shell's shell.openPath ("open with the system's app"); absent in the preview */
+  openPath?: OpenPath;
   /** the transfer layer (byte-exact, hash-verified file moves); the real one by default */
   transfer?: TransferApi;
   /** builds the sync engine; the real one (pairs in <dataDir>/sync) by default */
@@ -206,6 +210,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     sync,
     transfers,
     new ChooserService(o.chooseLocal),
+    new FileOpsService({ connection: () => connection.get(), transfer, openPath: o.openPath }),
   );
   const router = new Router(services, { trustedOrigins: o.trustedOrigins, log, redactor });
 

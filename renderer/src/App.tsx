@@ -13,9 +13,12 @@ import { Copy } from "./views/Copy.js";
 import { Kiosk } from "./views/Kiosk.js";
 import { Sync } from "./views/Sync.js";
 import { Palette, type PaletteItem } from "./Palette.js";
+import { Icon, Icons, type IconName } from "./icons.js";
 import { VIEW_NAMES, type ViewName } from "./view-names.js";
 
 const RESTORE_KEY = "cocalc:restore-view";
+/** Each view's icon, the same in the sidebar and the palette. */
+const VIEW_ICON: Record<ViewName, IconName> = { connect: "connect", projects: "projects", sync: "sync", files: "files", console: "console", copy: "copy", kiosk: "kiosk" };
 const PROJECT_VIEWS: { name: ViewName; label: string; key: string }[] = [
   { name: "files", label: "Files", key: "3" },
   { name: "console", label: "Console", key: "4" },
@@ -190,6 +193,7 @@ export function App({ api }: { api: CocalcApi }) {
         id: `file:${name}`,
         label: name,
         hint: "open file",
+        icon: "open" as const,
         run: () => {
           setView("files");
           setOpenRequest({ path: name, n: Date.now() });
@@ -197,16 +201,16 @@ export function App({ api }: { api: CocalcApi }) {
       }));
     }
     const items: PaletteItem[] = [
-      { id: "v:connect", label: "Go to Connect", hint: "Alt+1", run: () => setView("connect") },
-      { id: "v:projects", label: "Go to Projects", hint: "Alt+2", run: () => setView("projects") },
-      { id: "v:sync", label: "Go to Sync (folders kept in sync)", hint: "Alt+7", run: () => setView("sync") },
+      { id: "v:connect", label: "Go to Connect", hint: "Alt+1", icon: "connect", run: () => setView("connect") },
+      { id: "v:projects", label: "Go to Projects", hint: "Alt+2", icon: "projects", run: () => setView("projects") },
+      { id: "v:sync", label: "Go to Sync (folders kept in sync)", hint: "Alt+7", icon: "sync", run: () => setView("sync") },
     ];
     if (project) {
-      for (const v of PROJECT_VIEWS) items.push({ id: `v:${v.name}`, label: `${v.label} of ${project.title || "(untitled)"}`, hint: `Alt+${v.key}`, run: () => setView(v.name) });
-      items.push({ id: "run", label: "Run a command…", hint: "Console", run: () => setView("console") });
-      items.push({ id: "quick", label: "Open a file…", hint: "Ctrl+P", run: () => setPalette("files") });
+      for (const v of PROJECT_VIEWS) items.push({ id: `v:${v.name}`, label: `${v.label} of ${project.title || "(untitled)"}`, hint: `Alt+${v.key}`, icon: VIEW_ICON[v.name], run: () => setView(v.name) });
+      items.push({ id: "run", label: "Run a command…", hint: "Console", icon: "run", run: () => setView("console") });
+      items.push({ id: "quick", label: "Open a file…", hint: "Ctrl+P", icon: "open", run: () => setPalette("files") });
     }
-    for (const p of projects ?? []) items.push({ id: `p:${p.project_id}`, label: `Open project: ${p.title || "(untitled)"}`, hint: "project", run: () => openProject(p) });
+    for (const p of projects ?? []) items.push({ id: `p:${p.project_id}`, label: `Open project: ${p.title || "(untitled)"}`, hint: "project", icon: "projects", run: () => openProject(p) });
     return items;
   }, [palette, fileNames, project, projects, openProject]);
 
@@ -272,18 +276,18 @@ export function App({ api }: { api: CocalcApi }) {
             </span>
           ) : null}
           <button onClick={() => setPalette("all")} aria-label="Open the command palette">
-            Commands <kbd>Ctrl K</kbd>
+            <Icon icon={Icons.command} /> Commands <kbd>Ctrl K</kbd>
           </button>
         </header>
         <nav className="side" aria-label="Views">
           <button aria-current={view === "connect" ? "page" : undefined} onClick={() => setView("connect")}>
-            Connect
+            <Icon icon={Icons.connect} /> Connect
           </button>
           <button aria-current={view === "projects" ? "page" : undefined} onClick={() => setView("projects")} disabled={!active}>
-            Projects
+            <Icon icon={Icons.projects} /> Projects
           </button>
           <button aria-current={view === "sync" ? "page" : undefined} onClick={() => setView("sync")} disabled={!active}>
-            Sync
+            <Icon icon={Icons.sync} /> Sync
           </button>
           {project && (
             <>
@@ -292,7 +296,7 @@ export function App({ api }: { api: CocalcApi }) {
               </div>
               {PROJECT_VIEWS.map((v) => (
                 <button key={v.name} aria-current={view === v.name ? "page" : undefined} onClick={() => setView(v.name)}>
-                  {v.label}
+                  <Icon icon={Icons[VIEW_ICON[v.name]]} /> {v.label}
                 </button>
               ))}
             </>

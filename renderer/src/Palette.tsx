@@ -1,10 +1,12 @@
 /** The command palette (Ctrl/Cmd+K): type to filter, arrows to move, Enter to run, Escape to close. Hand-written: it is small. */
 import { useEffect, useMemo, useRef, useState } from "react";
+import { Icon, Icons, type IconName } from "./icons.js";
 
 export interface PaletteItem {
   id: string;
   label: string;
   hint?: string;
+  icon?: IconName;
   run: () => void;
 }
 
@@ -46,7 +48,9 @@ export function Palette({ items, placeholder, onClose }: { items: PaletteItem[];
       <ul role="listbox" aria-label="Matching commands">
         {shown.map((it, n) => (
           <li key={it.id} role="option" aria-selected={n === i} onMouseEnter={() => setI(n)} onClick={() => pick(it)}>
-            <span>{it.label}</span>
+            <span>
+              {it.icon && <Icon icon={Icons[it.icon]} />} {it.label}
+            </span>
             {it.hint && <span className="muted">{it.hint}</span>}
           </li>
         ))}

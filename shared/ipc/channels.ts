@@ -65,6 +65,16 @@ export const CHANNELS = [
   "kiosk.configure",
   "kiosk.launch",
   "kiosk.present",
+  // the file browser's actions (issue 23): one exec each, never overwriting
+  "fileops.move",
+  "fileops.rename",
+  "fileops.duplicate",
+  "fileops.trash",
+  "fileops.trashList",
+  "fileops.restore",
+  "fileops.emptyTrash",
+  "fileops.search",
+  "fileops.openWithSystem",
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { Uuid } from "../api/common.js";
+import { ApiErrorData } from "../errors.js";
 import {
   Capabilities,
   CopyInput,
@@ -127,6 +128,28 @@ export const FileStamp = z.discriminatedUnion("exists", [
   z.object({ exists: z.literal(false) }),
 ]);
 export type FileStamp = z.infer<typeof FileStamp>;
+
+/** A name inside a folder: one path segment. */
+const EntryName = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((n) => n !== "." && n !== ".." && !n.includes("/") && !n.includes("\0"), "must be a name without '/', not '.' or '..'");
+const ActionPaths = z.array(ProjectPath.min(1)).min(1).max(1000);
+/** What a file action did, in order, and the first problem that stopped it (the rest was not done). */
+export const ActionOutcome = z.object({
+  moved: z.array(z.object({ from: z.string(), to: z.string() })),
+  problem: ApiErrorData.nullable(),
+});
+export type ActionOutcome = z.infer<typeof ActionOutcome>;
+export const TrashEntry = FileEntry.extend({ origin: z.string().nullable() });
+export type TrashEntry = z.infer<typeof TrashEntry>;
+export const SearchPage = z.object({
+  hits: z.array(z.object({ path: z.string(), line: z.number().int().nullable(), text: z.string().nullable() })),
+  more: z.boolean(),
+  timed_out: z.boolean(),
+});
+export type SearchPage = z.infer<typeof SearchPage>;
 
 export const contract = {
   "app.info": {
@@ -351,6 +374,30 @@ export const contract = {
   },
   "kiosk.present": { input: z.strictObject({ on: z.boolean() }), output: z.object({ full_screen: z.boolean() }) },
   "kiosk.launch": { input: Empty, output: z.object({ launch: z.object({ profile: z.string(), project_id: Uuid, path: z.string() }).nullable() }) },
+
+  "fileops.move": { input: z.strictObject({ project_id: Uuid, paths: ActionPaths, dest_dir: ProjectPath }), output: ActionOutcome },
+  "fileops.rename": { input: z.strictObject({ project_id: Uuid, path: ProjectPath.min(1), new_name: EntryName }), output: ActionOutcome },
+  "fileops.duplicate": { input: z.strictObject({ project_id: Uuid, paths: ActionPaths }), output: ActionOutcome },
+  /** into the project's .trash, as CoCalc's own explorer does */
+  "fileops.trash": { input: z.strictObject({ project_id: Uuid, paths: ActionPaths }), output: ActionOutcome },
+  "fileops.trashList": { input: z.strictObject({ project_id: Uuid }), output: z.object({ entries: z.array(TrashEntry) }) },
+  /** back where each came from (or into the home folder when that is not known); never over an existing name */
+  "fileops.restore": { input: z.strictObject({ project_id: Uuid, names: z.array(EntryName).min(1).max(1000) }), output: ActionOutcome },
+  /** delete for ever: the named trash items, or all of them */
+  "fileops.emptyTrash": { input: z.strictObject({ project_id: Uuid, names: z.array(EntryName).min(1).max(1000).optional() }), output: Ok },
+  "fileops.search": {
+    input: z.strictObject({
+      project_id: Uuid,
+      dir: ProjectPath,
+      query: z.string().trim().min(1).max(500),
+      mode: z.enum(["names", "contents"]),
+      offset: z.number().int().nonnegative().max(100_000),
+      limit: z.number().int().min(1).max(500),
+    }),
+    output: SearchPage,
+  },
+  /** a copy in a private temp folder, opened by the system's app for its type */
+  "fileops.openWithSystem": { input: z.strictObject({ project_id: Uuid, path: ProjectPath.min(1) }), output: z.object({ local_path: z.string() }) },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 // Every channel name has a schema and every schema a name (compile-time check both ways).

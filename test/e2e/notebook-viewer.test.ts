@@ -12,11 +12,14 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleText } from "../../renderer/src/viewer/console-text.js";
 import { launchChromium } from "../support/browser.js";
-import { referenceNotebooks } from "../support/reference-notebooks.js";
+import { fixtureNotebook, fixtureNotebooks, referenceCorpus } from "../support/reference-notebooks.js";
 import { serveViewerHarness } from "../support/viewer-harness.js";
 
 const SHOTS = join(import.meta.dirname, "..", "screenshots");
-const notebooks = referenceNotebooks();
+const fixtures = fixtureNotebooks();
+const corpus = referenceCorpus();
+const notebooks = corpus.notebooks;
+console.log(corpus.missing ? `notebook viewer: real-notebook corpus skipped: ${corpus.missing}` : `notebook viewer: real-notebook corpus: ${notebooks.length} notebooks in ${corpus.folder}`);
 
 let browser: Browser;
 let harness: Awaited<ReturnType<typeof serveViewerHarness>>;
@@ -229,7 +232,7 @@ function checkOutput(raw: RawOutput, v3: boolean, shown: OutputShown | undefined
   }
   if (has("text/markdown")) return shown.mime === "text/markdown" && letters(shown.text) !== "" ? null : "markdown output missing";
   if (has("text/latex")) return shown.katex > 0 ? null : "LaTeX output not typeset";
-  for (const m of ["image/svg+xml", "image/png", "image/jpeg"]) {
+  for (const m of ["image/svg+xml", "image/png", "image/jpeg", "image/gif"]) {
     if (has(m)) return shown.images.length === 1 && shown.images[0] ? null : `${m} not shown as a loaded image`;
   }
   if (has("application/javascript")) return shown.note?.includes("not shown") ? null : "JavaScript output without a 'not shown' note";
@@ -237,50 +240,69 @@ function checkOutput(raw: RawOutput, v3: boolean, shown: OutputShown | undefined
   return shown.note?.includes("not shown") || shown.note?.includes("Empty") ? null : "unknown output without a note";
 }
 
-describe("every reference notebook renders in full", () => {
-  it.each(notebooks.map((n) => [n.name, n.text]))(
-    "%s",
-    async (name, json) => {
-      const nb = JSON.parse(json) as RawNotebook;
-      const v3 = nb.nbformat === 3;
-      const cells = cellsOf(nb);
-      takeErrors();
-      await show(name, json);
-      expect(await page.locator(".banner.error").count()).toBe(0);
-      const shown = await shownCells();
-      expect(shown.length).toBe(cells.length);
+/** Show a notebook and check every cell and output against its JSON. */
+async function rendersInFull(name: string, json: string): Promise<void> {
+  const nb = JSON.parse(json) as RawNotebook;
+  const v3 = nb.nbformat === 3;
+  const cells = cellsOf(nb);
+  takeErrors();
+  await show(name, json);
+  expect(await page.locator(".banner.error").count()).toBe(0);
+  const shown = await shownCells();
+  expect(shown.length).toBe(cells.length);
 
-      const problems: string[] = [];
-      cells.forEach((cell, i) => {
-        const s = shown[i]!;
-        const where = `cell ${i}`;
-        const wantType = cell.cell_type === "heading" ? "markdown" : cell.cell_type;
-        if (s.type !== wantType) problems.push(`${where}: shown as ${s.type}, is ${cell.cell_type}`);
-        const rendered = s.headings.map(letters);
-        for (const h of headingsOf(cell)) if (!rendered.some((r) => r.includes(h))) problems.push(`${where}: heading "${h}" not among ${JSON.stringify(rendered)}`);
-        if (cell.cell_type === "code") {
-          const src = text(v3 ? cell.input : cell.source);
-          if (s.source !== src) problems.push(`${where}: code differs`);
-          const outs = cell.outputs ?? [];
-          if (s.outputs.length !== outs.length) problems.push(`${where}: ${s.outputs.length} outputs shown of ${outs.length}`);
-          outs.forEach((o, j) => {
-            const wrong = checkOutput(o, v3, s.outputs[j]);
-            if (wrong) problems.push(`${where} output ${j} (${o.output_type}): ${wrong}`);
-          });
-        }
-        if (cell.cell_type === "markdown") {
-          const src = text(cell.source);
-          const attachments = Object.keys(cell.attachments ?? {}).filter((a) => src.includes(`attachment:${a}`));
-          if (attachments.length && (s.images.length < attachments.length || !s.images.every(Boolean))) problems.push(`${where}: attachments not shown as images`);
-          // Math Jupyter would typeset: $…$ with no space inside the opening dollar, $$…$$, or an equation environment.
-          if (/\$\$[^$]+\$\$|\$[^\s$][^$\n]*\$|\\begin\{(equation|align)\*?\}/.test(src.replace(/```[\s\S]*?```|`[^`]*`/g, "")) && s.katex === 0) problems.push(`${where}: math not typeset`);
-        }
+  const problems: string[] = [];
+  cells.forEach((cell, i) => {
+    const s = shown[i]!;
+    const where = `cell ${i}`;
+    const wantType = cell.cell_type === "heading" ? "markdown" : cell.cell_type;
+    if (s.type !== wantType) problems.push(`${where}: shown as ${s.type}, is ${cell.cell_type}`);
+    const rendered = s.headings.map(letters);
+    for (const h of headingsOf(cell)) if (!rendered.some((r) => r.includes(h))) problems.push(`${where}: heading "${h}" not among ${JSON.stringify(rendered)}`);
+    if (cell.cell_type === "code") {
+      const src = text(v3 ? cell.input : cell.source);
+      if (s.source !== src) problems.push(`${where}: code differs`);
+      const outs = cell.outputs ?? [];
+      if (s.outputs.length !== outs.length) problems.push(`${where}: ${s.outputs.length} outputs shown of ${outs.length}`);
+      outs.forEach((o, j) => {
+        const wrong = checkOutput(o, v3, s.outputs[j]);
+        if (wrong) problems.push(`${where} output ${j} (${o.output_type}): ${wrong}`);
       });
-      expect(problems).toEqual([]);
-      expect(takeErrors()).toEqual([]);
-    },
-    90_000,
-  );
+    }
+    if (cell.cell_type === "markdown") {
+      const src = text(cell.source);
+      const attachments = Object.keys(cell.attachments ?? {}).filter((a) => src.includes(`attachment:${a}`));
+      if (attachments.length && (s.images.length < attachments.length || !s.images.every(Boolean))) problems.push(`${where}: attachments not shown as images`);
+      // Math Jupyter would typeset: $…$ with no space inside the opening dollar, $$…$$, or an equation environment.
+      if (/\$\$[^$]+\$\$|\$[^\s$][^$\n]*\$|\\begin\{(equation|align)\*?\}/.test(src.replace(/```[\s\S]*?```|`[^`]*`/g, "")) && s.katex === 0) problems.push(`${where}: math not typeset`);
+    }
+  });
+  expect(problems).toEqual([]);
+  expect(takeErrors()).toEqual([]);
+}
+
+describe("every fixture notebook renders in full (every output type, nbformat 3 and 4)", () => {
+  it.each(fixtures.map((n) => [n.name, n.text]))("%s", rendersInFull, 90_000);
+
+  it("an SVG attachment stored as base64 (as JupyterLab stores a pasted image) and one stored as text show as images", async () => {
+    await show("every-output.ipynb", fixtureNotebook("v4-every-output.ipynb").text);
+    const sizes = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLImageElement>(".nb-markdown img")).map((i) => ({ alt: i.alt, width: i.naturalWidth, loaded: i.complete && i.src.startsWith("data:image/") })),
+    );
+    expect(sizes).toEqual([
+      { alt: "dot", width: 64, loaded: true },
+      { alt: "shape", width: 60, loaded: true },
+      { alt: "text shape", width: 40, loaded: true },
+    ]);
+  });
+});
+
+describe("every notebook of the real-notebook corpus renders in full", () => {
+  it("the corpus is here", (ctx) => {
+    if (corpus.missing) ctx.skip(corpus.missing);
+    expect(notebooks.length).toBe(24);
+  });
+  it.each(notebooks.map((n) => [n.name, n.text]))("%s", rendersInFull, 90_000);
 });
 
 describe("nothing in a notebook runs", () => {
@@ -335,7 +357,7 @@ describe("nothing in a notebook runs", () => {
 });
 
 describe("a file's text shown again", () => {
-  const long = notebooks.find((n) => n.name.startsWith("23-"))!;
+  const long = fixtureNotebook("v4-long.ipynb");
 
   it("re-renders in place and keeps what the reader was looking at", async () => {
     await show("dataframes.ipynb", long.text);
@@ -368,6 +390,45 @@ describe("a file's text shown again", () => {
   it("another file starts at the top", async () => {
     await show("other.ipynb", long.text);
     expect(await page.locator(".file-viewer").evaluate((v) => v.scrollTop)).toBe(0);
+  }, 120_000);
+});
+
+describe("a notebook with one 50,000-line output", () => {
+  const lines = Array.from({ length: 50_000 }, (_, i) => `epoch ${Math.floor(i / 100) + 1}, step ${i + 1}: loss \u001b[32m${(1 / (i + 1)).toFixed(6)}\u001b[0m\n`);
+  const nb = JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      { cell_type: "markdown", metadata: {}, source: "# Before the long output" },
+      { cell_type: "code", execution_count: 1, metadata: {}, source: "train()", outputs: [{ output_type: "stream", name: "stdout", text: lines }] },
+      { cell_type: "markdown", metadata: {}, source: "# After the long output" },
+    ],
+  });
+
+  it("shows the cells around it with the output's first lines at once; Show all renders the rest while the page answers", async () => {
+    await page.evaluate(([p, c]) => void (window as unknown as { viewer: { show(p: string, c: string): Promise<void> } }).viewer.show(p, c), ["training.ipynb", nb] as const);
+    await page.getByRole("heading", { name: "Before the long output" }).waitFor();
+    await page.getByRole("heading", { name: "After the long output" }).waitFor();
+    const output = page.locator(".nb-output[data-output-type=stream]");
+    const shownLines = () => output.locator("pre").evaluate((p) => (p.textContent ?? "").split("\n").length - 1);
+    // The first cell is on screen while the long output is not rendered in full.
+    expect(await shownLines()).toBe(2_000);
+    expect(await output.locator(".nb-more").textContent()).toMatch(/^48,000 more lines not shown\. Show all$/);
+    expect(await output.locator("pre > span").first().locator("span").first().textContent()).toBe("1.000000");
+    await output.getByRole("button", { name: "Show all" }).click();
+    // The page answers input while the rest renders: the reader scrolls on.
+    const viewer = page.locator(".file-viewer");
+    const before = await viewer.evaluate((v) => v.scrollTop);
+    await viewer.hover();
+    await page.mouse.wheel(0, 600);
+    await expect.poll(() => viewer.evaluate((v) => v.scrollTop)).toBeGreaterThan(before);
+    await expect.poll(() => output.getAttribute("data-complete"), { timeout: 60_000 }).toBe("true");
+    expect(await shownLines()).toBe(50_000);
+    expect(await output.locator(".nb-more").count()).toBe(0);
+    expect(await output.locator("pre").evaluate((p) => p.textContent?.split("\n").at(-2))).toBe("epoch 500, step 50000: loss 0.000020");
+    // Colours carry across pieces: the last line's number is coloured like the first's.
+    expect(await output.locator("pre > span").last().locator("span").last().getAttribute("class")).toBe("ansi-green-fg");
   }, 120_000);
 });
 
@@ -408,7 +469,16 @@ describe("screenshots", () => {
     "20-": ".nb-latex",
     "23-": ".nb-html",
   };
-  it.each(notebooks.flatMap((n) => Object.entries(picks).filter(([p]) => n.name.startsWith(p)).map(([, focus]) => [n.name, n.text, focus] as const)))(
+  const shots = [
+    // The fixtures are always here; the corpus's picks where it is.
+    ...fixtures.filter((n) => n.name.includes("every-output")).map((n) => [n.name, n.text, n.name.startsWith("v4") ? ".nb-output[data-mime='image/svg+xml']" : null] as const),
+    ...notebooks.flatMap((n) => Object.entries(picks).filter(([p]) => n.name.startsWith(p)).map(([, focus]) => [n.name, n.text, focus] as const)),
+  ];
+  it("of the real-notebook corpus", (ctx) => {
+    if (corpus.missing) ctx.skip(corpus.missing);
+    expect(shots.length).toBeGreaterThan(2);
+  });
+  it.each(shots)(
     "%s, light and dark",
     async (name, json, focus) => {
       await show(name, json);

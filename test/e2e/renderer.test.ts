@@ -31,9 +31,12 @@ const AI_CAPABILITIES = ["account:read", "project:create", "project:list", "proj
 /**
  * Many projects, made in the hub's own store: the create routes of every generation are tested elsewhere (hub-api,
  * hub-ai, ai-backend, "creates a project" below); 2,000 calls through them here would cost minutes of a loaded machine.
+ * One transaction, not one commit (a journal sync) per project: 2.2 s instead of 69 s on a loaded machine.
  */
 function createProjects(hub: TestHub, titles: string[]): void {
-  for (const title of titles) hub.hub.runtime.createFolder(hub.hub.store.createProject(hub.credentials.account_id, { title }).project_id);
+  hub.hub.store.db.transaction(() => {
+    for (const title of titles) hub.hub.runtime.createFolder(hub.hub.store.createProject(hub.credentials.account_id, { title }).project_id);
+  });
 }
 
 describe.each(["v1", "current", "ai"] as const)("the app against a hub serving %s", (api) => {

@@ -394,7 +394,9 @@ describe("/api/v2 routes (§2.2)", () => {
 
   it("projects/get returns at most 50 by default", async () => {
     const many = await secondAccount(hub);
-    for (let i = 0; i < 52; i++) hub.hub.store.createProject(many.account_id, { title: `p${i}` });
+    hub.hub.store.db.transaction(() => {
+      for (let i = 0; i < 52; i++) hub.hub.store.createProject(many.account_id, { title: `p${i}` });
+    });
     const key = hub.mintAiKey({ capabilities: ["project:list"], account_id: many.account_id });
     expect(((await v2("projects/get", {}, bearer(key))).json as Obj[]).length).toBe(50);
   });

@@ -75,6 +75,15 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "kiosk.configure": { embedding_origin: "https://kiosk.example.org" },
   "kiosk.launch": {},
   "kiosk.present": { on: true },
+  "fileops.move": { project_id: P, paths: ["a.txt", "b"], dest_dir: "d" },
+  "fileops.rename": { project_id: P, path: "a.txt", new_name: "b.txt" },
+  "fileops.duplicate": { project_id: P, paths: ["a.txt"] },
+  "fileops.trash": { project_id: P, paths: ["a.txt"] },
+  "fileops.trashList": { project_id: P },
+  "fileops.restore": { project_id: P, names: ["a.txt"] },
+  "fileops.emptyTrash": { project_id: P, names: ["a.txt"] },
+  "fileops.search": { project_id: P, dir: "", query: "needle", mode: "contents", offset: 0, limit: 50 },
+  "fileops.openWithSystem": { project_id: P, path: "a.pdf" },
 };
 
 function rng(seed: number) {

@@ -210,21 +210,29 @@ describe("transport failures", () => {
     expect(r.stdout).toBe("late\n");
   });
 
-  it("a reply that arrives in small pieces, a character split between two of them, and a BOM in front, is read whole", async () => {
+  /** An exec reply with `text` as its stdout, a BOM in front, sent in 7-byte pieces flushed one at a time (most multi-byte characters fall across a boundary). */
+  async function readInPieces(text: string, withLength: boolean): Promise<string> {
     fresh();
-    const text = "ünïcødé 名前 " + "x".repeat(70_000) + " 🎉";
     const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ event: "project_exec_output", id: "x", stdout: text, stderr: "", exit_code: 0 }))]);
     server.setHandler(async (_r, res) => {
-      res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
-      // 7-byte pieces, flushed one at a time: most multi-byte characters fall across a boundary
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8", ...(withLength ? { "content-length": body.length } : {}) });
       for (let at = 0; at < 700; at += 7) {
         res.write(body.subarray(at, at + 7));
         await new Promise((r) => setImmediate(r));
       }
       res.end(body.subarray(700));
     });
-    const r = await client().call("project_exec", { project_id: PID, command: "true" });
-    expect(r.stdout).toBe(text);
+    return (await client().call("project_exec", { project_id: PID, command: "true" })).stdout;
+  }
+
+  it("a reply that arrives in small pieces, a character split between two of them, and a BOM in front, is read whole", async () => {
+    const text = "ünïcødé 名前 " + "x".repeat(70_000) + " 🎉";
+    expect(await readInPieces(text, false)).toBe(text);
+  });
+
+  it("a small reply that gives its length (read whole, not chunk by chunk), in pieces with a split character and a BOM, is read whole", async () => {
+    const text = "ünïcødé 名前 " + "y".repeat(2_000) + " 🎉";
+    expect(await readInPieces(text, true)).toBe(text);
   });
 
   it("connection refused says nothing answers there", async () => {

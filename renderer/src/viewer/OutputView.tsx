@@ -1,6 +1,7 @@
 /** One saved output, shown by its richest MIME type that the viewer can show safely. */
 import type { Output } from "../../../shared/nbformat.js";
 import { ansiHtml } from "./ansi.js";
+import { ConsoleText } from "./ConsoleText.js";
 import { HtmlFrame } from "./HtmlFrame.js";
 import { latexHtml, markdownHtml } from "./markdown.js";
 import { chooseMime } from "./mime.js";
@@ -11,10 +12,10 @@ const BASE64 = /^[A-Za-z0-9+/=\s]*$/;
 export function OutputView({ output }: { output: Output }) {
   switch (output.output_type) {
     case "stream":
-      return <pre className={`nb-output nb-stream nb-${output.name === "stderr" ? "stderr" : "stdout"}`} data-output-type="stream" dangerouslySetInnerHTML={{ __html: ansiHtml(output.text) }} />;
+      return <ConsoleText text={output.text} className={`nb-stream nb-${output.name === "stderr" ? "stderr" : "stdout"}`} attrs={{ "data-output-type": "stream" }} />;
     case "error": {
       const text = output.traceback.length ? output.traceback.join("\n") : `${output.ename}: ${output.evalue}`;
-      return <pre className="nb-output nb-error" data-output-type="error" dangerouslySetInnerHTML={{ __html: ansiHtml(text) }} />;
+      return <ConsoleText text={text} className="nb-error" attrs={{ "data-output-type": "error" }} />;
     }
     case "display_data":
     case "execute_result":
@@ -73,6 +74,6 @@ function RichOutput({ data, type }: { data: Record<string, unknown>; type: strin
         </div>
       );
     default:
-      return <pre className="nb-output nb-plain" {...attrs} dangerouslySetInnerHTML={{ __html: ansiHtml(value) }} />;
+      return <ConsoleText text={value} className="nb-plain" attrs={attrs} />;
   }
 }

@@ -59,8 +59,24 @@ export function attachmentUrl(attachments: Context["attachments"], name: string)
     if (typeof v === "string" && /^[A-Za-z0-9+/=\s]*$/.test(v)) return `data:${mime};base64,${v.replace(/\s/g, "")}`;
   }
   const svg = bundle["image/svg+xml"];
-  if (typeof svg === "string") return svgDataUrl(svg);
+  if (typeof svg === "string") return svgDataUrl(svgText(svg));
   return null;
+}
+
+const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
+
+/**
+ * An SVG attachment's markup: JupyterLab stores every pasted or dropped image
+ * base64-encoded, SVG included, while an SVG written by hand or by older tools
+ * is the markup itself. Markup always holds a "<", which base64 never does.
+ */
+export function svgText(value: string): string {
+  if (!BASE64.test(value)) return value;
+  try {
+    return new TextDecoder().decode(Uint8Array.from(atob(value.replace(/\s/g, "")), (c) => c.charCodeAt(0)));
+  } catch {
+    return value; // not base64 after all: the sanitiser gets the text and shows what it can
+  }
 }
 
 /**

@@ -212,7 +212,7 @@ export function Copy({ project, projects, caps: generationCaps }: { project: Pro
       <Section title="Copy operations">
         {!caps.copyStatusList && <p className="muted">This server cannot list copies; the ones started here are followed until they finish.</p>}
         {ops.length === 0 ? (
-          <p className="muted">None yet.</p>
+          <p className="muted">None yet. Copies you start above are listed here, with their progress.</p>
         ) : (
           <table aria-label="Copy operations">
             <thead>

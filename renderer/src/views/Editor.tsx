@@ -43,7 +43,20 @@ export function languageFor(path: string): Extension[] {
   }
 }
 
-export function Editor({ path, doc, onChange, onSave }: { path: string; doc: string; onChange: (text: string) => void; onSave: () => void }) {
+export function Editor({
+  path,
+  doc,
+  onChange,
+  onSave,
+  goto,
+}: {
+  path: string;
+  doc: string;
+  onChange: (text: string) => void;
+  onSave: () => void;
+  /** put the cursor on this line (1-based) and scroll to it; `n` changes for each request */
+  goto?: { line: number; n: number };
+}) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const handlers = useRef({ onChange, onSave });
@@ -78,6 +91,14 @@ export function Editor({ path, doc, onChange, onSave }: { path: string; doc: str
     return () => v.destroy();
     // Made once: a new document (another file, or the server's version taken) comes with a new React key.
   }, []);
+
+  useEffect(() => {
+    const v = view.current;
+    if (!v || !goto) return;
+    const line = v.state.doc.line(Math.min(Math.max(goto.line, 1), v.state.doc.lines));
+    v.dispatch({ selection: { anchor: line.from }, effects: EditorView.scrollIntoView(line.from, { y: "center" }) });
+    v.focus();
+  }, [goto?.n]);
 
   return <div className="editor" ref={host} />;
 }

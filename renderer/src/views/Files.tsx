@@ -14,7 +14,10 @@ import { formatBytes, plural, progressText } from "../format.js";
 import { LocalPathField } from "../LocalPathField.js";
 import { droppedFiles, stageDropped, useTransfer, type DroppedFile } from "../transfers.js";
 import { writeTooLarge } from "../../../shared/write-limit.js";
-import { Editor } from "./Editor.js";
+import { Editor } from "./LazyEditor.js";
+import { Breadcrumbs } from "./files/Breadcrumbs.js";
+import { FileBrowser } from "./files/FileBrowser.js";
+import { Icon, Icons } from "../icons.js";
 
 interface OpenFile {
   path: string;
@@ -69,6 +72,7 @@ export function Files({
   const [uploadPaths, setUploadPaths] = useState("");
   const [chooserMissing, setChooserMissing] = useState(false);
   const [dropping, setDropping] = useState(false);
+  const [goto, setGoto] = useState<{ path: string; line: number; n: number } | null>(null);
   const transfer = useTransfer();
   const pid = project.project_id;
 
@@ -110,6 +114,12 @@ export function Files({
   useEffect(() => {
     if (openRequest) void openFiles([openRequest.path]);
   }, [openRequest]);
+
+  /** A file from the browser or a search result (at its line). */
+  const openAt = (path: string, line?: number) => {
+    void openFiles([path]);
+    setGoto(line ? { path, line, n: Date.now() } : null);
+  };
 
   const current = open.find((o) => o.path === active) ?? null;
   // Said before editing: a file this server cannot take in one write (measured as the server measures it) is saved in parts.
@@ -190,27 +200,26 @@ export function Files({
     <>
       <div className="row">
         <h1 style={{ margin: 0, fontSize: 20 }}>Files</h1>
-        <nav aria-label="Folder" className="row">
-          <button onClick={() => setDir("")}>~</button>
-          {crumbs.map((c, i) => (
-            <button key={i} onClick={() => setDir(crumbs.slice(0, i + 1).join("/"))}>
-              {c}
-            </button>
-          ))}
-        </nav>
+        <Breadcrumbs dir={dir} onGo={setDir} />
         <span className="grow" />
-        <button onClick={() => setMaking("file")}>New file</button>
-        <button onClick={() => setMaking("folder")}>New folder</button>
+        <button onClick={() => setMaking("file")}>
+          <Icon icon={Icons.newFile} /> New file
+        </button>
+        <button onClick={() => setMaking("folder")}>
+          <Icon icon={Icons.newFolder} /> New folder
+        </button>
         <button disabled={selected.size === 0 || [...selected].some((p) => (shown?.entries ?? []).find((e) => join(dir, e.name) === p)?.isdir)} onClick={() => void openFiles([...selected])}>
           Open selected ({selected.size})
         </button>
         <button disabled={selected.size === 0} onClick={() => setMoving(moving === "download" ? null : "download")} aria-expanded={moving === "download"}>
-          Download ({selected.size})…
+          <Icon icon={Icons.download} /> Download ({selected.size})…
         </button>
         <button onClick={() => setMoving(moving === "upload" ? null : "upload")} aria-expanded={moving === "upload"}>
-          Upload…
+          <Icon icon={Icons.upload} /> Upload…
         </button>
-        <button onClick={() => void refresh()}>Refresh</button>
+        <button onClick={() => void refresh()}>
+          <Icon icon={Icons.refresh} /> Refresh
+        </button>
       </div>
       {shown?.type === "file" && (
         <div className="banner warn" role="alert" aria-label="Not a folder">
@@ -334,9 +343,6 @@ export function Files({
       <div className="files">
         <div
           className={`tree${dropping ? " drop-target" : ""}`}
-          role="listbox"
-          aria-label="Files in this folder"
-          aria-multiselectable="true"
           onDragOver={(e) => {
             if (!e.dataTransfer.types.includes("Files")) return;
             e.preventDefault();
@@ -351,47 +357,19 @@ export function Files({
             void droppedFiles(e.dataTransfer).then(uploadDropped, (err: unknown) => transfer.setError(toApiError(err)));
           }}
         >
-          {dir && (
-            <button
-              className="entry"
-              onClick={(ev) => {
-                // where the first row was: the second click of a double-click on it must not go back up
-                if (ev.detail <= 1) setDir(crumbs.slice(0, -1).join("/"));
-              }}
-            >
-              ↑ ..
-            </button>
-          )}
           {!shown && !list.error && <p className="muted">Listing {dir || "~"}…</p>}
-          {(shown?.entries ?? []).map((e) => {
-            // the folder these rows were listed from, never one navigated to since
-            const path = join(shown!.dir, e.name);
-            return (
-              <button
-                key={e.name}
-                className="entry"
-                role="option"
-                aria-selected={selected.has(path) || active === path}
-                title={e.name}
-                onClick={(ev) => {
-                  // The second click of a double-click: the first one already acted.
-                  if (ev.detail > 1) return;
-                  if (ev.ctrlKey || ev.metaKey || ev.shiftKey) {
-                    const next = new Set(selected);
-                    if (next.has(path)) next.delete(path);
-                    else next.add(path);
-                    setSelected(next);
-                  } else if (e.isdir) setDir(path);
-                  else void openFiles([path]);
-                }}
-              >
-                <span aria-hidden>{e.isdir ? "▸" : "·"}</span>
-                <span>{e.name}</span>
-              </button>
-            );
-          })}
-          {shown?.type === "folder" && shown.entries.length === 0 && <p className="muted">Empty folder.</p>}
-          <p className="muted drop-hint">Drop files or folders here to upload them into ~/{dir}.</p>
+          <FileBrowser
+            pid={pid}
+            dir={dir}
+            setDir={setDir}
+            entries={shown?.type === "folder" ? shown.entries : null}
+            selected={selected}
+            setSelected={setSelected}
+            active={active}
+            openFile={openAt}
+            refresh={() => void refresh()}
+            footer={<p className="muted drop-hint">Drop files or folders here to upload them into ~/{dir}.</p>}
+          />
         </div>
         <div className="editor-pane">
           <div className="row" role="tablist" aria-label="Open files">
@@ -461,7 +439,7 @@ export function Files({
                   </div>
                 </div>
               )}
-              <Editor key={`${current.path}:${current.rev}`} path={current.path} doc={current.base} onChange={(text) => patch(current.path, { text })} onSave={() => void save(current)} />
+              <Editor key={`${current.path}:${current.rev}`} goto={goto?.path === current.path ? goto : undefined} path={current.path} doc={current.base} onChange={(text) => patch(current.path, { text })} onSave={() => void save(current)} />
             </>
           ) : (
             <p className="muted">Open a file from the list (Ctrl/Cmd-click to select several, then "Open selected"), or press Ctrl+P.</p>

@@ -151,7 +151,7 @@ export function Projects({
               );
             })}
           </div>
-          {projects && shown.length === 0 && <p className="muted" style={{ padding: 10 }}>No project matches.</p>}
+          {projects && shown.length === 0 && <p className="muted" style={{ padding: 10 }}>{projects.length === 0 ? "No projects yet. Make one with New project above." : "No project matches. Clear the filter to see them all."}</p>}
         </div>
         {selected ? <Details key={selected.project_id} summary={selected} caps={caps} onOpen={onOpen} onChanged={reload} /> : <p className="muted">Select a project to see its details; double-click or Enter opens its files.</p>}
       </div>

@@ -326,7 +326,7 @@ function PairDetails({ pair }: { pair: Pair }) {
       <Section title={`Activity of ${pairName(pair.config)}`}>
         <ErrorNote error={log.error} />
         {entries.length === 0 ? (
-          <p className="muted">Nothing yet.</p>
+          <p className="muted">Nothing yet. Each sync of this pair is logged here; choose Sync now to run one.</p>
         ) : (
           <table aria-label="Activity log">
             <tbody>
