@@ -10,7 +10,7 @@
  * after a full collection and how much of it grows with each added file.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
@@ -181,6 +181,32 @@ export async function benchSync(files = 10_000): Promise<void> {
     }
     const ten = await measured(files, () => e1!.sync());
     report("sync 10+10 changes", `${ten.ms.toFixed(0)} ms, ${ten.out.counts.api_calls} API calls (${ten.out.counts.uploaded} up, ${ten.out.counts.downloaded} down)`);
+
+    // 10+10 that replace and delete (what Versions keeps): 5 edits and 5 deletions on each side, with the
+    // versions kept and without, taking turns, three rounds each
+    const fileOf = (i: number) => join(`d${i % 100}`, `e${i % 7}`, `f${i}.dat`);
+    const editRound = async (k: number, keep: boolean) => {
+      for (let j = 0; j < 5; j++) {
+        const a = 1000 + k * 20 + j;
+        writeFileSync(join(localDown, fileOf(a)), `local edit ${k}\n`);
+        unlinkSync(join(localDown, fileOf(a + 5)));
+        writeFileSync(join(home, "down", fileOf(a + 10)), `remote edit ${k}\n`);
+        unlinkSync(join(home, "down", fileOf(a + 15)));
+      }
+      settle();
+      return measured(files, () => new SyncEngine({ ...cfg("bench-down-1", localDown, "down"), keep_versions: keep }, st1!, backend).sync());
+    };
+    const withV: number[] = [];
+    const without: number[] = [];
+    for (let k = 0; k < 6; k++) {
+      const r = await editRound(k, k % 2 === 0);
+      if (r.out.counts.uploaded + r.out.counts.downloaded + r.out.counts.deleted_local + r.out.counts.deleted_remote !== 20) throw new Error("the edit round did not move 20 files");
+      (k % 2 === 0 ? withV : without).push(r.ms);
+    }
+    report(
+      "sync 10+10 edits and deletions, versions kept vs not (median of 3)",
+      `${median(withV).toFixed(0)} ms vs ${median(without).toFixed(0)} ms = ${ratio(median(withV), median(without))}; rounds: ${withV.map((v, i) => `${v.toFixed(0)}/${without[i]!.toFixed(0)}`).join(", ")} ms`,
+    );
     st1!.close();
 
     // first full upload

@@ -50,6 +50,7 @@ import { kioskHostResponse } from "./services/kiosk/host-page.js";
 import type { StoredProfile } from "./services/profiles.js";
 import { afterLastWindow, onWindowClose, statusNotifierWatcherOwned, stillRunningNotice, trayLikely } from "./services/background/lifecycle.js";
 import { appCommand, electronNotifications, electronTray, loginPort, startedAtLogin, wirePower } from "./shell/background.js";
+import { ApiError } from "../shared/errors.js";
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -350,6 +351,13 @@ async function start(): Promise<void> {
     resolveProxy: (url) => session.defaultSession.resolveProxy(url),
     signIn,
     chooseLocal,
+    reveal: async (path, how) => {
+      if (how === "folder") shell.showItemInFolder(path);
+      else {
+        const err = await shell.openPath(path);
+        if (err) throw new ApiError("not-available", `The file could not be opened: ${err}.`, { hint: "Use Show in folder, or Restore it and open it from the synced folder." });
+      }
+    },
     // only ever a file the app itself just downloaded into a private temp folder
     openPath: (path) => shell.openPath(path),
     spawnHub: ({ port = 0, afterCrash = false } = {}) =>

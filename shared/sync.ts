@@ -39,6 +39,12 @@ export const PairInput = z.strictObject({
    * differ only in letter case or Unicode form are never both written there; the extra one is listed as not synced
    */
   case_insensitive: z.boolean().default(false),
+  /** keep what a sync deletes or replaces, on both sides (see Versions) */
+  keep_versions: z.boolean().default(true),
+  /** versions older than this many days are cleaned */
+  versions_days: z.number().int().min(1).max(3650).default(30),
+  /** the versions store of each side is kept under this size, oldest cleaned first (MB) */
+  versions_max_mb: z.number().int().min(1).max(1_000_000).default(2048),
 });
 export type PairInput = z.input<typeof PairInput>;
 
@@ -118,3 +124,21 @@ export const TransferProgress = z.object({
   current: z.string().nullable(),
 });
 export type TransferProgress = z.infer<typeof TransferProgress>;
+
+/** Where a kept version lives: this computer's store, or the project's versions folder. */
+export const VersionSide = z.enum(["here", "project"]);
+export type VersionSide = z.infer<typeof VersionSide>;
+
+/** A version a sync moved aside before it deleted or replaced the file. */
+export const VersionEntry = z.object({
+  /** the stored version's own id (side, time and path; opaque to the window) */
+  id: z.string(),
+  /** the file's path in the pair */
+  path: z.string(),
+  /** when it was moved aside, ISO 8601 */
+  at: z.string(),
+  side: VersionSide,
+  size: z.number().nonnegative(),
+  why: z.enum(["deleted", "replaced"]),
+});
+export type VersionEntry = z.infer<typeof VersionEntry>;

@@ -73,6 +73,8 @@ export interface ComposeOptions {
   logToConsole?: boolean;
   /** the shell's folder and file choosers (Electron's dialog); absent in the preview and the tests */
   chooseLocal?: ChooseLocal;
+  /** opens a file with its app, or shows it in its folder (Electron's shell) */
+  reveal?: (path: string, how: "open" | "folder") => Promise<void>;
   /** the shell's shell.openPath ("open with the system's app"); absent in the preview */
   openPath?: OpenPath;
   /** the transfer layer (byte-exact, hash-verified file moves); the real one by default */
@@ -172,6 +174,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     appDataDir: o.dataDir,
     log,
     emit,
+    reveal: o.reveal,
   });
   const staging = new Staging(join(o.dataDir, "staging"));
   await staging.clear();

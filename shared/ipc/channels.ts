@@ -46,6 +46,9 @@ export const CHANNELS = [
   "sync.conflict",
   "sync.resolve",
   "sync.activity",
+  "sync.versions",
+  "sync.restoreVersion",
+  "sync.revealVersion",
   // files to and from the desktop
   "transfer.download",
   "transfer.upload",

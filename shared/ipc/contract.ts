@@ -24,7 +24,7 @@ import {
   ProjectSummary,
   Upgrades,
 } from "../domain.js";
-import { ActivityEntry, ConflictChoice, PairConfig, PairId, PairInput, PairStatus, SyncConflict, SyncCounts } from "../sync.js";
+import { ActivityEntry, ConflictChoice, PairConfig, PairId, PairInput, PairStatus, SyncConflict, SyncCounts, VersionEntry } from "../sync.js";
 
 export { FileEntry, ProjectDetails, ProjectSummary, ProjectUser } from "../domain.js";
 import type { Channel } from "./channels.js";
@@ -349,6 +349,10 @@ export const contract = {
     output: Ok,
   },
   "sync.activity": { input: z.strictObject({ id: PairId }), output: z.object({ entries: z.array(ActivityEntry) }) },
+  "sync.versions": { input: z.strictObject({ id: PairId }), output: z.object({ versions: z.array(VersionEntry) }) },
+  "sync.restoreVersion": { input: z.strictObject({ id: PairId, version_id: z.string().min(1).max(8192) }), output: z.object({ path: z.string() }) },
+  /** a version kept on this computer, opened with its app or shown in its folder */
+  "sync.revealVersion": { input: z.strictObject({ id: PairId, version_id: z.string().min(1).max(8192), how: z.enum(["open", "folder"]) }), output: Ok },
 
   "transfer.download": {
     input: z.strictObject({ request_id: RequestId, project_id: Uuid, paths: z.array(ProjectPath).min(1).max(10_000), local_dir: LocalPath }),

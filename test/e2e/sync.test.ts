@@ -7,7 +7,7 @@
  * pair deletes nothing. Screenshots light and dark (v1) go to test/screenshots/.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -125,6 +125,37 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
     expect(readdirSync(remote).sort()).toEqual(["figure.png", "notes.md", "thesis.tex"]);
     // the activity log tells what happened
     await expect.poll(() => page.getByRole("table", { name: "Activity log" }).textContent()).toMatch(/thesis\.tex/);
+  }, 120_000);
+
+  it("keeps a file the server deleted in Versions, filters the list, and restores it byte-exact; the next sync carries it back", async () => {
+    const notes = readFileSync(join(remote, "notes.md"));
+    unlinkSync(join(remote, "notes.md"));
+    writeFileSync(join(remote, "figure.png"), randomBytes(120_000));
+    const oldFigure = shaOf(join(local, "figure.png"));
+    await pair().getByRole("button", { name: "Sync now" }).click();
+    await expect.poll(state, { timeout: SYNCED }).toMatch(/^In sync\./);
+    expect(existsSync(join(local, "notes.md"))).toBe(false);
+    const versions = page.getByRole("region", { name: "Versions of thesis" });
+    const row = (path: string) => versions.getByRole("row", { name: `Version of ${path}` });
+    await expect.poll(() => row("notes.md").textContent()).toMatch(/This computer.*Deleted/);
+    // the figure the server replaced is kept too (and the conflict's resolution before it kept the server's old thesis.tex in the project)
+    await expect.poll(() => row("figure.png").textContent()).toMatch(/This computer.*Replaced/);
+    await versions.getByRole("searchbox", { name: "Filter versions" }).fill("notes");
+    await expect.poll(() => versions.getByRole("row").count()).toBe(2);
+    await versions.getByRole("searchbox", { name: "Filter versions" }).fill("");
+    await versions.scrollIntoViewIfNeeded();
+    if (screenshots) await shoot(page, "versions");
+    await row("notes.md").getByRole("button", { name: "Restore" }).click();
+    await expect.poll(() => versions.getByRole("status").textContent()).toMatch(/Restored notes\.md/);
+    expect(readFileSync(join(local, "notes.md")).equals(notes)).toBe(true);
+    await pair().getByRole("button", { name: "Sync now" }).click();
+    await expect.poll(() => existsSync(join(remote, "notes.md")), { timeout: SYNCED }).toBe(true);
+    expect(readFileSync(join(remote, "notes.md")).equals(notes)).toBe(true);
+    // restoring the figure's old version: its path is taken, so it lands beside it
+    await row("figure.png").getByRole("button", { name: "Restore" }).click();
+    await expect.poll(() => versions.getByRole("status").textContent()).toMatch(/restored beside it as figure \(restored .*\)\.png/);
+    const beside = readdirSync(local).find((n) => n.startsWith("figure (restored "))!;
+    expect(shaOf(join(local, beside))).toBe(oldFigure);
   }, 120_000);
 
   it("pauses and resumes", async () => {

@@ -3,21 +3,43 @@
  * child process that SIGKILLs itself at the point (COCALC_SYNC_CRASH_AT),
  * then run again. The second run must converge: both sides equal, every
  * version kept, exactly the one real conflict (no false ones), no temp file
- * left on either side.
+ * left on either side, and every file the sync deleted or replaced on either
+ * side found in that side's versions store.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JOURNAL_POINTS, SyncEngine } from "../../electron/services/sync/engine.js";
 import { PairState } from "../../electron/services/sync/state.js";
+import { remoteVersionsDir } from "../../electron/services/sync/pair-versions.js";
+import { parseStoreRel } from "../../electron/services/sync/versions-rules.js";
 import { SyncCounts } from "../../shared/sync.js";
 import { SYNC_HUB_MODES, startSyncHub, type SyncHub } from "../support/sync-hub.js";
 import { cliPairId, runSyncCli as runCli } from "../support/sync-cli.js";
 import { holding, put, snapshot } from "../support/sync-pair.js";
 
 const OLD = Date.parse("2026-11-01T10:00:00Z");
+
+/** a versions store's files as "why path: content" lines (a crash may leave a version twice: the set holds it once) */
+function kept(dir: string, rel = "", out = new Set<string>()): Set<string> {
+  let names: string[];
+  try {
+    names = readdirSync(join(dir, rel));
+  } catch {
+    return out;
+  }
+  for (const n of names) {
+    const r = rel ? `${rel}/${n}` : n;
+    if (statSync(join(dir, r)).isDirectory()) kept(dir, r, out);
+    else {
+      const p = parseStoreRel(r);
+      if (p) out.add(`${p.why} ${p.path}: ${readFileSync(join(dir, r), "utf8")}`);
+    }
+  }
+  return out;
+}
 const NEW = OLD + 3600_000;
 
 describe.each(SYNC_HUB_MODES)("crash at every journal point, hub --api %s", (mode) => {
@@ -43,7 +65,7 @@ describe.each(SYNC_HUB_MODES)("crash at every journal point, hub --api %s", (mod
     const id = cliPairId(local, sh.hub.url, project_id, remote_path);
     try {
       // an agreed starting point, made in-process with the same pair id and state the command uses
-      for (const [n, c] of Object.entries({ "keep.txt": "keep", "edit.txt": "base", "del.txt": "to delete", "ren.txt": "renamed content" })) put(local, n, c, OLD);
+      for (const [n, c] of Object.entries({ "keep.txt": "keep", "edit.txt": "base", "del.txt": "to delete", "ren.txt": "renamed content", "redit.txt": "rbase", "ledit.txt": "lbase", "ldel.txt": "deleted here" })) put(local, n, c, OLD);
       const state = new PairState(stateDir);
       await new SyncEngine({ id, local_path: local, project_id, remote_path, ignore: [], policy: "keep-both", max_delete_pct: 50, max_file_bytes: 1e8 }, state, sh.backend).sync();
       state.close();
@@ -56,6 +78,10 @@ describe.each(SYNC_HUB_MODES)("crash at every journal point, hub --api %s", (mod
       put(remote, "edit.txt", "remote edit", OLD);
       unlinkSync(join(remote, "del.txt"));
       renameSync(join(remote, "ren.txt"), join(remote, "ren2.txt"));
+      // replaced and deleted on each side: their old versions must be kept
+      put(remote, "redit.txt", "remote only edit", NEW);
+      put(local, "ledit.txt", "local only edit", NEW);
+      unlinkSync(join(local, "ldel.txt"));
 
       const args = ["--local", local, "--server", sh.hub.url, "--key-file", keyFile, "--project", project_id, "--remote-path", remote_path, "--state", stateDir, "--once"];
       const crashed = await runCli(args, { COCALC_SYNC_CRASH_AT: point });
@@ -78,6 +104,8 @@ describe.each(SYNC_HUB_MODES)("crash at every journal point, hub --api %s", (mod
       expect(l["ren2.txt"]).toBe("renamed content");
       expect(l["ren.txt"]).toBeUndefined();
       expect(Object.keys(l).filter((n) => n.includes(".cocalc-tmp-"))).toEqual([]);
+      expect([...kept(join(stateDir, "versions"))].sort()).toEqual(["deleted del.txt: to delete", "replaced redit.txt: rbase"]);
+      expect([...kept(join(home, remoteVersionsDir(id)))].sort()).toEqual(["deleted ldel.txt: deleted here", "replaced ledit.txt: lbase"]);
     } finally {
       rmSync(local, { recursive: true, force: true });
       rmSync(stateDir, { recursive: true, force: true });

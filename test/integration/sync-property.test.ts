@@ -5,7 +5,10 @@
  * headless command killed with SIGKILL at a random journal point. Every write puts unique
  * content; the model remembers which contents a person removed on purpose
  * (deleted, overwrote). After two clean syncs both sides must be equal and
- * hold every content nobody removed: nothing written is ever lost.
+ * hold every content nobody removed: nothing written is ever lost. And a
+ * content a person removed on one side while the other side held it (so the
+ * sync removes it there) must be in a versions store: nothing a sync removes
+ * is gone.
  * Seeded and bounded (about 45 s in all).
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync } from "node:fs";
@@ -14,6 +17,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError } from "../../shared/errors.js";
 import { JOURNAL_POINTS } from "../../electron/services/sync/engine.js";
+import { remoteVersionsDir } from "../../electron/services/sync/pair-versions.js";
 import type { Backend } from "../../electron/services/backend/backend.js";
 import { startSyncHub, type SyncHub } from "../support/sync-hub.js";
 import { makePair, put, snapshot } from "../support/sync-pair.js";
@@ -80,13 +84,21 @@ describe("property: no content written on either side is ever lost (hub --api v1
         const p = makePair(sh, project_id, home, { max_delete_pct: 100 });
         mkdirSync(p.remote, { recursive: true });
         const retired = new Set<string>();
+        /** removed by a person on one side while the other held it: the sync removes it there, so a versions store must keep it */
+        const mustKeep = new Set<string>();
         const written = new Set<string>();
         const root = (s: Side) => (s === "L" ? p.local : p.remote);
         /** what a person removes on purpose: every file content under `abs` */
-        const retire = (abs: string) => {
+        const retire = (abs: string, s: Side) => {
           if (!existsSync(abs)) return;
-          if (lstatSync(abs).isDirectory()) for (const c of contents(abs)) retired.add(c);
-          else retired.add(readFileSync(abs, "utf8"));
+          const gone = lstatSync(abs).isDirectory() ? contents(abs) : [readFileSync(abs, "utf8")];
+          const other = new Set(contents(root(s === "L" ? "R" : "L")));
+          for (const c of gone) {
+            retired.add(c);
+            // removed on both sides by a person: nobody expects it back
+            if (other.has(c)) mustKeep.add(c);
+            else mustKeep.delete(c);
+          }
         };
         const parentsOk = (s: Side, name: string) => {
           // writing under a path that is a file on this side is not something a person can do
@@ -119,19 +131,19 @@ describe("property: no content written on either side is ever lost (hub --api v1
             const isDir = exists && lstatSync(abs).isDirectory();
             const fresh = `content ${++seq} ${op.kind} ${s} ${op.name}`;
             if ((op.kind === "create" && !exists) || (op.kind === "edit" && exists && !isDir)) {
-              if (exists) retire(abs);
+              if (exists) retire(abs, s);
               put(root(s), op.name!, fresh);
               written.add(fresh);
             } else if (op.kind === "delete" && exists && !isDir) {
-              retire(abs);
+              retire(abs, s);
               unlinkSync(abs);
             } else if (op.kind === "mkdir" && !exists) {
               mkdirSync(abs, { recursive: true });
             } else if (op.kind === "rmdir" && isDir) {
-              retire(abs);
+              retire(abs, s);
               rmSync(abs, { recursive: true });
             } else if (op.kind === "typechange" && exists) {
-              retire(abs);
+              retire(abs, s);
               rmSync(abs, { recursive: true });
               if (isDir) {
                 put(root(s), op.name!, fresh);
@@ -151,6 +163,10 @@ describe("property: no content written on either side is ever lost (hub --api v1
           const have = new Set(contents(p.local));
           for (const c of written) if (!retired.has(c)) expect(have.has(c), `lost: ${c}\nops: ${JSON.stringify(ops)}`).toBe(true);
           expect(b.counts).toMatchObject({ uploaded: 0, downloaded: 0, deleted_local: 0, deleted_remote: 0, errors: 0 });
+          const stores = new Set([...contents(join(p.stateDir, "versions")), ...contents(join(home, remoteVersionsDir(p.cfg.id)))]);
+          for (const c of mustKeep) expect(have.has(c) || stores.has(c), `a sync removed and did not keep: ${c}\nops: ${JSON.stringify(ops)}`).toBe(true);
+          // the stores are never synced: nothing of them shows up in the pair's folders
+          expect(snapshot(p.local)).toEqual(snapshot(p.remote));
         } finally {
           p.close();
         }

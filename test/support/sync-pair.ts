@@ -14,10 +14,14 @@ export interface TestPair {
   local: string;
   remote: string;
   cfg: EngineConfig;
+  /** the pair's state folder (its versions store is in it) */
+  stateDir: string;
   readonly state: PairState;
   sync(backend?: Backend): Promise<SyncOutcome>;
   /** run one sync as the headless command that SIGKILLs itself at `point` (same pair id and state), then take the state back */
   crashAt(point: string): Promise<CliRun>;
+  /** the headless command on this pair with `extra` arguments (the state is handed over as for crashAt) */
+  cli(extra: string[], env?: Record<string, string>): Promise<CliRun>;
   close(): void;
 }
 
@@ -31,18 +35,22 @@ export function makePair(sh: SyncHub, project_id: string, home: string, o: Parti
   let state = new PairState(stateDir);
   return {
     local,
-    remote: join(home, remote_path),
+    remote: join(home, cfg.remote_path),
     cfg,
+    stateDir,
     get state() {
       return state;
     },
     sync: (b = sh.backend) => new SyncEngine(cfg, state, b).sync(),
-    async crashAt(point) {
+    crashAt(point) {
+      return this.cli(["--once"], { COCALC_SYNC_CRASH_AT: point });
+    },
+    async cli(extra, env = {}) {
       // one process holds the state database at a time, as in the app
       state.close();
       try {
-        const args = ["--local", local, "--server", sh.hub.url, "--key-file", keyFile(sh), "--project", project_id, "--remote-path", remote_path, "--state", stateDir, "--once", "--policy", cfg.policy, "--max-delete", String(cfg.max_delete_pct)];
-        return await runSyncCli(args, { COCALC_SYNC_CRASH_AT: point });
+        const args = ["--local", local, "--server", sh.hub.url, "--key-file", keyFile(sh), "--project", project_id, "--remote-path", cfg.remote_path, "--state", stateDir, "--policy", cfg.policy, "--max-delete", String(cfg.max_delete_pct), ...extra];
+        return await runSyncCli(args, env);
       } finally {
         state = new PairState(stateDir);
       }

@@ -1,9 +1,9 @@
 /**
- * The engine's public face: the sync IPC service and the headless command
- * use only this. Plain Node.
+ * The engine's public face: the sync IPC service and the headless command use
+ * only this. Plain Node. (The transfer layer's face is transfer/api.ts.)
  */
 import type { Backend } from "../backend/backend.js";
-import type { ActivityEntry, ConflictChoice, PairConfig, PairInput, PairStatus, SyncCounts } from "../../../shared/sync.js";
+import type { ActivityEntry, ConflictChoice, PairConfig, PairInput, PairStatus, SyncCounts, VersionEntry } from "../../../shared/sync.js";
 
 /** The Backend of a server profile, connected with its key (from the keychain). */
 export type BackendProvider = (profile_id: string) => Promise<Backend>;
@@ -36,6 +36,12 @@ export interface SyncManagerApi {
   resumeAll(ids?: string[]): Promise<void>;
   /** held or slowed (on battery); not saved */
   setPace(pace: { hold: boolean; factor: number }): void;
+  /** what syncs deleted or replaced, kept on either side, newest first */
+  versions(id: string): Promise<VersionEntry[]>;
+  /** a kept version back into the local folder (beside its path when taken); the next sync carries it across */
+  restoreVersion(id: string, version_id: string): Promise<{ path: string }>;
+  /** the stored file of a version kept on this computer, to open or show */
+  versionFile(id: string, version_id: string): Promise<string>;
   onStatus(listener: (s: PairStatus) => void): () => void;
   close(): Promise<void>;
 }

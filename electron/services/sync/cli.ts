@@ -5,6 +5,8 @@
  * sync one JSON line with the SyncCounts fields goes to stdout. Exit 0 when
  * both sides are in sync, otherwise one line on stderr says what happened and
  * what to do. The key is read from the file and never printed.
+ * `--versions` lists the pair's kept versions (both sides) instead of
+ * syncing; `--restore PATH [--at TIME]` puts one back into the local folder.
  */
 import { backendFor } from "../backend/make-backend.js";
 import { createHash } from "node:crypto";
@@ -19,9 +21,12 @@ import { HttpTransport } from "../http/transport.js";
 import { normalizeProjectPath } from "../../../shared/project-path.js";
 import { PairRunner } from "./runner.js";
 import { apply, forget, recall, remember, type Remembered } from "./cli-state.js";
+import { RemoteAgent } from "../transfer/remote.js";
+import { localVersions, PairVersions } from "./pair-versions.js";
+import { versionsCommand } from "./versions-cli.js";
 
 const USAGE =
-  "usage: npm run sync -- --local DIR --server URL --key-file FILE --project ID --remote-path PATH --state DIR [--once | --watch] [--ignore-file FILE] [--policy keep-both|newer|local|remote] [--max-delete PCT] [--case-insensitive]";
+  "usage: npm run sync -- --local DIR --server URL --key-file FILE --project ID --remote-path PATH --state DIR [--once | --watch] [--ignore-file FILE] [--policy keep-both|newer|local|remote] [--max-delete PCT] [--case-insensitive] [--versions | --restore PATH [--at TIME]]";
 
 function fail(line: string, code: number): never {
   process.stderr.write(`${line}\n`);
@@ -46,6 +51,9 @@ async function main() {
         "max-delete": { type: "string", default: "50" },
         "case-insensitive": { type: "boolean", default: false },
         interval: { type: "string", default: "60" },
+        versions: { type: "boolean", default: false },
+        restore: { type: "string" },
+        at: { type: "string" },
       },
       strict: true,
     }).values;
@@ -94,6 +102,16 @@ async function main() {
     if (recalled) apply(recalled, backend);
     return backend;
   };
+
+  if (args.versions || args.restore !== undefined) {
+    const v = new PairVersions(id, local, localVersions(resolve(args.state!)), async () => new RemoteAgent(await connect(), input.data.project_id));
+    const code = await versionsCommand(v, { list: args.versions, restore: args.restore, at: args.at }).catch((e: unknown) => {
+      process.stderr.write(`${e instanceof ApiError ? `${e.message} ${e.hint}` : String(e)}\n`);
+      return e instanceof ApiError && e.kind === "invalid-input" ? 65 : 70;
+    });
+    await transport.close();
+    process.exit(code);
+  }
 
   let lastProgress = 0;
   const runner = await PairRunner.open(cfg, resolve(args.state!), connect, (s) => report(s), {

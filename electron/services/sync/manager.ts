@@ -9,7 +9,7 @@ import { mkdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { ApiError } from "../../../shared/errors.js";
-import { PairConfig, PairInput, type ActivityEntry, type ConflictChoice, type PairStatus, type SyncCounts } from "../../../shared/sync.js";
+import { PairConfig, PairInput, type ActivityEntry, type ConflictChoice, type PairStatus, type SyncCounts, type VersionEntry } from "../../../shared/sync.js";
 import { writeAtomic } from "../profiles.js";
 import { resolveLocal } from "../transfer/local-fs.js";
 import { isSafeRelPath } from "../transfer/rel-path.js";
@@ -200,6 +200,22 @@ export class SyncManager implements SyncManagerApi {
   setPace(pace: RunnerPace): void {
     this.pace = pace;
     for (const r of this.runners.values()) r.setPace(pace);
+  }
+
+  versions(id: string): Promise<VersionEntry[]> {
+    return this.runner(id).versions().list();
+  }
+
+  async restoreVersion(id: string, version_id: string): Promise<{ path: string }> {
+    const r = this.runner(id);
+    const path = await r.versions().restore(version_id);
+    r.state.log("info", `Restored ${path} from Versions; the next sync carries it across.`);
+    void r.syncNow().catch(() => undefined);
+    return { path };
+  }
+
+  async versionFile(id: string, version_id: string): Promise<string> {
+    return this.runner(id).versions().storedFile(version_id);
   }
 
   onStatus(listener: (s: PairStatus) => void): () => void {

@@ -12,6 +12,8 @@ import type { Backend } from "../backend/backend.js";
 import { TMP_MARK } from "../transfer/local-fs.js";
 import { SyncEngine, type EngineHooks } from "./engine.js";
 import { PairLock } from "./lock.js";
+import { RemoteAgent } from "../transfer/remote.js";
+import { localVersions, PairVersions } from "./pair-versions.js";
 import { PairState } from "./state.js";
 
 export type RunnerConfig = PairConfig;
@@ -45,7 +47,7 @@ export class PairRunner {
 
   private constructor(
     public cfg: RunnerConfig,
-    stateDir: string,
+    private readonly stateDir: string,
     private readonly backend: () => Promise<Backend>,
     private readonly onStatus: (s: PairStatus) => void,
     private readonly hooks: EngineHooks,
@@ -210,6 +212,11 @@ export class PairRunner {
     this.set(this.pace.hold ? { state: "paused", message: HELD_MESSAGE } : { state: "idle", message: null });
     this.failures = 0;
     this.schedule(0);
+  }
+
+  /** the pair's kept versions, both sides */
+  versions(): PairVersions {
+    return new PairVersions(this.cfg.id, this.cfg.local_path, localVersions(this.stateDir), async () => new RemoteAgent(await this.backend(), this.cfg.project_id));
   }
 
   async close(): Promise<void> {

@@ -20,6 +20,8 @@ export interface SyncServiceOptions {
   appDataDir: string;
   log: Logger;
   emit: (event: "sync.status", payload: PairStatus) => void;
+  /** opens a file with its app, or shows it in its folder (Electron's shell; absent where there is none) */
+  reveal?: (path: string, how: "open" | "folder") => Promise<void>;
 }
 
 export class SyncService implements HandlersOf<"sync"> {
@@ -105,6 +107,25 @@ export class SyncService implements HandlersOf<"sync"> {
   "sync.activity": HandlersOf<"sync">["sync.activity"] = async ({ id }) => {
     this.pair(id);
     return { entries: this.engine().activity(id) };
+  };
+
+  "sync.versions": HandlersOf<"sync">["sync.versions"] = async ({ id }) => {
+    this.pair(id);
+    return { versions: await this.engine().versions(id) };
+  };
+
+  "sync.restoreVersion": HandlersOf<"sync">["sync.restoreVersion"] = async ({ id, version_id }) => {
+    this.pair(id);
+    const r = await this.engine().restoreVersion(id, version_id);
+    this.o.log.info(`sync pair ${id}: a version was restored`);
+    return r;
+  };
+
+  "sync.revealVersion": HandlersOf<"sync">["sync.revealVersion"] = async ({ id, version_id, how }) => {
+    this.pair(id);
+    if (!this.o.reveal) throw new ApiError("not-available", "Opening files is not available in this run of the app.", { hint: "Restore the version instead; it then appears in the synced folder." });
+    await this.o.reveal(await this.engine().versionFile(id, version_id), how);
+    return { ok: true as const };
   };
 
   async close(): Promise<void> {

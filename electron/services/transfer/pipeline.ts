@@ -11,7 +11,7 @@ import { dirname } from "node:path";
 import { setImmediate as breathe } from "node:timers/promises";
 import { ApiError } from "../../../shared/errors.js";
 import { IncomingFile, makeDurable, PER_FILE, placeTemp, readVerified, tempNamed, writeTempSync, type Durability } from "./local-fs.js";
-import { readBatches, type CommitOp, type CommitResult, type ReadChunk, type RemoteAgent } from "./remote.js";
+import { readBatches, type CommitOp, type CommitResult, type ReadChunk, type RemoteAgent, type VersionsKeep } from "./remote.js";
 
 export interface Progress {
   onBytes?: (n: number, current: string) => void;
@@ -305,7 +305,7 @@ export async function pushFiles(
   root: string,
   files: readonly PushFile[],
   sourceOf: SourceOf,
-  extra: { before?: CommitOp[]; after?: CommitOp[]; mkroot?: boolean },
+  extra: { before?: CommitOp[]; after?: CommitOp[]; mkroot?: boolean; versions?: VersionsKeep },
   p: Progress = {},
 ): Promise<PushResult> {
   const fileOutcome: Outcome[] = new Array(files.length);
@@ -362,7 +362,7 @@ export async function pushFiles(
       return { op: "put", path: f.path, off: putOff[j]!, len: putLen[j]!, sha: putSha[j]!, x: f.x, expect: f.expect };
     },
   };
-  const results = await agent.commit(root, ops, bundle(), { signal: p.signal, onPart: (n) => p.onBytes?.(n, ""), mkroot: extra.mkroot });
+  const results = await agent.commit(root, ops, bundle(), { signal: p.signal, onPart: (n) => p.onBytes?.(n, ""), mkroot: extra.mkroot, versions: extra.versions });
   putFile.forEach((i, j) => {
     const r = results[before.length + j]!;
     if (r[0] !== "ok") fileOutcome[i] = { status: r[0], message: r[1] };

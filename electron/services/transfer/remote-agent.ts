@@ -7,7 +7,9 @@
  * Modes: list (remote hash cache keyed by size, mtime, ctime and inode, and a
  * delta against the client's last listing), page (the rest of a long
  * listing), read (byte ranges as base64), commit (unpack a staged bundle,
- * verify sha256, compare-and-swap, rename into place), cleanup.
+ * verify sha256, compare-and-swap, rename into place; with a versions folder,
+ * what it deletes or replaces is moved or linked there first, then retention
+ * runs), cleanup.
  */
 const COMMON = String.raw`import os, stat, sys
 
@@ -375,6 +377,72 @@ def stat_of(path):
     return [st.st_size, st.st_mtime_ns // 1000000, "%o" % stat.S_IMODE(st.st_mode)]
 
 
+VERSIONS = [None]
+
+
+def keep_version(vdir, why, path, ap, move):
+    """The file at ap into the versions folder as vdir/why/path, before it is deleted (move) or replaced (a link, else a copy)."""
+    dst = os.path.join(vdir, why, path)
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    try:
+        if move:
+            os.rename(ap, dst)
+        else:
+            os.link(ap, dst)
+        return
+    except OSError as e:
+        if move and e.errno != 18:  # EXDEV: another file system; copy below
+            raise
+    import shutil
+
+    tmp = dst + TMP_MARK
+    shutil.copyfile(ap, tmp, follow_symlinks=False)
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, dst)
+    if move:
+        os.unlink(ap)
+
+
+def prune_versions(keep):
+    """Retention: files of batches older than the cutoff go, then the oldest until the rest fits; empty folders go."""
+    top = keep["dir"]
+    if not rel_ok(top) or not os.path.isdir(top):
+        return
+    files = []
+    for d, dirs, names in os.walk(top):
+        for n in names:
+            p = os.path.join(d, n)
+            try:
+                files.append((os.path.relpath(p, top), os.lstat(p).st_size, p))
+            except OSError:
+                pass
+    files.sort()
+    total = sum(f[1] for f in files)
+    for rel, size, p in files:
+        if rel.split("/")[0] >= keep["cutoff"] and total <= keep["bytes"]:
+            break
+        try:
+            os.unlink(p)
+        except OSError:
+            pass
+        total -= size
+    for d, dirs, names in os.walk(top, topdown=False):
+        if d != top:
+            try:
+                os.rmdir(d)
+            except OSError:
+                pass
+
+
+def keep_old(ap, path, why):
+    """with a versions folder, what is at ap goes there before it is deleted or replaced; True when it was moved"""
+    if VERSIONS[0] is None or not os.path.isfile(ap) or os.path.islink(ap):
+        return False
+    keep_version(VERSIONS[0], why, path, ap, why == "deleted")
+    return why == "deleted"
+
+
 def main():
     import base64, json, shutil
 
@@ -383,6 +451,9 @@ def main():
     sdir = A["staging"]
     if not rel_ok(sdir):
         raise Bad("bad staging folder")
+    VERSIONS[0] = A.get("versions")
+    if VERSIONS[0] is not None and not rel_ok(VERSIONS[0]):
+        raise Bad("bad versions folder")
     stream = os.path.join(sdir, "stream.bin")
     if A.get("mkroot"):
         os.makedirs(root, exist_ok=True)
@@ -405,6 +476,11 @@ def main():
             results = [commit_op(root, s, op, staged.get(i)) for i, op in enumerate(head["ops"])]
     finally:
         shutil.rmtree(sdir, ignore_errors=True)
+    if A.get("keep"):
+        try:
+            prune_versions(A["keep"])
+        except OSError:
+            pass
     OUT.write(("CSC1\0" + json.dumps(results) + "\0END\0").encode("utf-8"))
 
 
@@ -456,6 +532,7 @@ def commit_op(root, s, op, staged=None):
             if not expect_ok(ap, op["expect"]):
                 return ["cas", "it changed on the server since it was listed"]
             os.chmod(tmp, new_mode(op.get("x", False)))
+            keep_old(ap, path, "replaced")
             try:
                 os.replace(tmp, ap)
                 return ["ok"] + stat_of(ap)
@@ -486,6 +563,7 @@ def commit_op(root, s, op, staged=None):
                 if not expect_ok(ap, op["expect"]):
                     return ["cas", "it changed on the server since it was listed"]
                 os.chmod(tmp, new_mode(op.get("x", False)))
+                keep_old(ap, path, "replaced")
                 os.replace(tmp, ap)
                 tmp = None
                 return ["ok"] + stat_of(ap)
@@ -505,7 +583,8 @@ def commit_op(root, s, op, staged=None):
                 return ["ok"]
             if st != op["expect"]:
                 return ["cas", "it changed on the server since it was listed"]
-            os.unlink(ap)
+            if not keep_old(ap, path, "deleted"):
+                os.unlink(ap)
             return ["ok"]
         if k == "rmdir":
             if state_of(ap) == "absent":

@@ -82,6 +82,16 @@ const CommitResult = z.union([
 ]);
 export type CommitResult = z.infer<typeof CommitResult>;
 
+/**
+ * The commit's versions folder (relative to home): what a put replaces or an
+ * rm deletes is moved there first, in the same command, as `dir/deleted/PATH`
+ * or `dir/replaced/PATH`; then retention runs over `keep.dir`.
+ */
+export interface VersionsKeep {
+  dir: string;
+  keep: { dir: string; cutoff: string; bytes: number };
+}
+
 export interface ListOptions {
   root: string;
   /** folders with these names are not walked at all */
@@ -230,7 +240,12 @@ export class RemoteAgent {
    * commit exec. `data` yields the bundle's bytes in the order the put ops'
    * offsets name them.
    */
-  async commit(root: string, ops: CommitOps, data: AsyncIterable<Buffer>, o: { signal?: AbortSignal; onPart?: (bytes: number) => void; mkroot?: boolean } = {}): Promise<CommitResult[]> {
+  async commit(
+    root: string,
+    ops: CommitOps,
+    data: AsyncIterable<Buffer>,
+    o: { signal?: AbortSignal; onPart?: (bytes: number) => void; mkroot?: boolean; versions?: VersionsKeep } = {},
+  ): Promise<CommitResult[]> {
     const staging = `${AGENT_DIR}/stage-${randomBytes(8).toString("hex")}`;
     let parts = 0;
     let total = 0;
@@ -295,7 +310,7 @@ export class RemoteAgent {
       await this.cleanup(staging);
       throw e;
     }
-    const out = await this.run("commit", { root, staging, parts, mkroot: o.mkroot ?? false }, { timeout: Math.min(3600, 30 + Math.ceil(total / 4e6)), retry: false, signal: o.signal });
+    const out = await this.run("commit", { root, staging, parts, mkroot: o.mkroot ?? false, ...(o.versions ? { versions: o.versions.dir, keep: o.versions.keep } : {}) }, { timeout: Math.min(3600, 30 + Math.ceil(total / 4e6)), retry: false, signal: o.signal });
     const f = framed(out, "CSC1");
     const res = z.array(CommitResult).length(ops.length).safeParse(JSON.parse(f[0] ?? "null"));
     if (!res.success) throw badReply("commit");

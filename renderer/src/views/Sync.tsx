@@ -13,6 +13,7 @@ import { formatBytes, plural } from "../format.js";
 import { Busy, ErrorNote, formatWhen, Section, useApp, useCall } from "../lib.js";
 import { LocalPathField } from "../LocalPathField.js";
 import { pairStateLine } from "../sync-state.js";
+import { PairVersions } from "./SyncVersions.js";
 
 type Pair = { config: PairConfig; status: PairStatus };
 /** A pair (and a conflict in it) to open, as a notification's click asks; `n` tells one click from the next. */
@@ -129,7 +130,7 @@ export function Sync({ profiles, activeId, open }: { profiles: Profile[]; active
                   <button onClick={() => void doAct(() => api.sync.pause({ id: c.id }))}>Pause</button>
                 )}
                 <button onClick={() => setSelected(selected === c.id ? null : c.id)} aria-expanded={selected === c.id}>
-                  {s.conflicts.length ? `Conflicts (${s.conflicts.length}) and activity` : "Activity"}
+                  {s.conflicts.length ? `Conflicts (${s.conflicts.length}), versions and activity` : "Versions and activity"}
                 </button>
                 <button className="danger" onClick={() => setRemoving(c.id)}>
                   Remove…
@@ -333,6 +334,7 @@ function PairDetails({ pair, open: request }: { pair: Pair; open: SyncOpen | nul
           {shown && <ConflictView key={shown.path} pairId={id} conflict={shown} />}
         </Section>
       )}
+      <PairVersions id={id} title={pairName(pair.config)} stamp={stamp} days={pair.config.versions_days} />
       <Section title={`Activity of ${pairName(pair.config)}`}>
         <ErrorNote error={log.error} />
         {entries.length === 0 ? (
