@@ -28,6 +28,9 @@ export const pairConfig = (id: string, name: string | undefined, local_path = `/
   interval_s: 60,
   max_file_bytes: 1e8,
   case_insensitive: false,
+  keep_versions: true,
+  versions_days: 30,
+  versions_max_mb: 2048,
   paused: false,
 });
 
