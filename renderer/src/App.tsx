@@ -57,6 +57,7 @@ export function App({ api: rawApi }: { api: CocalcApi }) {
       observeCalls(rawApi, (o) => {
         if (o.ok) setLink((l) => (l.state === "connected" ? l : { state: "connected" }));
         else if (isOffline(o.error)) setOffline(toApiError(o.error));
+        else if (o.error instanceof ApiError && (o.error.kind === "auth" || o.error.kind === "not-configured")) setLink({ state: "refused", why: o.error.message });
       }),
     [rawApi],
   );
@@ -151,9 +152,10 @@ export function App({ api: rawApi }: { api: CocalcApi }) {
     })();
   }, [api, showInKiosk]);
 
+  // A refused key is the header's business only when the active server refused it (observeCalls above):
+  // testing another server in Connect says nothing about the one in use.
   const report = useCallback((e: unknown) => {
     if (isOffline(e)) setOffline(toApiError(e));
-    else if (e instanceof ApiError && (e.kind === "auth" || e.kind === "not-configured")) setLink({ state: "refused", why: e.message });
   }, []);
 
   // Ask the active server once with its key whenever the active server (or its key) changes.

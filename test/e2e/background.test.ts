@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
+import { cmText } from "../support/codemirror.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
 import { openApp, type AppPage } from "../support/app-page.js";
@@ -80,8 +81,8 @@ describe("a notification's click", () => {
     expect(await a.page.getByRole("listitem", { name: "Pair Notes" }).getAttribute("aria-current")).toBeNull();
     const view = a.page.getByRole("region", { name: "Conflict on b.tex" });
     await view.waitFor();
-    await expect.poll(() => view.getByLabel("My version").textContent()).toBe("b.tex: my edit on the laptop\n");
-    expect(await view.getByLabel("Their version").textContent()).toBe("b.tex: their edit on the server\n");
+    await expect.poll(() => cmText(view.getByLabel("My version"))).toBe("b.tex: my edit on the laptop\n");
+    await expect.poll(() => cmText(view.getByLabel("Their version"))).toBe("b.tex: their edit on the server\n");
     expect(await a.page.getByRole("tab", { name: "b.tex" }).getAttribute("aria-selected")).toBe("true");
   }, 180_000);
 });

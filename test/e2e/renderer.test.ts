@@ -176,8 +176,9 @@ describe.each(["v1", "current", "ai"] as const)("the app against a hub serving %
     await page.getByRole("button", { name: /^Save/ }).click();
     const conflict = page.getByRole("alert", { name: "Save conflict" });
     await conflict.waitFor();
-    expect(await cmText(page.getByLabel("Server version"))).toBe("changed on the server\n");
-    expect(await cmText(page.getByLabel("Your version"))).toMatch(/mine 1\n$/);
+    // the diff view is loaded on first use: its editors fill once it has come
+    await expect.poll(() => cmText(page.getByLabel("Server version"))).toBe("changed on the server\n");
+    await expect.poll(() => cmText(page.getByLabel("Your version"))).toMatch(/mine 1\n$/);
     expect(readFileSync(file, "utf8")).toBe("changed on the server\n");
     if (screenshots) await shoot(page, "conflict");
     await page.getByRole("button", { name: "Take the server's (drop mine)" }).click();

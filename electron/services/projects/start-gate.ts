@@ -66,6 +66,16 @@ export class ProjectStartGate {
     this.reached.set(project_id, this.now());
   }
 
+  /** When a call last reached the project (ms since the epoch), if one did. */
+  lastReached(project_id: string): number | undefined {
+    return this.reached.get(project_id);
+  }
+
+  /** What an earlier process knew (the headless sync's state): a call reached the project at `at`. */
+  reachedAt(project_id: string, at: number): void {
+    if (at <= this.now()) this.reached.set(project_id, at);
+  }
+
   /** The project may have stopped (a stop, a failed call): ask again before the next call. */
   forget(project_id: string): void {
     this.reached.delete(project_id);

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { Generation } from "../../../shared/domain.js";
 import type { Backend } from "../backend/backend.js";
 import { AiBackend } from "../backend/ai-backend.js";
+import type { StartingBackend } from "../projects/starting-backend.js";
 import { learnedReadSize, seedReadSize } from "../transfer/read-size.js";
 
 const KEY = "cli_connection";
@@ -19,6 +20,8 @@ export const Remembered = z.object({
   generation: Generation,
   bridge_projects: z.array(z.string()).max(1000).default([]),
   read_size: z.number().int().positive().optional(),
+  /** when a call last reached the pair's project: within the start gate's freshness it is not asked about again */
+  reached: z.object({ project_id: z.string(), at: z.number().int().nonnegative() }).optional(),
 });
 export type Remembered = z.infer<typeof Remembered>;
 
@@ -39,21 +42,33 @@ export function recall(state: Meta, server: string): Remembered | null {
   }
 }
 
+/** The start gate in front of a backend made by backendFor, if it has one. */
+const gateOf = (backend: Backend) => (backend as Partial<StartingBackend>).gate;
+
 /** Put what was remembered back into a new connection. */
 export function apply(r: Remembered, backend: Backend): void {
   if (backend instanceof AiBackend) backend.preferBridge(r.bridge_projects);
   if (r.read_size) seedReadSize(backend.server, r.read_size);
+  if (r.reached) gateOf(backend)?.reachedAt(r.reached.project_id, r.reached.at);
 }
 
-export function remember(state: Meta, server: string, backend: Backend): void {
+export function remember(state: Meta, server: string, backend: Backend, project_id: string): void {
   const read_size = learnedReadSize(backend.server);
+  const at = gateOf(backend)?.lastReached(project_id);
   const r: Remembered = {
     server,
     generation: backend.capabilities.generation,
     bridge_projects: backend instanceof AiBackend ? backend.bridgeProjects() : [],
     ...(read_size ? { read_size } : {}),
+    ...(at !== undefined ? { reached: { project_id, at } } : {}),
   };
   state.setMeta(KEY, JSON.stringify(r));
+}
+
+/** A run that did not get through: the project may have stopped, so the next run asks its state first. */
+export function forgetReached(state: Meta, server: string): void {
+  const r = recall(state, server);
+  if (r?.reached) state.setMeta(KEY, JSON.stringify({ ...r, reached: undefined }));
 }
 
 export function forget(state: Meta): void {

@@ -20,7 +20,7 @@ import { detectGeneration } from "../backend/detect.js";
 import { HttpTransport } from "../http/transport.js";
 import { normalizeProjectPath } from "../../../shared/project-path.js";
 import { PairRunner } from "./runner.js";
-import { apply, forget, recall, remember, type Remembered } from "./cli-state.js";
+import { apply, forget, forgetReached, recall, remember, type Remembered } from "./cli-state.js";
 import { RemoteAgent } from "../transfer/remote.js";
 import { localVersions, PairVersions } from "./pair-versions.js";
 import { versionsCommand } from "./versions-cli.js";
@@ -92,12 +92,14 @@ async function main() {
   const server = args.server!.replace(/\/+$/, "");
   let backend: Backend | null = null;
   let recalled: Remembered | null = null;
+  /** the pair's state, once open: what earlier runs learned of the server is kept there */
+  let kept: PairRunner["state"] | null = null;
   /** whether a sync got through, so what the connection learned is worth keeping */
   let synced = false;
   // What the last run learned of the server spares detection and dead routes (cli-state.ts).
   const connect = async (): Promise<Backend> => {
     if (backend) return backend;
-    recalled = recall(runner.state, server);
+    recalled = kept ? recall(kept, server) : null;
     backend = backendFor(recalled?.generation ?? (await detectGeneration(server, key, transport)), server, key, transport);
     if (recalled) apply(recalled, backend);
     return backend;
@@ -124,6 +126,8 @@ async function main() {
     },
   }).catch((e: unknown) => fail(e instanceof ApiError ? `${e.message} ${e.hint}` : String(e), 75));
 
+  kept = runner.state;
+
   function report(s: PairStatus) {
     if (s.state === "syncing" || s.state === "idle") return;
     if (s.last_counts && s.state !== "offline" && s.state !== "error") return;
@@ -132,7 +136,8 @@ async function main() {
   const printCounts = (c: SyncCounts) => process.stdout.write(`${JSON.stringify(SyncCounts.strip().parse(c))}\n`);
 
   const stop = async (code: number, line?: string) => {
-    if (backend && synced) remember(runner.state, server, backend);
+    if (backend && synced) remember(runner.state, server, backend, cfg.project_id);
+    else forgetReached(runner.state, server);
     await runner.close();
     await transport.close();
     if (line) process.stderr.write(`${line}\n`);
