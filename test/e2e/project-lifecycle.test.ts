@@ -78,6 +78,10 @@ describe("cocalc.ai: starts and a free plan's limit", () => {
     await expect.poll(() => row(page, "Example project").locator("[data-state]").getAttribute("data-state")).toBe("running");
     await expect.poll(() => row(page, "Thesis").locator("[data-state]").getAttribute("data-state")).toBe("stopped");
     await shoot(page, "projects-badges-ai");
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: 800, height: 600 });
+    await shoot(page, "projects-badges-ai-800x600");
+    await page.setViewportSize(size);
   });
 
   it("Start on a second project: the plan's limit says what to stop, and its button stops it and starts this one", async () => {
@@ -87,6 +91,10 @@ describe("cocalc.ai: starts and a free plan's limit", () => {
     expect(await alert.textContent()).toContain("Your plan runs one project at a time: stop “Example project” and try again.");
     expect(await alert.textContent()).not.toMatch(/COCALC_RUNTIME|runtime_sponsor/);
     await shoot(page, "project-limit");
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: 800, height: 600 });
+    await shoot(page, "project-limit-800x600");
+    await page.setViewportSize(size);
     await alert.getByRole("button", { name: "Stop “Example project”" }).click();
     await expect.poll(() => hub.hub.runtime.state(second)).not.toBe("stopped");
     expect(hub.hub.runtime.state(example)).toBe("stopped");
