@@ -11,9 +11,11 @@ import { dirname, join } from "node:path";
 import type { VersionEntry } from "../../../shared/sync.js";
 import { localPath, resolveLocal, TMP_MARK } from "../transfer/local-fs.js";
 import { isSafeRelPath } from "../transfer/rel-path.js";
-import { parseStoreRel, restoredName, storeRel, toPrune, versionId, type Stored, type Why } from "./versions-rules.js";
+import { parseStoreRel, restoredName, storeRel, toPrune, versionId, type Resolved, type Stored, type Why } from "./versions-rules.js";
 
 const TMP = ".tmp-";
+/** where versions kept in the project are downloaded to be opened: inside the store, never listed nor counted as versions */
+export const OPENED = ".opened";
 
 export interface Retention {
   days: number;
@@ -70,8 +72,8 @@ export class VersionStore {
   }
 
   /** every stored file (temps and anything not laid out by us are left out) */
-  async stored(): Promise<Array<Stored & { why: Why; path: string }>> {
-    const out: Array<Stored & { why: Why; path: string }> = [];
+  async stored(): Promise<Array<Stored & { why: Why; path: string; resolved?: Resolved }>> {
+    const out: Array<Stored & { why: Why; path: string; resolved?: Resolved }> = [];
     const walk = async (rel: string): Promise<void> => {
       let names: string[];
       try {
@@ -80,13 +82,13 @@ export class VersionStore {
         return;
       }
       for (const n of names) {
-        if (n.startsWith(TMP)) continue;
+        if (n.startsWith(TMP) || (!rel && n === OPENED)) continue;
         const r = rel ? `${rel}/${n}` : n;
         const st = await lstat(join(this.dir, r)).catch(() => null);
         if (st?.isDirectory()) await walk(r);
         else if (st?.isFile()) {
           const p = parseStoreRel(r);
-          if (p) out.push({ rel: r, at: p.at, size: st.size, why: p.why, path: p.path });
+          if (p) out.push({ rel: r, at: p.at, size: st.size, why: p.why, path: p.path, ...(p.resolved ? { resolved: p.resolved } : {}) });
         }
       }
     };
@@ -95,7 +97,7 @@ export class VersionStore {
   }
 
   async list(): Promise<VersionEntry[]> {
-    return (await this.stored()).map((s) => ({ id: versionId("here", s.rel), path: s.path, at: s.at.toISOString(), side: "here", size: s.size, why: s.why }));
+    return (await this.stored()).map((s) => ({ id: versionId("here", s.rel), path: s.path, at: s.at.toISOString(), side: "here", size: s.size, why: s.why, ...(s.resolved ? { resolved: s.resolved } : {}) }));
   }
 
   /** retention: the oldest go first; folders left empty go too. Returns how many files were removed. */
