@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CHANNELS } from "../../shared/ipc/channels.js";
 import { importCycles, layerViolation, readImportGraph, type ImportGraph } from "../support/import-graph.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -50,5 +52,25 @@ describe("the repository's imports", () => {
 
   it("have no circle, type-only imports included", () => {
     expect(importCycles(graph)).toEqual([]);
+  });
+});
+
+describe("the services", () => {
+  /** The channels a source file answers: each is defined as a quoted property (`"sync.start": … =`). */
+  const answered = (source: string) => CHANNELS.filter((c) => new RegExp(`^\\s*"${c.replace(".", "\\.")}"\\s*[:=(]`, "m").test(source));
+  const services = [...readImportGraph(ROOT, ["electron/services"]).keys()];
+
+  it("reads each answered channel", () => {
+    expect(answered(`  "sync.start": Answers["sync.start"] = async () => {}`)).toEqual(["sync.start"]);
+    expect(answered(`const x = api["sync.start"];`)).toEqual([]);
+  });
+
+  it("answer each capability's channels in that capability's own files", () => {
+    const mixed = services.flatMap((file) => {
+      const groups = new Set(answered(readFileSync(resolve(ROOT, file), "utf8")).map((c) => c.split(".")[0]));
+      return groups.size > 1 ? [`${file}: ${[...groups].join(", ")}`] : [];
+    });
+    expect(mixed).toEqual([]);
+    expect(services.filter((f) => answered(readFileSync(resolve(ROOT, f), "utf8")).length > 0).length).toBeGreaterThan(8);
   });
 });
