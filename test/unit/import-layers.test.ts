@@ -61,8 +61,8 @@ describe("the services", () => {
   const services = [...readImportGraph(ROOT, ["electron/services"]).keys()];
 
   it("reads each answered channel", () => {
-    expect(answered(`  "sync.start": Answers["sync.start"] = async () => {}`)).toEqual(["sync.start"]);
-    expect(answered(`const x = api["sync.start"];`)).toEqual([]);
+    expect(answered(`  "projects.list": Answers["projects.list"] = async () => [];`)).toEqual(["projects.list"]);
+    expect(answered(`const x = api["projects.list"];`)).toEqual([]);
   });
 
   it("answer each capability's channels in that capability's own files", () => {
