@@ -74,3 +74,8 @@ describe("the services", () => {
     expect(services.filter((f) => answered(readFileSync(resolve(ROOT, f), "utf8")).length > 0).length).toBeGreaterThan(8);
   });
 });
+
+it("the services' root holds only their composition: every other module lives in its capability's folder", () => {
+  const root = [...readImportGraph(ROOT, ["electron/services"]).keys()].filter((f) => f.split("/").length === 3);
+  expect(root).toEqual(["electron/services/compose.ts"]);
+});
