@@ -9,7 +9,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { rename, stat, unlink } from "node:fs/promises";
 import type { ConflictChoice, SyncConflict } from "../../../shared/sync.js";
-import { writeAtomic } from "../profiles.js";
+import { writeAtomic } from "../store/write-atomic.js";
 import { noteResolved } from "./resolution-notes.js";
 import type { PairState } from "./state.js";
 import { batchName, type Resolved } from "./versions-rules.js";

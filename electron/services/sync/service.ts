@@ -4,14 +4,14 @@
  * the conflict exist), turns a conflict's bytes into the side-by-side view,
  * and pushes every status change to the renderer as `sync.status`.
  */
+import { basename } from "node:path";
 import { ApiError } from "../../../shared/errors.js";
 import { PairStatus } from "../../../shared/sync.js";
 import type { HandlersOf } from "../../ipc/handlers.js";
-import { basename } from "node:path";
 import { checkLocalPath } from "../desktop/local-path.js";
 import { isRunnable } from "../files/runnable.js";
-import type { Logger } from "../log.js";
-import type { ProfileStore } from "../profiles.js";
+import type { Logger } from "../log/log.js";
+import type { ProfileStore } from "../store/profile-store.js";
 import type { SyncManagerApi } from "./api.js";
 import { describeVersions } from "./conflict-view.js";
 
