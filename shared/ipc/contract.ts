@@ -152,6 +152,9 @@ export const OpenedDoc = z.object({
   data: Base64.nullable(),
 });
 export type OpenedDoc = z.infer<typeof OpenedDoc>;
+/** Pushed as `doc.progress` while a doc.open with a request_id reads its file: bytes received so far of its size. */
+export const DocProgress = z.object({ request_id: RequestId, path: z.string(), received: z.number().int().nonnegative(), total: z.number().int().nonnegative() });
+export type DocProgress = z.infer<typeof DocProgress>;
 /**
  * Pushed as `exec.output` while a console command runs: what it printed since
  * the last push, stdout and stderr apart. The run's own result is the whole
@@ -416,7 +419,10 @@ export const contract = {
   "kiosk.present": { input: z.strictObject({ on: z.boolean() }), output: z.object({ full_screen: z.boolean() }) },
   "kiosk.launch": { input: Empty, output: z.object({ launch: z.object({ profile: z.string(), project_id: Uuid, path: z.string() }).nullable() }) },
 
-  "doc.open": { input: z.strictObject({ project_id: Uuid, path: ProjectPath.min(1) }), output: OpenedDoc },
+  /** with a request_id, its reads are pushed as `doc.progress` and `doc.cancel` stops them */
+  "doc.open": { input: z.strictObject({ project_id: Uuid, path: ProjectPath.min(1), request_id: RequestId.optional() }), output: OpenedDoc },
+  /** stop the reads of the doc.open with this request_id: no read is sent after it (that open answers "cancelled") */
+  "doc.cancel": { input: z.strictObject({ request_id: RequestId }), output: z.object({ cancelled: z.boolean() }) },
   /**
    * Save text as bytes: only valid UTF-8 is written; `sha256` is of `data`; `base_sha256` what was opened
    * (null: the file must not exist yet). Bytes equal to the base are not written at all ("unchanged").

@@ -78,6 +78,7 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "kiosk.present": { on: true },
   "doc.open": { project_id: P, path: "a.png" },
   "doc.save": { project_id: P, path: "a.txt", data: "aGk=", sha256: "8f434346648f6b96df89dda901c5176b10a6d83961dd3c1ac88b59b2dc327aa4", base_sha256: null, executable: false },
+  "doc.cancel": { request_id: "6f1c2f9e-0a4b-4c1e-9a53-2f1f7f1b8e11" },
   "background.settings": {},
   "background.configure": { keep_running: false, notifications: true, start_at_login: false, on_battery: "slower" },
   "background.takeOpen": {},
