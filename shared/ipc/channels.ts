@@ -23,8 +23,6 @@ export const CHANNELS = [
   "projects.delete",
   "upgrades.available",
   "files.list",
-  "files.read",
-  "files.write",
   "files.mkdir",
   "exec.run",
   "exec.cancel",

@@ -15,9 +15,7 @@ import {
   CopyOutcome,
   CopyStatus,
   ExecResult,
-  FileReadResult,
   FileEntry,
-  FileRef,
   Generation,
   ProjectDetails,
   ProjectPath,
@@ -90,13 +88,6 @@ export const SecretStoreInfo = z.object({
   persistent: z.boolean(),
   warning: z.string().nullable(),
 });
-
-export const WriteResult = z.discriminatedUnion("status", [
-  z.object({ status: z.literal("saved"), sha256: z.string() }),
-  /** the file changed on the server since it was opened: nothing was written */
-  z.object({ status: z.literal("conflict"), server_content: z.string().nullable(), server_sha256: z.string().nullable() }),
-]);
-export type WriteResult = z.infer<typeof WriteResult>;
 
 const RequestId = z.string().uuid();
 
@@ -246,17 +237,6 @@ export const contract = {
       type: z.enum(["folder", "file"]),
       entries: z.array(FileEntry),
     }),
-  },
-  "files.read": { input: z.strictObject({ files: z.array(FileRef).min(1).max(200) }), output: z.object({ files: z.array(FileReadResult) }) },
-  "files.write": {
-    input: z.strictObject({
-      project_id: Uuid,
-      path: ProjectPath.min(1),
-      content: z.string().max(10 * 1024 * 1024),
-      /** sha256 of the text as it was opened; null for a new file that must not exist yet; absent to overwrite */
-      base_sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable().optional(),
-    }),
-    output: WriteResult,
   },
   "files.mkdir": { input: z.strictObject({ project_id: Uuid, path: ProjectPath.min(1) }), output: Ok },
 

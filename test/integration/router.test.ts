@@ -38,8 +38,6 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "projects.delete": { project_id: P, deleted: true },
   "upgrades.available": {},
   "files.list": { project_id: P, path: "" },
-  "files.read": { files: [{ project_id: P, path: "a.txt" }] },
-  "files.write": { project_id: P, path: "a.txt", content: "x", base_sha256: "a".repeat(64) },
   "files.mkdir": { project_id: P, path: "d" },
   "exec.run": { request_id: R, project_id: P, command: "ls", args: ["-l"], bash: false, timeout: 5 },
   "exec.cancel": { request_id: R },
