@@ -58,7 +58,8 @@ export interface ReadItem {
 export type ReadResult = { status: "ok"; data: Buffer } | { status: "absent" } | { status: "error"; message: string };
 
 export type CommitOp =
-  | { op: "put"; path: string; off: number; len: number; sha: string; x: boolean; expect: string }
+  /** km: keep the mode (and, where allowed, the owner) of the file it replaces, as an editor's save must; `x` then only for a new file */
+  | { op: "put"; path: string; off: number; len: number; sha: string; x: boolean; expect: string; km?: boolean }
   | { op: "mkdir"; path: string }
   | { op: "rm"; path: string; expect: string }
   | { op: "rmdir"; path: string }
