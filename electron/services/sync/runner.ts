@@ -15,6 +15,11 @@ import { PairLock } from "./lock.js";
 import { RemoteAgent } from "../transfer/remote.js";
 import { localVersions, PairVersions } from "./pair-versions.js";
 import { PairState } from "./state.js";
+import { ignoreRules } from "./ignore-rules.js";
+import { excludedBy, folderSizes, newlySkipped } from "./selection.js";
+import { removeHere, type Unselected } from "./unselect.js";
+import { AGENT_DIR } from "../transfer/remote.js";
+import type { FolderInfo, UnselectedLocal } from "../../../shared/sync.js";
 
 export type RunnerConfig = PairConfig;
 
@@ -36,6 +41,8 @@ export class PairRunner {
   private timer: NodeJS.Timeout | null = null;
   private debounce: NodeJS.Timeout | null = null;
   private running: Promise<SyncCounts> | null = null;
+  /** a change of the folder choice being applied: no sync starts meanwhile */
+  private choosing: Promise<unknown> | null = null;
   private again = false;
   private failures = 0;
   private closed = false;
@@ -132,6 +139,7 @@ export class PairRunner {
   }
 
   private async once(signal?: AbortSignal): Promise<SyncCounts> {
+    await this.choosing?.catch(() => undefined);
     this.set({ state: "syncing", progress: null, message: null, error: null });
     let next = this.cfg.interval_s * 1000 * this.pace.factor;
     try {
@@ -214,6 +222,55 @@ export class PairRunner {
     this.schedule(0);
   }
 
+  /**
+   * Selective sync: the folders left out become `skip`. The choice is saved
+   * first (`persist`), then what the base knew of newly left-out folders is
+   * forgotten — so a folder taken back in is never read as "deleted on one
+   * side" — and with "remove" their local copies go into the versions store.
+   * Nothing is done on the server. Runs between syncs, never during one.
+   */
+  async choose(skip: string[], local: UnselectedLocal, persist: () => Promise<void>): Promise<Unselected> {
+    while (this.running || this.choosing) await (this.running ?? this.choosing)!.catch(() => undefined);
+    const work = (async () => {
+      const fresh = newlySkipped(this.cfg.skip_folders, skip);
+      this.cfg = { ...this.cfg, skip_folders: skip };
+      await persist();
+      const gone = excludedBy({ skip: fresh });
+      if (gone) {
+        const base = this.state.base();
+        this.state.transaction(() => {
+          for (const [p, b] of base) if (gone(p, b.type === "d")) this.state.setBase(p, null);
+        });
+      }
+      const out: Unselected = local === "remove" && fresh.length ? await removeHere(this.cfg.local_path, fresh, { store: localVersions(this.stateDir), remote: this.state.remote(), ignores: ignoreRules(this.cfg.ignore).ignores }) : { moved: 0, kept: [] };
+      this.state.log("info", selectionNote(skip, fresh, local, out));
+      return out;
+    })();
+    this.choosing = work;
+    try {
+      return await work;
+    } finally {
+      this.choosing = null;
+      this.soon(0);
+    }
+  }
+
+  /** the server's folders of this pair with their sizes, from one listing (no hashing) */
+  async folderTree(signal?: AbortSignal): Promise<FolderInfo[]> {
+    const rules = ignoreRules(this.cfg.ignore);
+    const agent = new RemoteAgent(await this.backend(), this.cfg.project_id);
+    const l = await agent.list({
+      root: this.cfg.remote_path,
+      prune: rules.prune,
+      state: `${AGENT_DIR}/xfer-${Math.random().toString(16).slice(2, 10)}`,
+      keep: false,
+      maxHash: 0,
+      skipTop: this.cfg.remote_path === "" ? AGENT_DIR : undefined,
+      signal,
+    });
+    return l.kind === "missing" ? [] : folderSizes(l.entries, rules.ignores);
+  }
+
   /** the pair's kept versions, both sides */
   versions(): PairVersions {
     return new PairVersions(this.cfg.id, this.cfg.local_path, localVersions(this.stateDir), async () => new RemoteAgent(await this.backend(), this.cfg.project_id));
@@ -229,4 +286,11 @@ export class PairRunner {
     await this.lock?.release();
     this.state.close();
   }
+}
+
+function selectionNote(skip: string[], fresh: string[], local: UnselectedLocal, out: Unselected): string {
+  const what = skip.length ? `Folders not synced now: ${skip.join(", ")}.` : "Every folder is synced now.";
+  if (local !== "remove" || !fresh.length) return fresh.length ? `${what} The local copies were kept.` : what;
+  const kept = out.kept.length ? ` ${out.kept.length} file(s) the server does not hold as they are here stay in place.` : "";
+  return `${what} ${out.moved} file(s) removed here are kept in Versions.${kept}`;
 }

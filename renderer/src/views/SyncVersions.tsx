@@ -10,7 +10,7 @@ import { formatBytes } from "../format.js";
 import { Busy, ErrorNote, formatWhen, Section, useApp, useCall } from "../lib.js";
 
 const SIDE = { here: "This computer", project: "Project" } as const;
-const WHY = { deleted: "Deleted", replaced: "Replaced" } as const;
+const WHY = { deleted: "Deleted", replaced: "Replaced", unselected: "Removed here (folder not synced)" } as const;
 
 /** the versions a filter shows: the words match the path, the side and the reason */
 export function filterVersions(list: readonly VersionEntry[], text: string, side: "all" | VersionEntry["side"]): VersionEntry[] {
