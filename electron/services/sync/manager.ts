@@ -208,6 +208,7 @@ export class SyncManager implements SyncManagerApi {
     const r = this.runner(id);
     const out = await r.choose(parsed.data, local, () => this.save());
     this.emit(r.status);
+    r.soon(0);
     return out;
   }
 

@@ -21,7 +21,8 @@ import { removeHere, type Unselected } from "./unselect.js";
 import { AGENT_DIR } from "../transfer/remote.js";
 import type { FolderInfo, UnselectedLocal } from "../../../shared/sync.js";
 
-export type RunnerConfig = PairConfig;
+/** a pair's settings; the headless command may also sync only some folders (`--only`) */
+export type RunnerConfig = PairConfig & { only_folders?: string[] };
 
 /** How often the pair syncs on its own: held (on battery, say) or its interval stretched by a factor. */
 export interface RunnerPace {
@@ -251,7 +252,6 @@ export class PairRunner {
       return await work;
     } finally {
       this.choosing = null;
-      this.soon(0);
     }
   }
 
