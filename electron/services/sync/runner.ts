@@ -237,13 +237,14 @@ export class PairRunner {
       this.cfg = { ...this.cfg, skip_folders: skip };
       await persist();
       const gone = excludedBy({ skip: fresh });
+      // the view handed out stays as it is when the state changes: what was agreed, for removeHere
+      const base = this.state.base();
       if (gone) {
-        const base = this.state.base();
         this.state.transaction(() => {
           for (const [p, b] of base) if (gone(p, b.type === "d")) this.state.setBase(p, null);
         });
       }
-      const out: Unselected = local === "remove" && fresh.length ? await removeHere(this.cfg.local_path, fresh, { store: localVersions(this.stateDir), remote: this.state.remote(), ignores: ignoreRules(this.cfg.ignore).ignores }) : { moved: 0, kept: [] };
+      const out: Unselected = local === "remove" && fresh.length ? await removeHere(this.cfg.local_path, fresh, { store: localVersions(this.stateDir), remote: this.state.remote(), base, ignores: ignoreRules(this.cfg.ignore).ignores }) : { moved: 0, kept: [] };
       this.state.log("info", selectionNote(skip, fresh, local, out));
       return out;
     })();

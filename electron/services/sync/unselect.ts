@@ -21,7 +21,7 @@ export interface Unselected {
 }
 
 /** `folders` (relative to `root`) emptied into `store` where the server (`remote`) holds the same bytes. */
-export async function removeHere(root: string, folders: readonly string[], o: { store: VersionStore; remote: TreeView; ignores: (p: string, isDir: boolean) => boolean; now?: Date }): Promise<Unselected> {
+export async function removeHere(root: string, folders: readonly string[], o: { store: VersionStore; remote: TreeView; base: TreeView; ignores: (p: string, isDir: boolean) => boolean; now?: Date }): Promise<Unselected> {
   const batch = batchName(o.now ?? new Date(), randomBytes(4).toString("hex"));
   const out: Unselected = { moved: 0, kept: [] };
   const walk = async (rel: string): Promise<void> => {
@@ -35,8 +35,9 @@ export async function removeHere(root: string, folders: readonly string[], o: { 
       return;
     }
     if (!st.isFile() || o.ignores(rel, false)) return;
-    const r = o.remote.get(rel);
-    if (r?.type === "f" && r.size === st.size && r.sha !== "" && (await hashFile(abs)) === r.sha) {
+    // on the server as its last listing saw it, or as the last sync agreed (the listing is from before that sync's uploads)
+    const known = [o.remote.get(rel), o.base.get(rel)].filter((e) => e?.type === "f" && e.size === st.size && e.sha !== "").map((e) => e!.sha);
+    if (known.length && known.includes(await hashFile(abs))) {
       await o.store.keepDeleted(batch, rel, abs, "unselected");
       out.moved++;
     } else out.kept.push(rel);
