@@ -185,6 +185,8 @@ export const FolderInfo = z.object({
   path: z.string(),
   bytes: z.number().nonnegative(),
   files: z.number().int().nonnegative(),
+  /** the folder is on this computer too (a folder left out may then be kept or removed here) */
+  here: z.boolean(),
 });
 export type FolderInfo = z.infer<typeof FolderInfo>;
 

@@ -86,12 +86,14 @@ describe.each(SYNC_HUB_MODES)("selective sync, hub --api %s", (mode) => {
     const p = await newPair();
     seed(p.local);
     await synced(p.id);
+    // gone here (not synced yet): the tree says so, for the keep-or-remove question
+    rmSync(join(p.local, "photos"), { recursive: true });
     const tree = await m.folderTree(p.id);
     expect(tree).toEqual([
-      { path: "data", bytes: 300_000 + 7, files: 2 },
-      { path: "docs", bytes: 5 + 5000, files: 2 },
-      { path: "docs/sub", bytes: 5000, files: 1 },
-      { path: "photos", bytes: 2000, files: 1 },
+      { path: "data", bytes: 300_000 + 7, files: 2, here: true },
+      { path: "docs", bytes: 5 + 5000, files: 2, here: true },
+      { path: "docs/sub", bytes: 5000, files: 1, here: true },
+      { path: "photos", bytes: 2000, files: 1, here: false },
     ]);
   });
 

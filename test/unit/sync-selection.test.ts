@@ -4,6 +4,7 @@ import type { Entry } from "../../electron/services/sync/entry.js";
 import { ignoreRules } from "../../electron/services/sync/ignore-rules.js";
 import { plan } from "../../electron/services/sync/plan.js";
 import { excludedBy, folderSizes, newlySkipped } from "../../electron/services/sync/selection.js";
+import { checkState, toggleFolder } from "../../shared/sync-selection.js";
 import { PairInput, SkipFolders, SyncFolder } from "../../shared/sync.js";
 
 describe("a folder of the selection (SyncFolder)", () => {
@@ -124,4 +125,27 @@ describe("the folder tree's sizes", () => {
       { path: "empty", bytes: 0, files: 0 },
     ]);
   });
+});
+
+describe("the Choose folders tree (check states and toggles)", () => {
+  const folders = ["a", "a/b", "a/b/c", "a/d", "e"];
+  const states: Array<[string, string[], ReturnType<typeof checkState>]> = [
+    ["a", [], "on"],
+    ["a", ["a"], "off"],
+    ["a/b/c", ["a"], "off"],
+    ["a", ["a/b/c"], "some"],
+    ["a/b", ["a/b/c"], "some"],
+    ["a/d", ["a/b/c"], "on"],
+    ["ab", ["a"], "on"],
+  ];
+  it.each(states)("%s with %j left out is %s", (path, skip, want) => expect(checkState(path, skip)).toBe(want));
+
+  const toggles: Array<[string, string, string[], string[]]> = [
+    ["unchecking a folder leaves it out", "a/b", [], ["a/b"]],
+    ["unchecking a partly checked parent leaves it out whole", "a", ["a/b/c"], ["a"]],
+    ["checking a folder left out takes it back", "a/b", ["a/b", "e"], ["e"]],
+    ["checking a folder inside a left-out parent keeps the parent's other folders out", "a/b/c", ["a"], ["a/d"]],
+    ["checking a middle folder inside a left-out parent", "a/b", ["a"], ["a/d"]],
+  ];
+  it.each(toggles)("%s", (_, path, skip, want) => expect(toggleFolder(path, skip, folders)).toEqual(want));
 });

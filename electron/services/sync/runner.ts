@@ -9,7 +9,8 @@ import { watch, type FSWatcher } from "chokidar";
 import { ApiError } from "../../../shared/errors.js";
 import type { PairConfig, PairStatus, SyncCounts } from "../../../shared/sync.js";
 import type { Backend } from "../backend/backend.js";
-import { TMP_MARK } from "../transfer/local-fs.js";
+import { lstat } from "node:fs/promises";
+import { resolveLocal, TMP_MARK } from "../transfer/local-fs.js";
 import { SyncEngine, type EngineHooks } from "./engine.js";
 import { PairLock } from "./lock.js";
 import { RemoteAgent } from "../transfer/remote.js";
@@ -269,7 +270,9 @@ export class PairRunner {
       skipTop: this.cfg.remote_path === "" ? AGENT_DIR : undefined,
       signal,
     });
-    return l.kind === "missing" ? [] : folderSizes(l.entries, rules.ignores);
+    const folders = l.kind === "missing" ? [] : folderSizes(l.entries, rules.ignores);
+    const here = async (p: string) => (await resolveLocal(this.cfg.local_path, p, false).then((abs) => (abs ? lstat(abs) : null)).catch(() => null))?.isDirectory() ?? false;
+    return Promise.all(folders.map(async (f) => ({ ...f, here: await here(f.path) })));
   }
 
   /** the pair's kept versions, both sides */

@@ -8,6 +8,8 @@
 import type { FolderInfo } from "../../../shared/sync.js";
 import { isUnder, parentOf } from "../transfer/rel-path.js";
 
+export { newlySkipped } from "../../../shared/sync-selection.js";
+
 export interface Selection {
   /** folders left out, with everything in them */
   skip?: readonly string[];
@@ -29,18 +31,13 @@ export function excludedBy(sel: Selection): ((path: string, isDir: boolean) => b
   };
 }
 
-/** The folders newly left out when the selection goes from `before` to `after` (each, not what is inside). */
-export function newlySkipped(before: readonly string[], after: readonly string[]): string[] {
-  return after.filter((d) => !before.some((b) => isUnder(d, b)));
-}
-
 /**
  * Every folder of a listing (paths relative to the pair's root), with the
  * bytes and files below it; sorted by path. `skip` leaves out what the pair
  * never syncs anyway (its ignore rules).
  */
-export function folderSizes(entries: Iterable<{ path: string; type: string; size: number }>, skip: (path: string, isDir: boolean) => boolean): FolderInfo[] {
-  const dirs = new Map<string, FolderInfo>();
+export function folderSizes(entries: Iterable<{ path: string; type: string; size: number }>, skip: (path: string, isDir: boolean) => boolean): Array<Omit<FolderInfo, "here">> {
+  const dirs = new Map<string, Omit<FolderInfo, "here">>();
   const at = (p: string) => {
     let d = dirs.get(p);
     if (!d) dirs.set(p, (d = { path: p, bytes: 0, files: 0 }));
