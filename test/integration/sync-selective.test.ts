@@ -227,7 +227,7 @@ describe.each(SYNC_HUB_MODES)("selective sync, hub --api %s", (mode) => {
     } finally {
       tp.close();
     }
-  });
+  }, 300_000);
 });
 
 /** every content of `before` is still somewhere in `after` (a conflict may have moved it beside its path) */
