@@ -6,28 +6,18 @@
  * removed here are in Versions, the server keeps every byte, and checking a
  * folder again brings it back. Screenshots light and dark (v1).
  */
-import { createHash, randomBytes } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openApp, type AppPage } from "../support/app-page.js";
+import { openConnected, type AppPage } from "../support/app-page.js";
 import { launchChromium } from "../support/browser.js";
 import { allowProject, startTestHub, type TestHub } from "../support/hub.js";
 import { shoot } from "../support/screenshots.js";
+import { fileHashes } from "../support/sync-pair.js";
 
-function hashes(root: string, rel = ""): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const n of readdirSync(join(root, rel))) {
-    const r = rel ? `${rel}/${n}` : n;
-    if (r === ".cocalc-sync") continue;
-    const st = lstatSync(join(root, r));
-    if (st.isDirectory()) Object.assign(out, hashes(root, r));
-    else if (st.isFile()) out[r] = createHash("sha256").update(readFileSync(join(root, r))).digest("hex");
-  }
-  return out;
-}
 const write = (root: string, rel: string, data: string | Buffer) => {
   mkdirSync(dirname(join(root, rel)), { recursive: true });
   writeFileSync(join(root, rel), data);
@@ -59,16 +49,13 @@ describe.each(["v1", "current", "ai"] as const)("Choose folders against a hub se
     write(remote, "data/raw/run1.csv", "a,b\n1,2\n");
     write(remote, "docs/paper.tex", "\\section{Intro}\n");
     write(remote, "photos/cat.jpg", randomBytes(40_000));
-    a = await openApp(browser, { hub });
+    const connected = await openConnected(browser, hub);
+    a = connected;
     page = a.page;
-    const p = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
-    await a.app.services["profiles.switch"]({ id: p.id });
-    const c = await a.app.sync["sync.add"]({ name: "Research", local_path: local, profile_id: p.id, project_id: pid, remote_path: "research", interval_s: 3600, ignore: [], policy: "keep-both", max_delete_pct: 50, max_file_bytes: 1e8, case_insensitive: false, keep_versions: true, versions_days: 30, versions_max_mb: 2048, skip_folders: [] });
+    const c = await a.app.sync["sync.add"]({ name: "Research", local_path: local, profile_id: connected.profileId, project_id: pid, remote_path: "research", interval_s: 3600, ignore: [], policy: "keep-both", max_delete_pct: 50, max_file_bytes: 1e8, case_insensitive: false, keep_versions: true, versions_days: 30, versions_max_mb: 2048, skip_folders: [] });
     pairId = c.id;
     await a.app.sync["sync.now"]({ id: pairId });
-    expect(hashes(local)).toEqual(hashes(remote));
-    await page.reload();
-    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    expect(fileHashes(local)).toEqual(fileHashes(remote));
   }, 120_000);
   afterAll(async () => {
     await a?.close();
@@ -76,7 +63,7 @@ describe.each(["v1", "current", "ai"] as const)("Choose folders against a hub se
   });
 
   it("shows the project's folders with sizes; unchecking asks keep or remove, removes here into Versions, and deletes nothing on the server", async () => {
-    const server0 = hashes(remote);
+    const server0 = fileHashes(remote);
     await page.keyboard.press("Alt+7");
     await pair().getByRole("button", { name: "Choose folders" }).click();
     const tree = pair().getByRole("tree", { name: "Folders to sync" });
@@ -103,7 +90,7 @@ describe.each(["v1", "current", "ai"] as const)("Choose folders against a hub se
     expect(existsSync(join(local, "data/raw/run1.csv"))).toBe(false);
     expect(existsSync(join(local, "data/big.bin"))).toBe(true);
     await a.app.sync["sync.now"]({ id: pairId });
-    expect(hashes(remote)).toEqual(server0);
+    expect(fileHashes(remote)).toEqual(server0);
     const versions = (await a.app.sync["sync.versions"]({ id: pairId })).versions.filter((v) => v.why === "unselected");
     expect(versions.map((v) => v.path).sort()).toEqual(["data/raw/run1.csv", "photos/cat.jpg"]);
   }, 120_000);

@@ -7,30 +7,18 @@
  * versions kept where both sides differ; the base never turns a folder taken
  * back into "deleted on one side".
  */
-import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, lstatSync, rmSync, unlinkSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SyncManager } from "../../electron/services/sync/manager.js";
-import { AGENT_DIR } from "../../electron/services/transfer/remote.js";
+import { UNSELECTING } from "../../electron/services/sync/runner.js";
 import { SYNC_HUB_MODES, startSyncHub, type SyncHub } from "../support/sync-hub.js";
-import { makePair, put } from "../support/sync-pair.js";
+import { fileHashes, makePair, put } from "../support/sync-pair.js";
 
 const T0 = Date.parse("2026-11-01T10:00:00Z");
 
-/** sha256 of every file under root (the agent's own folder left out) */
-function hashes(root: string, rel = ""): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const n of readdirSync(join(root, rel))) {
-    const r = rel ? `${rel}/${n}` : n;
-    if (r === AGENT_DIR) continue;
-    const st = lstatSync(join(root, r));
-    if (st.isDirectory()) Object.assign(out, hashes(root, r));
-    else if (st.isFile()) out[r] = createHash("sha256").update(readFileSync(join(root, r))).digest("hex");
-  }
-  return out;
-}
 
 /** every file of `before` is still there with the same bytes */
 function nothingLost(before: Record<string, string>, after: Record<string, string>) {
@@ -101,7 +89,7 @@ describe.each(SYNC_HUB_MODES)("selective sync, hub --api %s", (mode) => {
     const p = await newPair();
     const { big } = seed(p.local);
     await synced(p.id);
-    const server0 = hashes(p.remote);
+    const server0 = fileHashes(p.remote);
     expect(Object.keys(server0)).toHaveLength(6);
 
     // photos: local copy kept; data: removed here (into Versions)
@@ -114,7 +102,7 @@ describe.each(SYNC_HUB_MODES)("selective sync, hub --api %s", (mode) => {
     // a file the server does not hold stays where it is
     expect(readFileSync(join(p.local, "data/local-only.txt"), "utf8")).toBe("only here");
     await synced(p.id);
-    nothingLost(server0, hashes(p.remote));
+    nothingLost(server0, fileHashes(p.remote));
     expect(existsSync(join(p.remote, "data/local-only.txt"))).toBe(false);
 
     // removed copies restore byte-exact from Versions
@@ -123,18 +111,18 @@ describe.each(SYNC_HUB_MODES)("selective sync, hub --api %s", (mode) => {
     expect(await m.restoreVersion(p.id, kept.find((v) => v.path === "data/big.bin")!.id)).toEqual({ path: "data/big.bin" });
     expect(readFileSync(join(p.local, "data/big.bin")).equals(big)).toBe(true);
     await synced(p.id);
-    nothingLost(server0, hashes(p.remote));
+    nothingLost(server0, fileHashes(p.remote));
 
     // everything back in: nothing deleted on either side, the rest comes down
-    const local1 = hashes(p.local);
+    const local1 = fileHashes(p.local);
     expect(await m.setSelection(p.id, [], "keep")).toEqual({ moved: 0, kept: [] });
     await synced(p.id);
-    const server2 = hashes(p.remote);
+    const server2 = fileHashes(p.remote);
     nothingLost(server0, server2);
-    nothingLost(local1, hashes(p.local));
+    nothingLost(local1, fileHashes(p.local));
     expect(readFileSync(join(p.local, "data/c.txt"), "utf8")).toBe("charlie");
     expect(readFileSync(join(p.remote, "data/local-only.txt"), "utf8")).toBe("only here");
-    expect(hashes(p.local)).toEqual(server2);
+    expect(fileHashes(p.local)).toEqual(server2);
   });
 
   it("changes in a left-out folder cross neither way; taken back in they do, and where both differ both versions are kept", async () => {
@@ -148,18 +136,18 @@ describe.each(SYNC_HUB_MODES)("selective sync, hub --api %s", (mode) => {
     put(p.local, "data/c.txt", "edited here", T0 + 60_000);
     unlinkSync(join(p.remote, "data/big.bin"));
     put(p.local, "docs/a.txt", "alpha edited", T0 + 60_000);
-    const server1 = hashes(p.remote);
-    const local1 = hashes(p.local);
+    const server1 = fileHashes(p.remote);
+    const local1 = fileHashes(p.local);
     await synced(p.id);
     // the synced folder crossed; the left-out ones did not, either way
     expect(readFileSync(join(p.remote, "docs/a.txt"), "utf8")).toBe("alpha edited");
-    expect(hashes(p.remote)).toEqual({ ...server1, "docs/a.txt": local1["docs/a.txt"] });
-    expect(hashes(p.local)).toEqual(local1);
+    expect(fileHashes(p.remote)).toEqual({ ...server1, "docs/a.txt": local1["docs/a.txt"] });
+    expect(fileHashes(p.local)).toEqual(local1);
 
     await m.setSelection(p.id, [], "keep");
     await synced(p.id);
-    const server2 = hashes(p.remote);
-    const local2 = hashes(p.local);
+    const server2 = fileHashes(p.remote);
+    const local2 = fileHashes(p.local);
     expect(local2).toEqual(server2);
     // nothing deleted on either side: the file deleted on the server while left out comes back from here
     const apart = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([k]) => !k.startsWith("docs/")));
@@ -186,16 +174,40 @@ describe.each(SYNC_HUB_MODES)("selective sync, hub --api %s", (mode) => {
     await m.setSelection(p.id, ["docs"], "keep");
     unlinkSync(join(p.local, "docs/a.txt"));
     unlinkSync(join(p.remote, "docs/sub/b.bin"));
-    const before = { ...hashes(p.local), ...hashes(p.remote) };
+    const before = { ...fileHashes(p.local), ...fileHashes(p.remote) };
     await synced(p.id);
     await m.setSelection(p.id, [], "keep");
     await synced(p.id);
     // each side's copy came back to the side that deleted it
-    expect(hashes(p.local)).toEqual(hashes(p.remote));
-    nothingLost(before, hashes(p.remote));
+    expect(fileHashes(p.local)).toEqual(fileHashes(p.remote));
+    nothingLost(before, fileHashes(p.remote));
     expect(existsSync(join(p.remote, "docs/a.txt"))).toBe(true);
     expect(existsSync(join(p.local, "docs/sub/b.bin"))).toBe(true);
   });
+
+  it("killed while it removes a left-out folder's copies here: nothing is lost, the next run finishes it, the server keeps everything", async () => {
+    const tp = makePair(sh, project_id, home, { max_delete_pct: 100 });
+    try {
+      seed(tp.local);
+      expect((await tp.cli(["--once"])).code).toBe(0);
+      const all = fileHashes(tp.local);
+      const server0 = fileHashes(tp.remote);
+      const crashed = await tp.cli(["--once", "--skip", "data", "--remove-skipped"], { COCALC_SYNC_CRASH_AT: UNSELECTING });
+      expect(crashed.signal).toBe("SIGKILL");
+      // one file went into Versions before the kill, the other is still in place
+      expect(Object.keys(fileHashes(tp.local)).filter((k) => k.startsWith("data/"))).toHaveLength(1);
+      const again = await tp.cli(["--once", "--skip", "data", "--remove-skipped"]);
+      expect(again.code).toBe(0);
+      expect(existsSync(join(tp.local, "data"))).toBe(false);
+      nothingLost(server0, fileHashes(tp.remote));
+      // every file is here or in this computer's versions store, byte for byte
+      const store = fileHashes(join(tp.stateDir, "versions"));
+      const inStore = new Set(Object.values(store));
+      for (const [p, h] of Object.entries(all)) expect(fileHashes(tp.local)[p] === h || inStore.has(h), p).toBe(true);
+    } finally {
+      tp.close();
+    }
+  }, 300_000);
 
   it("headless: --skip and --only leave folders out, --remove-skipped moves the copies here into Versions, the server keeps everything", async () => {
     const tp = makePair(sh, project_id, home, { max_delete_pct: 100 });
@@ -203,12 +215,12 @@ describe.each(SYNC_HUB_MODES)("selective sync, hub --api %s", (mode) => {
       seed(tp.local);
       const first = await tp.cli(["--once"]);
       expect(first.code).toBe(0);
-      const server0 = hashes(tp.remote);
+      const server0 = fileHashes(tp.remote);
       const run = await tp.cli(["--once", "--skip", "data/", "--skip", "./photos", "--remove-skipped"]);
       expect(run.code).toBe(0);
       expect(existsSync(join(tp.local, "data"))).toBe(false);
       expect(existsSync(join(tp.local, "photos"))).toBe(false);
-      nothingLost(server0, hashes(tp.remote));
+      nothingLost(server0, fileHashes(tp.remote));
       const listed = await tp.cli(["--versions"]);
       expect(listed.stdout.split("\n").filter((l) => l.includes("\tunselected\t"))).toHaveLength(3);
       put(tp.local, "top2.txt", "not under docs", T0);
@@ -216,14 +228,14 @@ describe.each(SYNC_HUB_MODES)("selective sync, hub --api %s", (mode) => {
       expect((await tp.cli(["--once", "--only", "docs"])).code).toBe(0);
       expect(existsSync(join(tp.remote, "docs/new.txt"))).toBe(true);
       expect(existsSync(join(tp.remote, "top2.txt"))).toBe(false);
-      nothingLost(server0, hashes(tp.remote));
+      nothingLost(server0, fileHashes(tp.remote));
       const bad = await tp.cli(["--once", "--only", "../etc"]);
       expect(bad.code).toBe(64);
       expect(bad.stderr).toMatch(/--only: '..\/etc' leads outside the pair's folder/);
       // everything back: the removed folders come down again, nothing is deleted anywhere
       expect((await tp.cli(["--once"])).code).toBe(0);
-      expect(hashes(tp.local)).toEqual(hashes(tp.remote));
-      nothingLost(server0, hashes(tp.local));
+      expect(fileHashes(tp.local)).toEqual(fileHashes(tp.remote));
+      nothingLost(server0, fileHashes(tp.local));
     } finally {
       tp.close();
     }

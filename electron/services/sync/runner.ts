@@ -33,6 +33,9 @@ export interface RunnerPace {
 
 const HELD_MESSAGE = "Paused on battery power: syncing resumes when the computer is plugged in (or choose Sync now).";
 
+/** the crash point after the first file of "remove here" went into Versions */
+export const UNSELECTING = "unselecting";
+
 const OFFLINE_KINDS = new Set(["network", "timeout", "project-starting", "non-json", "tls"]);
 
 export class PairRunner {
@@ -245,7 +248,7 @@ export class PairRunner {
           for (const [p, b] of base) if (gone(p, b.type === "d")) this.state.setBase(p, null);
         });
       }
-      const out: Unselected = local === "remove" && fresh.length ? await removeHere(this.cfg.local_path, fresh, { store: localVersions(this.stateDir), remote: this.state.remote(), base, ignores: ignoreRules(this.cfg.ignore).ignores }) : { moved: 0, kept: [] };
+      const out: Unselected = local === "remove" && fresh.length ? await removeHere(this.cfg.local_path, fresh, { store: localVersions(this.stateDir), remote: this.state.remote(), base, ignores: ignoreRules(this.cfg.ignore).ignores, onMoved: () => this.crashPoint(UNSELECTING) }) : { moved: 0, kept: [] };
       this.state.log("info", selectionNote(skip, fresh, local, out));
       return out;
     })();
@@ -255,6 +258,11 @@ export class PairRunner {
     } finally {
       this.choosing = null;
     }
+  }
+
+  /** the crash tests kill the headless command here (SIGKILL, as the engine's journal points do) */
+  private crashPoint(p: string): void {
+    if (this.hooks.crashAt === p) process.kill(process.pid, "SIGKILL");
   }
 
   /** the server's folders of this pair with their sizes, from one listing (no hashing) */

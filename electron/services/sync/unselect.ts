@@ -21,7 +21,7 @@ export interface Unselected {
 }
 
 /** `folders` (relative to `root`) emptied into `store` where the server (`remote`) holds the same bytes. */
-export async function removeHere(root: string, folders: readonly string[], o: { store: VersionStore; remote: TreeView; base: TreeView; ignores: (p: string, isDir: boolean) => boolean; now?: Date }): Promise<Unselected> {
+export async function removeHere(root: string, folders: readonly string[], o: { store: VersionStore; remote: TreeView; base: TreeView; ignores: (p: string, isDir: boolean) => boolean; now?: Date; onMoved?: () => void }): Promise<Unselected> {
   const batch = batchName(o.now ?? new Date(), randomBytes(4).toString("hex"));
   const out: Unselected = { moved: 0, kept: [] };
   const walk = async (rel: string): Promise<void> => {
@@ -40,6 +40,7 @@ export async function removeHere(root: string, folders: readonly string[], o: { 
     if (known.length && known.includes(await hashFile(abs))) {
       await o.store.keepDeleted(batch, rel, abs, "unselected");
       out.moved++;
+      o.onMoved?.();
     } else out.kept.push(rel);
   };
   for (const f of folders) {
