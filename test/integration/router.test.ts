@@ -14,7 +14,7 @@ import { contract } from "../../shared/ipc/contract.js";
 import { buildRawApi } from "../../shared/ipc/api.js";
 import { Router, type Sender } from "../../electron/ipc/router.js";
 import type { Handlers } from "../../electron/ipc/handlers.js";
-import { fileLogger, Redactor } from "../../electron/services/log.js";
+import { fileLogger, Redactor } from "../../electron/services/log/log.js";
 
 const P = "0eea4501-9d44-4973-a871-9a4ddf6f6c9f";
 const R = "3f1c2b1a-5d6e-4f70-8a9b-0c1d2e3f4a5b";

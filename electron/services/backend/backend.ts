@@ -25,7 +25,7 @@ import type {
   ProjectUser,
   Upgrades,
 } from "../../../shared/domain.js";
-import type { StoredProfile } from "../profiles.js";
+import type { StoredProfile } from "../store/profile-store.js";
 
 export interface Op {
   signal?: AbortSignal;

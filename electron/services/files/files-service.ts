@@ -7,7 +7,7 @@ import { ApiError } from "../../../shared/errors.js";
 import { writeTooLarge } from "../../../shared/write-limit.js";
 import type { HandlersOf } from "../../ipc/handlers.js";
 import type { Connection } from "../connect/connection.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../log/log.js";
 import { saveInParts } from "./large-save.js";
 import { listingCommand, listingFailure, parseListing } from "./listing.js";
 import { normalizeProjectPath } from "../../../shared/project-path.js";
