@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SyncManager } from "../../electron/services/sync/manager.js";
 import { UNSELECTING } from "../../electron/services/sync/runner.js";
+import { countingBackend, type CallCounter } from "../../electron/services/transfer/counting.js";
 import { SYNC_HUB_MODES, startSyncHub, type SyncHub } from "../support/sync-hub.js";
 import { fileHashes, makePair, put } from "../support/sync-pair.js";
 
@@ -31,12 +32,14 @@ describe.each(SYNC_HUB_MODES)("selective sync, hub --api %s", (mode) => {
   let home: string;
   let dataDir: string;
   let m: SyncManager;
+  /** the engine's and the tree's calls to the server */
+  const calls: CallCounter = { calls: 0 };
   const temps: string[] = [];
   beforeAll(async () => {
     sh = await startSyncHub(mode);
     ({ project_id, home } = await sh.newProject());
     dataDir = mkdtempSync(join(tmpdir(), "selsync-app-"));
-    m = await SyncManager.open({ dataDir, backend: async () => sh.backend, autoStart: false });
+    m = await SyncManager.open({ dataDir, backend: async () => countingBackend(sh.backend, calls), autoStart: false });
   });
   afterAll(async () => {
     await m?.close();
@@ -76,7 +79,9 @@ describe.each(SYNC_HUB_MODES)("selective sync, hub --api %s", (mode) => {
     await synced(p.id);
     // gone here (not synced yet): the tree says so, for the keep-or-remove question
     rmSync(join(p.local, "photos"), { recursive: true });
+    const before = calls.calls;
     const tree = await m.folderTree(p.id);
+    expect(calls.calls - before).toBe(1);
     expect(tree).toEqual([
       { path: "data", bytes: 300_000 + 7, files: 2, here: true },
       { path: "docs", bytes: 5 + 5000, files: 2, here: true },
