@@ -229,26 +229,30 @@ export class PairRunner {
 
   /**
    * Selective sync: the folders left out become `skip`. The choice is saved
-   * first (`persist`), then what the base knew of newly left-out folders is
-   * forgotten — so a folder taken back in is never read as "deleted on one
-   * side" — and with "remove" their local copies go into the versions store.
+   * first (`persist`); with "remove" the local copies of newly left-out
+   * folders go into the versions store; then what the base knew of folders
+   * left out or taken back is forgotten — so a folder taken back in is never
+   * read as "deleted on one side".
    * Nothing is done on the server. Runs between syncs, never during one.
    */
   async choose(skip: string[], local: UnselectedLocal, persist: () => Promise<void>): Promise<Unselected> {
     while (this.running || this.choosing) await (this.running ?? this.choosing)!.catch(() => undefined);
     const work = (async () => {
       const fresh = newlySkipped(this.cfg.skip_folders, skip);
+      // folders taken back in: whatever the base still knows of them (a crash before it was forgotten) goes too
+      const back = newlySkipped(skip, this.cfg.skip_folders);
       this.cfg = { ...this.cfg, skip_folders: skip };
       await persist();
-      const gone = excludedBy({ skip: fresh });
-      // the view handed out stays as it is when the state changes: what was agreed, for removeHere
       const base = this.state.base();
+      const out: Unselected = local === "remove" && fresh.length ? await removeHere(this.cfg.local_path, fresh, { store: localVersions(this.stateDir), remote: this.state.remote(), base, ignores: ignoreRules(this.cfg.ignore).ignores, onMoved: () => this.crashPoint(UNSELECTING) }) : { moved: 0, kept: [] };
+      // forgotten after the removal, so a removal stopped by a crash is finished by the next run; a base left meanwhile is
+      // harmless: the folder is left out (the plan forgets it too), and taking it back forgets it here
+      const gone = excludedBy({ skip: [...fresh, ...back] });
       if (gone) {
         this.state.transaction(() => {
           for (const [p, b] of base) if (gone(p, b.type === "d")) this.state.setBase(p, null);
         });
       }
-      const out: Unselected = local === "remove" && fresh.length ? await removeHere(this.cfg.local_path, fresh, { store: localVersions(this.stateDir), remote: this.state.remote(), base, ignores: ignoreRules(this.cfg.ignore).ignores, onMoved: () => this.crashPoint(UNSELECTING) }) : { moved: 0, kept: [] };
       this.state.log("info", selectionNote(skip, fresh, local, out));
       return out;
     })();
