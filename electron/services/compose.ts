@@ -226,7 +226,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     sync,
     transfers,
     new ChooserService(o.chooseLocal),
-    new DocService({ backend: async () => (await connection.get()).backend }),
+    new DocService({ backend: async () => (await connection.get()).backend, emit: (p) => emit("doc.progress", p) }),
     backgroundService,
     new FileOpsService({ connection: () => connection.get(), transfer, openPath: o.openPath }),
   );
