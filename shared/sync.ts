@@ -15,6 +15,36 @@ export type SyncPolicy = z.infer<typeof SyncPolicy>;
 
 export const PairId = z.string().regex(/^[a-z0-9-]{1,64}$/);
 
+/**
+ * A folder of the pair, relative to its root, as a person or the headless
+ * command names it: normalised ("a//b/./" is "a/b"), never the root itself,
+ * never absolute, never climbing out with "..", no NUL.
+ */
+export const SyncFolder = z
+  .string()
+  .max(4096)
+  .transform((raw, ctx) => {
+    const fail = (message: string) => {
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    };
+    if (raw.includes("\0")) return fail("a folder name cannot contain a NUL character");
+    if (raw.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(raw) || raw.startsWith("~")) return fail(`'${raw}' is an absolute path; name the folder relative to the pair's folder`);
+    const parts = raw.split("/").filter((s) => s !== "" && s !== ".");
+    if (parts.some((s) => s === "..")) return fail(`'${raw}' leads outside the pair's folder ("..")`);
+    if (!parts.length) return fail("the pair's folder itself cannot be left out; choose a folder inside it");
+    return parts.join("/");
+  });
+
+/** Folders left out of a pair: each with everything in it; a folder inside another is redundant and dropped. */
+export const SkipFolders = z
+  .array(SyncFolder)
+  .max(10_000)
+  .transform((list) => {
+    const sorted = [...new Set(list)].sort();
+    return sorted.filter((d) => !sorted.some((o) => o !== d && d.startsWith(`${o}/`)));
+  });
+
 /** What a person (or the headless command) gives to set up a pair. */
 export const PairInput = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
@@ -45,6 +75,11 @@ export const PairInput = z.strictObject({
   versions_days: z.number().int().min(1).max(3650).default(30),
   /** the versions store of each side is kept under this size, oldest cleaned first (MB) */
   versions_max_mb: z.number().int().min(1).max(1_000_000).default(2048),
+  /**
+   * Selective sync: folders not synced (with everything in them); [] syncs everything. Nothing under
+   * them is uploaded, downloaded or deleted on either side because of the other.
+   */
+  skip_folders: SkipFolders.default([]),
 });
 export type PairInput = z.input<typeof PairInput>;
 
@@ -139,7 +174,8 @@ export const VersionEntry = z.object({
   at: z.string(),
   side: VersionSide,
   size: z.number().nonnegative(),
-  why: z.enum(["deleted", "replaced"]),
+  /** unselected: removed here when its folder was left out of the pair (Choose folders) */
+  why: z.enum(["deleted", "replaced", "unselected"]),
   /** set aside when a conflict was resolved: kept this computer's version, took the server's, or merged them */
   resolved: z.enum(["mine", "theirs", "merged"]).optional(),
 });
@@ -151,3 +187,18 @@ export const RESOLVED_WHY: Record<NonNullable<VersionEntry["resolved"]>, string>
   theirs: "conflict resolved: took the server's version",
   merged: "conflict resolved: the versions were merged",
 };
+
+/** A folder of the server's side of a pair, with what is in it (everything below, counted once). */
+export const FolderInfo = z.object({
+  /** relative to the pair's folder */
+  path: z.string(),
+  bytes: z.number().nonnegative(),
+  files: z.number().int().nonnegative(),
+  /** the folder is on this computer too (a folder left out may then be kept or removed here) */
+  here: z.boolean(),
+});
+export type FolderInfo = z.infer<typeof FolderInfo>;
+
+/** What to do with the local copies of folders newly left out: keep them (no longer synced) or move them into Versions. */
+export const UnselectedLocal = z.enum(["keep", "remove"]);
+export type UnselectedLocal = z.infer<typeof UnselectedLocal>;

@@ -44,6 +44,8 @@ export const CHANNELS = [
   "sync.conflict",
   "sync.resolve",
   "sync.activity",
+  "sync.folderTree",
+  "sync.setSelection",
   "sync.versions",
   "sync.restoreVersion",
   "sync.revealVersion",

@@ -22,7 +22,7 @@ import {
   ProjectSummary,
   Upgrades,
 } from "../domain.js";
-import { ActivityEntry, ConflictChoice, PairConfig, PairId, PairInput, PairStatus, SyncConflict, SyncCounts, VersionEntry } from "../sync.js";
+import { ActivityEntry, ConflictChoice, FolderInfo, PairConfig, PairId, PairInput, PairStatus, SkipFolders, SyncConflict, SyncCounts, UnselectedLocal, VersionEntry } from "../sync.js";
 
 export { FileEntry, ProjectDetails, ProjectSummary, ProjectUser } from "../domain.js";
 import type { Channel } from "./channels.js";
@@ -332,6 +332,13 @@ export const contract = {
     output: Ok,
   },
   "sync.activity": { input: z.strictObject({ id: PairId }), output: z.object({ entries: z.array(ActivityEntry) }) },
+  /** selective sync: the server's folders of a pair with their sizes (one listing) */
+  "sync.folderTree": { input: z.strictObject({ id: PairId }), output: z.object({ folders: z.array(FolderInfo) }) },
+  /** selective sync: the folders left out; what happens to the local copies of newly left-out ones */
+  "sync.setSelection": {
+    input: z.strictObject({ id: PairId, skip_folders: SkipFolders, local: UnselectedLocal }),
+    output: z.object({ moved: z.number().int().nonnegative(), kept: z.array(z.string()) }),
+  },
   "sync.versions": { input: z.strictObject({ id: PairId }), output: z.object({ versions: z.array(VersionEntry) }) },
   "sync.restoreVersion": { input: z.strictObject({ id: PairId, version_id: z.string().min(1).max(8192) }), output: z.object({ path: z.string() }) },
   /** a version kept on this computer, opened with its app or shown in its folder */

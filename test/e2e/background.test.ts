@@ -55,7 +55,7 @@ describe("a notification's click", () => {
       const local = mkdtempSync(join(tmpdir(), `bg-e2e-${name}-`));
       mkdirSync(join(home, name), { recursive: true });
       const profile_id = a.app.profiles.activeId()!;
-      const c = await a.app.sync["sync.add"]({ name, local_path: local, profile_id, project_id: pid, remote_path: name, interval_s: 3600, ignore: [], policy: "keep-both", max_delete_pct: 50, max_file_bytes: 1e8, case_insensitive: false, keep_versions: true, versions_days: 30, versions_max_mb: 2048 });
+      const c = await a.app.sync["sync.add"]({ name, local_path: local, profile_id, project_id: pid, remote_path: name, interval_s: 3600, ignore: [], policy: "keep-both", max_delete_pct: 50, max_file_bytes: 1e8, case_insensitive: false, keep_versions: true, versions_days: 30, versions_max_mb: 2048, skip_folders: [] });
       return { id: c.id, local, remote: join(home, name) };
     };
     const notes = await pair("Notes");

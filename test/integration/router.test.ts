@@ -57,6 +57,8 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "sync.conflict": { id: "pair-1", path: "chapter1.tex" },
   "sync.resolve": { id: "pair-1", path: "chapter1.tex", choice: "both" },
   "sync.activity": { id: "pair-1" },
+  "sync.folderTree": { id: "pair-1" },
+  "sync.setSelection": { id: "pair-1", skip_folders: ["a"], local: "keep" },
   "sync.versions": { id: "pair-1" },
   "sync.restoreVersion": { id: "pair-1", version_id: "here:x" },
   "sync.revealVersion": { id: "pair-1", version_id: "here:x", how: "open" },

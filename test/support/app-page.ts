@@ -75,3 +75,13 @@ export async function openApp(
     },
   };
 }
+
+/** The app with the hub set up as its active server in Connect (as a person would), on the Projects view. */
+export async function openConnected(browser: Browser, hub: TestHub): Promise<AppPage & { profileId: string }> {
+  const a = await openApp(browser, { hub });
+  const p = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
+  await a.app.services["profiles.switch"]({ id: p.id });
+  await a.page.reload();
+  await a.page.getByRole("heading", { name: "Projects" }).waitFor();
+  return { ...a, profileId: p.id };
+}

@@ -31,6 +31,7 @@ export const pairConfig = (id: string, name: string | undefined, local_path = `/
   keep_versions: true,
   versions_days: 30,
   versions_max_mb: 2048,
+  skip_folders: [],
   paused: false,
 });
 

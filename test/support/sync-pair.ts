@@ -1,6 +1,7 @@
 /** A folder pair on a real hub for the sync tests: a local temp folder, a remote folder in a project, the engine in-process. */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, utimesSync, lstatSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import type { Backend } from "../../electron/services/backend/backend.js";
 import { SyncEngine, type EngineConfig, type SyncOutcome } from "../../electron/services/sync/engine.js";
@@ -107,4 +108,17 @@ export function holding(s: Record<string, string>, content: string): string[] {
   return Object.entries(s)
     .filter(([, v]) => v === content)
     .map(([k]) => k);
+}
+
+/** sha256 of every file under root (the agent's folder left out): to check that nothing was lost or changed */
+export function fileHashes(root: string, rel = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of readdirSync(join(root, rel))) {
+    const r = rel ? `${rel}/${n}` : n;
+    if (r === ".cocalc-sync") continue;
+    const st = lstatSync(join(root, r));
+    if (st.isDirectory()) Object.assign(out, fileHashes(root, r));
+    else if (st.isFile()) out[r] = createHash("sha256").update(readFileSync(join(root, r))).digest("hex");
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
  * only this. Plain Node. (The transfer layer's face is transfer/api.ts.)
  */
 import type { Backend } from "../backend/backend.js";
-import type { ActivityEntry, ConflictChoice, PairConfig, PairInput, PairStatus, SyncCounts, VersionEntry } from "../../../shared/sync.js";
+import type { FolderInfo, UnselectedLocal, ActivityEntry, ConflictChoice, PairConfig, PairInput, PairStatus, SyncCounts, VersionEntry } from "../../../shared/sync.js";
 
 /** The Backend of a server profile, connected with its key (from the keychain). */
 export type BackendProvider = (profile_id: string) => Promise<Backend>;
@@ -42,6 +42,13 @@ export interface SyncManagerApi {
   restoreVersion(id: string, version_id: string): Promise<{ path: string }>;
   /** a local file holding a kept version's bytes, to open or show: the stored file here, or a proven download of one kept in the project */
   versionFile(id: string, version_id: string): Promise<string>;
+  /**
+   * Selective sync: `skip` becomes the pair's folders left out; the local copies of newly left-out
+   * folders are kept, or moved into Versions where the server holds the same bytes. Nothing is done on the server.
+   */
+  setSelection(id: string, skip: string[], local: UnselectedLocal): Promise<{ moved: number; kept: string[] }>;
+  /** the server's folders of the pair with their sizes, from one listing */
+  folderTree(id: string, o?: { signal?: AbortSignal }): Promise<FolderInfo[]>;
   onStatus(listener: (s: PairStatus) => void): () => void;
   close(): Promise<void>;
 }

@@ -14,7 +14,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ApiError } from "../../../shared/errors.js";
-import { PairInput, SyncCounts, SyncPolicy, type PairStatus } from "../../../shared/sync.js";
+import { PairInput, SkipFolders, SyncCounts, SyncPolicy, type PairStatus } from "../../../shared/sync.js";
 import type { Backend } from "../backend/backend.js";
 import { detectGeneration } from "../backend/detect.js";
 import { HttpTransport } from "../http/transport.js";
@@ -27,7 +27,7 @@ import { localVersions, PairVersions } from "./pair-versions.js";
 import { versionsCommand } from "./versions-cli.js";
 
 const USAGE =
-  "usage: npm run sync -- --local DIR --server URL --key-file FILE --project ID --remote-path PATH --state DIR [--once | --watch] [--ignore-file FILE] [--policy keep-both|newer|local|remote] [--max-delete PCT] [--case-insensitive] [--versions | --restore PATH [--at TIME]]";
+  "usage: npm run sync -- --local DIR --server URL --key-file FILE --project ID --remote-path PATH --state DIR [--once | --watch] [--ignore-file FILE] [--policy keep-both|newer|local|remote] [--max-delete PCT] [--case-insensitive] [--only DIR]... [--skip DIR [--remove-skipped]]... [--versions | --restore PATH [--at TIME]]";
 
 function fail(line: string, code: number): never {
   process.stderr.write(`${line}\n`);
@@ -55,6 +55,9 @@ async function main() {
         versions: { type: "boolean", default: false },
         restore: { type: "string" },
         at: { type: "string" },
+        only: { type: "string", multiple: true },
+        skip: { type: "string", multiple: true },
+        "remove-skipped": { type: "boolean", default: false },
       },
       strict: true,
     }).values;
@@ -86,8 +89,11 @@ async function main() {
     interval_s: Math.max(5, Number(args.interval)),
   });
   if (!input.success) fail(`Invalid arguments: ${input.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`, 64);
+  const only = folderArgs("only", args.only);
+  const skip = folderArgs("skip", args.skip);
+  if (args["remove-skipped"] && !skip.length) fail(`--remove-skipped needs at least one --skip DIR.\n${USAGE}`, 64);
   const id = createHash("sha256").update(`${local}\n${args.server}\n${args.project}\n${remote_path}`).digest("hex").slice(0, 16);
-  const cfg = { ...input.data, id, paused: false, case_insensitive: args["case-insensitive"] };
+  const cfg = { ...input.data, id, paused: false, case_insensitive: args["case-insensitive"], only_folders: only };
 
   const transport = new HttpTransport();
   const server = args.server!.replace(/\/+$/, "");
@@ -131,6 +137,11 @@ async function main() {
   }).catch((e: unknown) => fail(e instanceof ApiError ? `${e.message} ${e.hint}` : String(e), 75));
 
   kept = runner.state;
+  // the folders left out this run: their base is forgotten, and with --remove-skipped their copies here go into Versions
+  if (skip.length) {
+    const out = await runner.choose(skip, args["remove-skipped"] ? "remove" : "keep", async () => undefined);
+    if (out.moved || out.kept.length) process.stderr.write(`info: ${out.moved} file(s) of the skipped folders removed here (kept in Versions); ${out.kept.length} not on the server as they are here stay in place.\n`);
+  }
 
   function report(s: PairStatus) {
     if (s.state === "syncing" || s.state === "idle") return;
@@ -185,6 +196,13 @@ async function main() {
     }
     if (round >= 3) return stop(3, `Not in sync after ${round} rounds: ${s.message ?? "files kept changing while they were synced"}. Run the command again; see the lines above for the files.`);
   }
+}
+
+/** --only / --skip folders, checked as the app checks them */
+function folderArgs(flag: string, list: string[] | undefined): string[] {
+  const r = SkipFolders.safeParse(list ?? []);
+  if (!r.success) fail(`--${flag}: ${r.error.issues[0]?.message ?? "not a folder of the pair"}.`, 64);
+  return r.data;
 }
 
 void main().catch((e: unknown) => fail(`Sync failed: ${e instanceof Error ? e.message : String(e)}`, 70));

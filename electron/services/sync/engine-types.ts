@@ -21,6 +21,10 @@ export interface EngineConfig {
   /** retention of the versions stores (defaults: 30 days, 2048 MB) */
   versions_days?: number;
   versions_max_mb?: number;
+  /** selective sync: folders left out, with everything in them */
+  skip_folders?: readonly string[];
+  /** selective sync (headless --only): only these folders are synced */
+  only_folders?: readonly string[];
 }
 
 export interface SyncOutcome {

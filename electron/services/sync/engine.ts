@@ -30,6 +30,7 @@ import { countFiles, guardDeletes, guardEmpty, hasLive } from "./phase-guard.js"
 import { applyHere } from "./phase-here.js";
 import { listSides, type Sides } from "./phase-list.js";
 import { plan, type Plan } from "./plan.js";
+import { excludedBy } from "./selection.js";
 import type { PairState } from "./state.js";
 import { SyncRun } from "./sync-run.js";
 import { localVersions } from "./pair-versions.js";
@@ -41,6 +42,8 @@ export { remoteToEntry } from "./phase-list.js";
 
 export class SyncEngine {
   private readonly rules: IgnoreRules;
+  /** selective sync: what the pair's folder choice leaves out (null: nothing) */
+  private readonly excluded: ((path: string, isDir: boolean) => boolean) | null;
   private readonly counter: CallCounter = { calls: 0 };
   private readonly agent: RemoteAgent;
   /** this computer's versions store; null when the pair keeps no versions */
@@ -53,6 +56,7 @@ export class SyncEngine {
     private readonly hooks: EngineHooks = {},
   ) {
     this.rules = ignoreRules(cfg.ignore);
+    this.excluded = excludedBy({ skip: cfg.skip_folders, only: cfg.only_folders });
     this.agent = new RemoteAgent(countingBackend(backend, this.counter), cfg.project_id);
     this.versions = cfg.keep_versions === false ? null : localVersions(state.dir);
   }
@@ -62,11 +66,13 @@ export class SyncEngine {
     const scan = await scanLocal(this.cfg.local_path, { cache: this.state.localCache(), ignores: this.rules.ignores, maxFileBytes: this.cfg.max_file_bytes, cleanTemps: false });
     const base = this.state.base();
     let n = 0;
+    const left = this.excluded;
     for (const [p, e] of scan.tree) {
+      if (left?.(p, e.type === "d")) continue;
       const b = base.get(p);
       if (!b || b.type !== e.type || (e.type === "f" && (b.sha !== e.sha || b.x !== e.x))) n++;
     }
-    for (const [p] of base) if (!scan.tree.has(p) && !this.rules.ignores(p, base.get(p)!.type === "d")) n++;
+    for (const [p, b] of base) if (!scan.tree.has(p) && !this.rules.ignores(p, b.type === "d") && !left?.(p, b.type === "d")) n++;
     return n;
   }
 
@@ -83,8 +89,11 @@ export class SyncEngine {
     const sides = await listSides(run, interrupted !== null); // → "listed"
     if ("halted" in sides) return done(sides.halted);
     const { L, R, base } = sides;
-    const baseFiles = countFiles(base);
-    const empty = guardEmpty({ baseFiles, remoteLive: hasLive(R, this.rules.ignores), localLive: hasLive(L, this.rules.ignores), remoteMissing: sides.mkroot, maxDeletePct: this.cfg.max_delete_pct });
+    // the guards count only what the pair syncs: a left-out folder neither hides nor fakes an empty side
+    const left = this.excluded;
+    const synced = left ? (p: string, d: boolean) => this.rules.ignores(p, d) || left(p, d) : this.rules.ignores;
+    const baseFiles = countFiles(base, left);
+    const empty = guardEmpty({ baseFiles, remoteLive: hasLive(R, synced), localLive: hasLive(L, synced), remoteMissing: sides.mkroot, maxDeletePct: this.cfg.max_delete_pct });
     if (empty) return this.halt(run, done(empty));
 
     const p = this.plan(sides);
@@ -138,6 +147,7 @@ export class SyncEngine {
       now: new Date(),
       ignores: this.rules.ignores,
       maxFileBytes: this.cfg.max_file_bytes,
+      excluded: this.excluded,
     });
   }
 

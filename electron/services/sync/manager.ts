@@ -9,7 +9,7 @@ import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { ApiError } from "../../../shared/errors.js";
-import { PairConfig, PairInput, type ActivityEntry, type ConflictChoice, type PairStatus, type SyncCounts, type VersionEntry } from "../../../shared/sync.js";
+import { PairConfig, PairInput, SkipFolders, type FolderInfo, type UnselectedLocal, type ActivityEntry, type ConflictChoice, type PairStatus, type SyncCounts, type VersionEntry } from "../../../shared/sync.js";
 import { writeAtomic } from "../store/write-atomic.js";
 import { resolveLocal } from "../transfer/local-fs.js";
 import { isSafeRelPath } from "../transfer/rel-path.js";
@@ -194,6 +194,20 @@ export class SyncManager implements SyncManagerApi {
   setPace(pace: RunnerPace): void {
     this.pace = pace;
     for (const r of this.runners.values()) r.setPace(pace);
+  }
+
+  async setSelection(id: string, skip: string[], local: UnselectedLocal): Promise<{ moved: number; kept: string[] }> {
+    const parsed = SkipFolders.safeParse(skip);
+    if (!parsed.success) throw new ApiError("invalid-input", `That folder choice is not valid: ${parsed.error.issues[0]?.message ?? ""}.`, { hint: "Choose folders inside the pair's folder." });
+    const r = this.runner(id);
+    const out = await r.choose(parsed.data, local, () => this.save());
+    this.emit(r.status);
+    r.soon(0);
+    return out;
+  }
+
+  folderTree(id: string, o: { signal?: AbortSignal } = {}): Promise<FolderInfo[]> {
+    return this.runner(id).folderTree(o.signal);
   }
 
   versions(id: string): Promise<VersionEntry[]> {

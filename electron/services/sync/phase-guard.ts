@@ -35,9 +35,10 @@ export function guardDeletes(deletes: { local: number; remote: number }, baseFil
   return `This sync would delete ${dels} of ${baseFiles} files (${deletes.local} here, ${deletes.remote} on the server), more than the pair's limit of ${maxDeletePct} %. Nothing was deleted. Check both folders; if the deletions are wanted, raise the limit and sync again.`;
 }
 
-export function countFiles(T: TreeView): number {
+/** files in a tree; `skip` leaves out folders the pair does not sync (selective sync) */
+export function countFiles(T: TreeView, skip?: ((p: string, isDir: boolean) => boolean) | null): number {
   let n = 0;
-  for (const e of T.values()) if (e.type === "f") n++;
+  for (const [p, e] of T) if (e.type === "f" && !skip?.(p, false)) n++;
   return n;
 }
 

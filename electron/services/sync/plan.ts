@@ -46,6 +46,8 @@ export interface PlanOptions {
   now: Date;
   ignores: (path: string, isDir: boolean) => boolean;
   maxFileBytes: number;
+  /** selective sync: paths in folders left out (selection.ts); their base is forgotten */
+  excluded?: ((path: string, isDir: boolean) => boolean) | null;
 }
 
 export interface Plan {
@@ -122,7 +124,14 @@ export function plan(L: Tree, R: Tree, B: Tree, o: PlanOptions): Plan {
   const all = new Set<string>([...L.keys(), ...R.keys(), ...B.keys()]);
   const live = (p: string, e: Entry | undefined) => e && !o.ignores(p, e.type === "d") && e.type !== "l" && e.type !== "o" ? e : undefined;
   const get = (T: Tree, p: string) => live(p, T.get(p));
-  const paths = [...all].filter((p) => !isBlind(p) && !o.ignores(p, (L.get(p) ?? R.get(p) ?? B.get(p))?.type === "d")).sort();
+  const isDirAt = (p: string) => (L.get(p) ?? R.get(p) ?? B.get(p))?.type === "d";
+  const left = o.excluded ?? null;
+  if (left) {
+    // A left-out path is no one's business here, and its base goes: taken back in later, it is new on
+    // whichever side holds it, never "deleted on the other" (which would delete it there).
+    for (const [p, b] of B) if (left(p, b.type === "d")) out.base.push({ path: p, entry: null });
+  }
+  const paths = [...all].filter((p) => !isBlind(p) && !o.ignores(p, isDirAt(p)) && !left?.(p, isDirAt(p))).sort();
   const taken = new Set<string>([...L.keys(), ...R.keys()]);
   const handled = new Set<string>();
 

@@ -9,15 +9,22 @@ import { watch, type FSWatcher } from "chokidar";
 import { ApiError } from "../../../shared/errors.js";
 import type { PairConfig, PairStatus, SyncCounts } from "../../../shared/sync.js";
 import type { Backend } from "../backend/backend.js";
-import { TMP_MARK } from "../transfer/local-fs.js";
+import { lstat } from "node:fs/promises";
+import { resolveLocal, TMP_MARK } from "../transfer/local-fs.js";
 import { SyncEngine, type EngineHooks } from "./engine.js";
 import { PairLock } from "./lock.js";
 import { RemoteAgent } from "../transfer/remote.js";
 import { localVersions, PairVersions } from "./pair-versions.js";
 import { PairState } from "./state.js";
 import type { VersionStore } from "./versions-store.js";
+import { ignoreRules } from "./ignore-rules.js";
+import { excludedBy, folderSizes, newlySkipped } from "./selection.js";
+import { removeHere, type Unselected } from "./unselect.js";
+import { AGENT_DIR } from "../transfer/remote.js";
+import type { FolderInfo, UnselectedLocal } from "../../../shared/sync.js";
 
-export type RunnerConfig = PairConfig;
+/** a pair's settings; the headless command may also sync only some folders (`--only`) */
+export type RunnerConfig = PairConfig & { only_folders?: string[] };
 
 /** How often the pair syncs on its own: held (on battery, say) or its interval stretched by a factor. */
 export interface RunnerPace {
@@ -26,6 +33,9 @@ export interface RunnerPace {
 }
 
 const HELD_MESSAGE = "Paused on battery power: syncing resumes when the computer is plugged in (or choose Sync now).";
+
+/** the crash point after the first file of "remove here" went into Versions */
+export const UNSELECTING = "unselecting";
 
 const OFFLINE_KINDS = new Set(["network", "timeout", "project-starting", "non-json", "tls"]);
 
@@ -37,6 +47,8 @@ export class PairRunner {
   private timer: NodeJS.Timeout | null = null;
   private debounce: NodeJS.Timeout | null = null;
   private running: Promise<SyncCounts> | null = null;
+  /** a change of the folder choice being applied: no sync starts meanwhile */
+  private choosing: Promise<unknown> | null = null;
   private again = false;
   private failures = 0;
   private closed = false;
@@ -133,6 +145,7 @@ export class PairRunner {
   }
 
   private async once(signal?: AbortSignal): Promise<SyncCounts> {
+    await this.choosing?.catch(() => undefined);
     this.set({ state: "syncing", progress: null, message: null, error: null });
     let next = this.cfg.interval_s * 1000 * this.pace.factor;
     try {
@@ -220,6 +233,66 @@ export class PairRunner {
     return this.cfg.keep_versions === false ? null : localVersions(this.stateDir);
   }
 
+  /**
+   * Selective sync: the folders left out become `skip`. The choice is saved
+   * first (`persist`); with "remove" the local copies of newly left-out
+   * folders go into the versions store; then what the base knew of folders
+   * left out or taken back is forgotten — so a folder taken back in is never
+   * read as "deleted on one side".
+   * Nothing is done on the server. Runs between syncs, never during one.
+   */
+  async choose(skip: string[], local: UnselectedLocal, persist: () => Promise<void>): Promise<Unselected> {
+    while (this.running || this.choosing) await (this.running ?? this.choosing)!.catch(() => undefined);
+    const work = (async () => {
+      const fresh = newlySkipped(this.cfg.skip_folders, skip);
+      // folders taken back in: whatever the base still knows of them (a crash before it was forgotten) goes too
+      const back = newlySkipped(skip, this.cfg.skip_folders);
+      this.cfg = { ...this.cfg, skip_folders: skip };
+      await persist();
+      const base = this.state.base();
+      const out: Unselected = local === "remove" && fresh.length ? await removeHere(this.cfg.local_path, fresh, { store: localVersions(this.stateDir), remote: this.state.remote(), base, ignores: ignoreRules(this.cfg.ignore).ignores, onMoved: () => this.crashPoint(UNSELECTING) }) : { moved: 0, kept: [] };
+      // forgotten after the removal, so a removal stopped by a crash is finished by the next run; a base left meanwhile is
+      // harmless: the folder is left out (the plan forgets it too), and taking it back forgets it here
+      const gone = excludedBy({ skip: [...fresh, ...back] });
+      if (gone) {
+        this.state.transaction(() => {
+          for (const [p, b] of base) if (gone(p, b.type === "d")) this.state.setBase(p, null);
+        });
+      }
+      this.state.log("info", selectionNote(skip, fresh, local, out));
+      return out;
+    })();
+    this.choosing = work;
+    try {
+      return await work;
+    } finally {
+      this.choosing = null;
+    }
+  }
+
+  /** the crash tests kill the headless command here (SIGKILL, as the engine's journal points do) */
+  private crashPoint(p: string): void {
+    if (this.hooks.crashAt === p) process.kill(process.pid, "SIGKILL");
+  }
+
+  /** the server's folders of this pair with their sizes, from one listing (no hashing) */
+  async folderTree(signal?: AbortSignal): Promise<FolderInfo[]> {
+    const rules = ignoreRules(this.cfg.ignore);
+    const agent = new RemoteAgent(await this.backend(), this.cfg.project_id);
+    const l = await agent.list({
+      root: this.cfg.remote_path,
+      prune: rules.prune,
+      state: `${AGENT_DIR}/xfer-${Math.random().toString(16).slice(2, 10)}`,
+      keep: false,
+      maxHash: 0,
+      skipTop: this.cfg.remote_path === "" ? AGENT_DIR : undefined,
+      signal,
+    });
+    const folders = l.kind === "missing" ? [] : folderSizes(l.entries, rules.ignores);
+    const here = async (p: string) => (await resolveLocal(this.cfg.local_path, p, false).then((abs) => (abs ? lstat(abs) : null)).catch(() => null))?.isDirectory() ?? false;
+    return Promise.all(folders.map(async (f) => ({ ...f, here: await here(f.path) })));
+  }
+
   /** the pair's kept versions, both sides */
   versions(): PairVersions {
     return new PairVersions(this.cfg.id, this.cfg.local_path, localVersions(this.stateDir), async () => new RemoteAgent(await this.backend(), this.cfg.project_id));
@@ -235,4 +308,11 @@ export class PairRunner {
     await this.lock?.release();
     this.state.close();
   }
+}
+
+function selectionNote(skip: string[], fresh: string[], local: UnselectedLocal, out: Unselected): string {
+  const what = skip.length ? `Folders not synced now: ${skip.join(", ")}.` : "Every folder is synced now.";
+  if (local !== "remove" || !fresh.length) return fresh.length ? `${what} The local copies were kept.` : what;
+  const kept = out.kept.length ? ` ${out.kept.length} file(s) the server does not hold as they are here stay in place.` : "";
+  return `${what} ${out.moved} file(s) removed here are kept in Versions.${kept}`;
 }

@@ -111,6 +111,18 @@ export class SyncService implements HandlersOf<"sync"> {
     return { entries: this.engine().activity(id) };
   };
 
+  "sync.folderTree": HandlersOf<"sync">["sync.folderTree"] = async ({ id }) => {
+    this.pair(id);
+    return { folders: await this.engine().folderTree(id) };
+  };
+
+  "sync.setSelection": HandlersOf<"sync">["sync.setSelection"] = async ({ id, skip_folders, local }) => {
+    this.pair(id);
+    const r = await this.engine().setSelection(id, skip_folders, local);
+    this.o.log.info(`sync pair ${id}: ${skip_folders.length} folder(s) left out (local copies: ${local})`);
+    return r;
+  };
+
   "sync.versions": HandlersOf<"sync">["sync.versions"] = async ({ id }) => {
     this.pair(id);
     return { versions: await this.engine().versions(id) };

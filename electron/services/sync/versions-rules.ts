@@ -1,7 +1,8 @@
 /**
  * Pure rules of the versions stores (both sides lay them out the same way):
  * one folder per sync that kept something, named by its time so names sort
- * oldest first, holding `deleted/PATH` and `replaced/PATH`. The layout says
+ * oldest first, holding `deleted/PATH` and `replaced/PATH` (and `unselected/PATH`: removed
+ * here when its folder was left out of the pair). The layout says
  * everything a listing needs, so a crash never leaves a version without its
  * record: a file is either still in place or in the store under its name.
  */
@@ -47,7 +48,7 @@ export function parseStoreRel(rel: string): { batch: string; at: Date; why: Why;
   if (parts.length < 3) return null;
   const at = batchTime(parts[0]!);
   const why = parts[1];
-  if (!at || (why !== "deleted" && why !== "replaced")) return null;
+  if (!at || (why !== "deleted" && why !== "replaced" && why !== "unselected")) return null;
   const resolved = BATCH.exec(parts[0]!)?.[2] as Resolved | undefined;
   return { batch: parts[0]!, at, why, path: parts.slice(2).join("/"), ...(resolved ? { resolved } : {}) };
 }

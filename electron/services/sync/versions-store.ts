@@ -58,8 +58,8 @@ export class VersionStore {
   }
 
   /** the file at `abs` (the pair's `path`) moved into the store: it is gone from the folder only once it is here */
-  async keepDeleted(batch: string, path: string, abs: string): Promise<void> {
-    const dst = await this.place(batch, "deleted", path);
+  async keepDeleted(batch: string, path: string, abs: string, why: Why = "deleted"): Promise<void> {
+    const dst = await this.place(batch, why, path);
     try {
       await rename(abs, dst);
     } catch (e) {

@@ -13,6 +13,7 @@ import { formatBytes, plural } from "../format.js";
 import { Busy, ErrorNote, formatWhen, Section, useApp, useCall } from "../lib.js";
 import { LocalPathField } from "../LocalPathField.js";
 import { pairStateLine } from "../sync-state.js";
+import { ChooseFolders } from "./SyncFolders.js";
 import { PairVersions } from "./SyncVersions.js";
 
 type Pair = { config: PairConfig; status: PairStatus };
@@ -37,6 +38,8 @@ export function Sync({ profiles, activeId, open }: { profiles: Profile[]; active
   const [adding, setAdding] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
+  const [choosing, setChoosing] = useState<string | null>(null);
+  const [chosen, setChosen] = useState<string | null>(null);
   const [projects, setProjects] = useState<ProjectSummary[]>([]);
 
   useEffect(() => {
@@ -129,6 +132,9 @@ export function Sync({ profiles, activeId, open }: { profiles: Profile[]; active
                 ) : (
                   <button onClick={() => void doAct(() => api.sync.pause({ id: c.id }))}>Pause</button>
                 )}
+                <button onClick={() => setChoosing(choosing === c.id ? null : c.id)} aria-expanded={choosing === c.id}>
+                  {c.skip_folders.length ? `Choose folders (${c.skip_folders.length} not synced)` : "Choose folders"}
+                </button>
                 <button onClick={() => setSelected(selected === c.id ? null : c.id)} aria-expanded={selected === c.id}>
                   {s.conflicts.length ? `Conflicts (${s.conflicts.length}), versions and activity` : "Versions and activity"}
                 </button>
@@ -159,6 +165,24 @@ export function Sync({ profiles, activeId, open }: { profiles: Profile[]; active
                     ))}
                   </ul>
                 </details>
+              )}
+              {chosen && choosing !== c.id && selected === c.id && (
+                <div className="banner ok" role="status">
+                  {chosen}
+                </div>
+              )}
+              {choosing === c.id && (
+                <ChooseFolders
+                  id={c.id}
+                  title={pairName(c)}
+                  saved={c.skip_folders}
+                  onSaved={(note) => {
+                    setChoosing(null);
+                    setChosen(note);
+                    setSelected(c.id);
+                    void refresh();
+                  }}
+                />
               )}
               {removing === c.id && (
                 <div className="banner warn" role="alertdialog" aria-label="Remove the pair">

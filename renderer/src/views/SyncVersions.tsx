@@ -11,7 +11,7 @@ import { formatBytes } from "../format.js";
 import { Busy, ErrorNote, formatWhen, Section, useApp, useCall } from "../lib.js";
 
 const SIDE = { here: "This computer", project: "Project" } as const;
-const WHY = { deleted: "Deleted", replaced: "Replaced" } as const;
+const WHY = { deleted: "Deleted", replaced: "Replaced", unselected: "Removed here (folder not synced)" } as const;
 
 /** why a version was kept, in words: deleted or replaced, and by which conflict resolution */
 export function whyText(v: VersionEntry): string {
