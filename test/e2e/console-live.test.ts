@@ -10,7 +10,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
-import { openApp, type AppPage } from "../support/app-page.js";
+import { connectTo, openApp, type AppPage } from "../support/app-page.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { shoot } from "../support/screenshots.js";
 
@@ -22,7 +22,9 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-describe.each(["v1", "ai"] as const)("the console against a hub serving %s", (api) => {
+// Each generation has its own hub and app (and page): they run side by side, as most of a step is waiting on
+// servers, processes and the page; the steps of one generation run in order, each building on the last.
+describe.concurrent.each(["v1", "ai"] as const)("the console against a hub serving %s", (api) => {
   let hub: TestHub;
   let a: AppPage;
   let page: Page;
@@ -33,9 +35,7 @@ describe.each(["v1", "ai"] as const)("the console against a hub serving %s", (ap
     hub = await startTestHub({ api });
     a = await openApp(browser, { hub });
     page = a.page;
-    const profile = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
-    await a.app.services["profiles.switch"]({ id: profile.id });
-    await page.reload();
+    await connectTo(a, hub);
     await page.getByRole("option", { name: /Example project/ }).dblclick();
     await page.getByRole("button", { name: "Console", exact: true }).click();
   }, 120_000);
@@ -44,7 +44,7 @@ describe.each(["v1", "ai"] as const)("the console against a hub serving %s", (ap
     await hub?.stop();
   });
 
-  it("shows a 10-second loop's lines while it runs, in colour, stdout and stderr apart, then the exit code", async () => {
+  it.sequential("shows a 10-second loop's lines while it runs, in colour, stdout and stderr apart, then the exit code", async () => {
     await page.getByLabel("Script", { exact: true }).fill(LOOP);
     await page.getByRole("button", { name: /^Run/ }).click();
     const live = page.getByRole("region", { name: "Output so far" });
@@ -63,7 +63,7 @@ describe.each(["v1", "ai"] as const)("the console against a hub serving %s", (ap
     expect(await ticks("Command output")).toBe(10);
   }, 60_000);
 
-  it("keeps what came when the command is cancelled", async () => {
+  it.sequential("keeps what came when the command is cancelled", async () => {
     await page.getByRole("button", { name: /^Run/ }).click();
     await expect.poll(() => ticks("Output so far"), { timeout: 9_000 }).toBeGreaterThanOrEqual(3);
     const before = await ticks("Output so far");
@@ -81,7 +81,7 @@ describe.each(["v1", "ai"] as const)("the console against a hub serving %s", (ap
     }
   }, 60_000);
 
-  it("a command stopped at its timeout says so and keeps its output; the app is not 'reconnecting'", async () => {
+  it.sequential("a command stopped at its timeout says so and keeps its output; the app is not 'reconnecting'", async () => {
     await page.getByLabel("Script", { exact: true }).fill("echo started; sleep 30");
     await page.getByLabel("Timeout in seconds").fill("3");
     await page.getByRole("button", { name: /^Run/ }).click();

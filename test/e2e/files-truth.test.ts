@@ -16,7 +16,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
-import { openApp, type AppPage } from "../support/app-page.js";
+import { connectTo, openApp, type AppPage } from "../support/app-page.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { shoot } from "../support/screenshots.js";
 
@@ -30,7 +30,9 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-describe.each(["v1", "current"] as const)("Files, console and Connect against a hub serving %s", (api) => {
+// Each generation has its own hub and app (and page): they run side by side, as most of a step is waiting on
+// servers, processes and the page; the steps of one generation run in order, each building on the last.
+describe.concurrent.each(["v1", "current"] as const)("Files, console and Connect against a hub serving %s", (api) => {
   let hub: TestHub;
   let a: AppPage;
   let page: Page;
@@ -50,8 +52,7 @@ describe.each(["v1", "current"] as const)("Files, console and Connect against a 
     a = await openApp(browser, { hub });
     page = a.page;
     page.on("dialog", (d) => void d.accept());
-    const profile = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
-    await a.app.services["profiles.switch"]({ id: profile.id });
+    await connectTo(a, hub);
     pid = (await a.app.services["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
     home = hub.hub.runtime.folder(pid);
     // the same file name in home and in the big folder: a stale row must never open the other one
@@ -61,8 +62,6 @@ describe.each(["v1", "current"] as const)("Files, console and Connect against a 
     for (let i = 0; i < BIG_FOLDER_ENTRIES; i++) writeFileSync(join(home, "big", `entry-${String(i).padStart(5, "0")}.dat`), "");
     mkdirSync(join(home, "swap"));
     writeFileSync(join(home, "swap/inside.txt"), "inside\n");
-    await page.reload();
-    await page.getByRole("heading", { name: "Projects" }).waitFor();
     await page.getByRole("option", { name: /Example project/ }).dblclick();
     await page.getByRole("heading", { name: "Files" }).waitFor();
     await page.getByRole("option", { name: "notes.txt" }).waitFor({ timeout: 30_000 });
@@ -72,7 +71,7 @@ describe.each(["v1", "current"] as const)("Files, console and Connect against a 
     await hub?.stop();
   });
 
-  it("a double-click on a folder while its listing is slow lands in that folder, once", async () => {
+  it.sequential("a double-click on a folder while its listing is slow lands in that folder, once", async () => {
     hub.hub.runtime.stop(pid); // idle: the next call waits for it to start again
     await page.getByRole("option", { name: "big" }).dblclick();
     // the old rows are gone at once: nothing stale is left to click
@@ -84,7 +83,7 @@ describe.each(["v1", "current"] as const)("Files, console and Connect against a 
     expect(await page.getByRole("tab").count()).toBe(0);
   });
 
-  it("a click where a stale row was, while the new folder loads, opens nothing", async () => {
+  it.sequential("a click where a stale row was, while the new folder loads, opens nothing", async () => {
     await page.getByRole("button", { name: "~", exact: true }).click();
     const homeNotes = page.getByRole("option", { name: "notes.txt" });
     await homeNotes.waitFor();
@@ -99,7 +98,7 @@ describe.each(["v1", "current"] as const)("Files, console and Connect against a 
     expect(await crumbs()).toBe("~big");
   });
 
-  it("a folder that became a file says so, and offers to open it", async () => {
+  it.sequential("a folder that became a file says so, and offers to open it", async () => {
     await page.getByRole("button", { name: "~", exact: true }).click();
     await page.getByRole("option", { name: "swap" }).click();
     await page.getByRole("option", { name: "inside.txt" }).waitFor();
@@ -116,7 +115,7 @@ describe.each(["v1", "current"] as const)("Files, console and Connect against a 
     await page.getByRole("button", { name: "Close swap" }).click();
   });
 
-  it("a 1.2 MB file keeps the tabs, Save and its state in view, and Ctrl+S saves it", async () => {
+  it.sequential("a 1.2 MB file keeps the tabs, Save and its state in view, and Ctrl+S saves it", async () => {
     const line = "The quick brown fox jumps over the lazy dog, 0123456789.\n";
     const original = line.repeat(Math.ceil(1_200_000 / line.length));
     writeFileSync(join(home, "large.txt"), original);
@@ -143,7 +142,7 @@ describe.each(["v1", "current"] as const)("Files, console and Connect against a 
     if (screenshots) await shoot(page, "files-large");
   });
 
-  it("a working folder that does not exist is named in the console", async () => {
+  it.sequential("a working folder that does not exist is named in the console", async () => {
     await page.getByRole("button", { name: "Console", exact: true }).click();
     await page.getByLabel("Script", { exact: true }).fill("pwd");
     await page.getByLabel("Working folder").fill("no/such folder");
@@ -156,7 +155,7 @@ describe.each(["v1", "current"] as const)("Files, console and Connect against a 
     await page.getByLabel("Working folder").fill("");
   });
 
-  it("a key typed with a space, or too short, is caught in the form", async () => {
+  it.sequential("a key typed with a space, or too short, is caught in the form", async () => {
     await page.getByRole("button", { name: "Connect", exact: true }).click();
     await page.getByLabel("Server URL").fill(hub.url);
     const add = page.getByRole("button", { name: "Add with key" });
@@ -170,7 +169,7 @@ describe.each(["v1", "current"] as const)("Files, console and Connect against a 
     expect(await page.getByText(/bug in the app/).count()).toBe(0);
   });
 
-  it("a server that refuses its key is listed with why, and the working one stays active and 'connected'", async () => {
+  it.sequential("a server that refuses its key is listed with why, and the working one stays active and 'connected'", async () => {
     const status = page.getByRole("status", { name: "Connection" });
     await expect.poll(() => status.textContent()).toBe("connected");
     await page.getByRole("button", { name: "Connect", exact: true }).click();

@@ -16,24 +16,15 @@ import { launchChromium } from "../support/browser.js";
 import { openApp, type AppPage } from "../support/app-page.js";
 import { secondAccount, startTestHub, type TestHub } from "../support/hub.js";
 import { pageSurface, type PageSurface } from "../support/kiosk-surface.js";
+import { SHOTS, shoot } from "../support/screenshots.js";
 import type { HubSettings } from "../../hub/context.js";
 
-const SHOTS = join(import.meta.dirname, "..", "screenshots");
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });
 });
 afterAll(() => browser?.close());
-
-async function shoot(page: Page, screen: string): Promise<void> {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(100);
-    await page.screenshot({ path: join(SHOTS, `${screen}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-}
 
 /** Connect through the Connect view and open the example project's kiosk view. */
 async function toKiosk(page: Page, hub: TestHub, key = hub.credentials.api_key): Promise<void> {
@@ -54,7 +45,9 @@ const messages = (page: Page) => page.getByRole("list", { name: "Messages from t
 const modeLine = (page: Page) => page.getByRole("status", { name: "Kiosk status" }).textContent();
 const stage = (page: Page) => page.getByLabel("Kiosk stage");
 
-describe("protocol mode, the hub accepting the app's origin (--iframe-loopback)", () => {
+// Each block below has its own hub, app and view: the blocks run side by side (most of each is waiting on
+// servers and pages), the tests within a block in order.
+describe.concurrent("protocol mode, the hub accepting the app's origin (--iframe-loopback)", () => {
   let a: AppPage;
   beforeAll(async () => {
     const hub = await startTestHub({ settings: { iframeStrict: false } });
@@ -66,7 +59,7 @@ describe("protocol mode, the hub accepting the app's origin (--iframe-loopback)"
     await a?.hub.stop();
   });
 
-  it("opens the notebook in the server's frame, signed in by redemption, and shows each command's replies", async () => {
+  it.sequential("opens the notebook in the server's frame, signed in by redemption, and shows each command's replies", async () => {
     const page = a.page;
     await page.getByRole("radio", { name: "The server's kiosk page (commands)" }).check();
     await page.getByLabel("File to show").fill("welcome.ipynb");
@@ -89,7 +82,7 @@ describe("protocol mode, the hub accepting the app's origin (--iframe-loopback)"
   });
 });
 
-describe("the hub's realistic default: its kiosk page ignores the app's frame", () => {
+describe.concurrent("the hub's realistic default: its kiosk page ignores the app's frame", () => {
   let a: AppPage;
   beforeAll(async () => {
     a = await openApp(browser, { viewport: { width: 1200, height: 800 } });
@@ -97,7 +90,7 @@ describe("the hub's realistic default: its kiosk page ignores the app's frame", 
   }, 60_000);
   afterAll(() => a?.close());
 
-  it("falls back to the app's viewer by itself, says why, and never leaves a blank frame", async () => {
+  it.sequential("falls back to the app's viewer by itself, says why, and never leaves a blank frame", async () => {
     const page = a.page;
     await page.getByRole("radio", { name: "The server's kiosk page (commands)" }).check();
     await page.getByLabel("File to show").fill("welcome.ipynb");
@@ -110,7 +103,7 @@ describe("the hub's realistic default: its kiosk page ignores the app's frame", 
     expect(await modeLine(page)).toMatch(/Mode: The app's own viewer/);
   });
 
-  it("'Show in kiosk view' from the file browser shows the file alone", async () => {
+  it.sequential("'Show in kiosk view' from the file browser shows the file alone", async () => {
     const page = a.page;
     await page.getByRole("button", { name: "Files", exact: true }).click();
     await page.getByRole("option", { name: "README.txt" }).click();
@@ -120,7 +113,7 @@ describe("the hub's realistic default: its kiosk page ignores the app's frame", 
   });
 });
 
-describe("navigation mode, in a page of its own standing in for the shell's view", () => {
+describe.concurrent("navigation mode, in a page of its own standing in for the shell's view", () => {
   let a: AppPage;
   let view: PageSurface;
   beforeAll(async () => {
@@ -133,7 +126,7 @@ describe("navigation mode, in a page of its own standing in for the shell's view
     await view?.context.close();
   });
 
-  it("is the default on a v1 server, and opens paths with spaces, unicode and '#' signed in by redemption", async () => {
+  it.sequential("is the default on a v1 server, and opens paths with spaces, unicode and '#' signed in by redemption", async () => {
     const page = a.page;
     expect(await page.getByRole("radio", { name: "The server's kiosk page (navigation)" }).isChecked()).toBe(true);
     const pid = (await a.app.router.handle("projects.list", { url: page.url(), isMainFrame: true }, {})) as { value: { projects: { project_id: string }[] } };
@@ -150,7 +143,7 @@ describe("navigation mode, in a page of its own standing in for the shell's view
   });
 });
 
-describe("a key whose account is not an admin", () => {
+describe.concurrent("a key whose account is not an admin", () => {
   let a: AppPage;
   let hub: TestHub;
   beforeAll(async () => {
@@ -166,7 +159,7 @@ describe("a key whose account is not an admin", () => {
     await hub?.stop();
   });
 
-  it("is asked for the password before anything is sent; a wrong one becomes a plain countdown", async () => {
+  it.sequential("is asked for the password before anything is sent; a wrong one becomes a plain countdown", async () => {
     const page = a.page;
     const box = page.getByRole("group", { name: "Password for the server's kiosk page" });
     await box.waitFor();
@@ -185,8 +178,8 @@ describe("a key whose account is not an admin", () => {
   });
 });
 
-describe("presentation mode survives the hub going away", () => {
-  it("keeps the last render with an 'offline' mark, and updates by itself when the hub is back and the notebook changed", async () => {
+describe.concurrent("presentation mode survives the hub going away", () => {
+  it.sequential("keeps the last render with an 'offline' mark, and updates by itself when the hub is back and the notebook changed", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "kiosk-present-"));
     const settings: Partial<HubSettings> = {};
     let hub = await startTestHub({ dataDir, settings });
@@ -228,7 +221,7 @@ describe("presentation mode survives the hub going away", () => {
   }, 120_000);
 });
 
-describe("presenting at once, from a file picked in the project", () => {
+describe.concurrent("presenting at once, from a file picked in the project", () => {
   let a: AppPage;
   beforeAll(async () => {
     a = await openApp(browser, { viewport: { width: 1000, height: 700 } });
@@ -236,7 +229,7 @@ describe("presenting at once, from a file picked in the project", () => {
   }, 60_000);
   afterAll(() => a?.close());
 
-  it("with nothing open, the stage says what to do, also when presenting", async () => {
+  it.sequential("with nothing open, the stage says what to do, also when presenting", async () => {
     const page = a.page;
     await expect.poll(() => stage(page).getByRole("note").textContent({ timeout: 1000 }).catch(() => "")).toMatch(/No file is open\. Choose one/);
     await page.getByRole("button", { name: /^Present/ }).click();
@@ -247,7 +240,7 @@ describe("presenting at once, from a file picked in the project", () => {
     await expect.poll(() => page.locator(".kiosk.presenting").count()).toBe(0);
   });
 
-  it("the file is picked from the project's folders, and PageDown, Space and ↓ scroll it at once when presenting", async () => {
+  it.sequential("the file is picked from the project's folders, and PageDown, Space and ↓ scroll it at once when presenting", async () => {
     const page = a.page;
     const pid = ((await a.app.router.handle("projects.list", { url: page.url(), isMainFrame: true }, {})) as { value: { projects: { project_id: string }[] } }).value.projects[0]!.project_id;
     const talks = join(a.hub.hub.runtime.folder(pid), "talks");

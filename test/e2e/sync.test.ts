@@ -13,23 +13,14 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
-import { openApp, type AppPage } from "../support/app-page.js";
+import { connectTo, openApp, type AppPage } from "../support/app-page.js";
 import { cmText } from "../support/codemirror.js";
 import { allowProject, startTestHub, type TestHub } from "../support/hub.js";
+import { SHOTS, shoot } from "../support/screenshots.js";
 
-const SHOTS = join(import.meta.dirname, "..", "screenshots");
 const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
 const shaOf = (file: string) => (existsSync(file) ? sha(readFileSync(file)) : null);
 const SYNCED = 60_000;
-
-async function shoot(page: Page, screen: string): Promise<void> {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(50);
-    await page.screenshot({ path: join(SHOTS, `sync-${screen}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-}
 
 let browser: Browser;
 beforeAll(async () => {
@@ -38,7 +29,9 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub serving %s", (api) => {
+// Each generation has its own hub and app (and page): they run side by side, as most of a step is waiting on
+// servers, processes and the page; the steps of one generation run in order, each building on the last.
+describe.concurrent.each(["v1", "current", "ai"] as const)("the Sync view against a hub serving %s", (api) => {
   // the view is the same whichever server it talks to: one set of screenshots is enough
   const screenshots = api === "v1";
   let hub: TestHub;
@@ -67,17 +60,14 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
     a = await openApp(browser, { hub });
     page = a.page;
     page.setDefaultTimeout(15_000);
-    const p = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
-    await a.app.services["profiles.switch"]({ id: p.id });
-    await page.reload();
-    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    await connectTo(a, hub);
   }, 120_000);
   afterAll(async () => {
     await a?.close();
     await hub?.stop();
   });
 
-  it("adds a pair from the view (Alt+7), syncs it, and both sides hold the same files", async () => {
+  it.sequential("adds a pair from the view (Alt+7), syncs it, and both sides hold the same files", async () => {
     await page.keyboard.press("Alt+7");
     await page.getByRole("heading", { name: "Sync" }).waitFor();
     await page.getByRole("button", { name: "Add a pair" }).click();
@@ -95,10 +85,10 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
     expect(shaOf(join(remote, "figure.png"))).toBe(shaOf(join(local, "figure.png")));
     expect(shaOf(join(local, "notes.md"))).toBe(shaOf(join(remote, "notes.md")));
     expect(existsSync(join(remote, "debug.log"))).toBe(false);
-    if (screenshots) await shoot(page, "pairs");
+    if (screenshots) await shoot(page, "sync-pairs");
   }, 120_000);
 
-  it("shows a conflict side by side and resolves it with 'keep mine' on both sides", async () => {
+  it.sequential("shows a conflict side by side and resolves it with 'keep mine' on both sides", async () => {
     writeFileSync(join(local, "thesis.tex"), "\\section{One}\nmy edit on the laptop\n");
     writeFileSync(join(remote, "thesis.tex"), "\\section{One}\ntheir edit on the server\n");
     await pair().getByRole("button", { name: "Sync now" }).click();
@@ -113,7 +103,7 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
     await expect.poll(() => cmText(view.getByLabel("My version"))).toBe("\\section{One}\nmy edit on the laptop\n");
     expect(await cmText(view.getByLabel("Their version"))).toBe("\\section{One}\ntheir edit on the server\n");
     await view.scrollIntoViewIfNeeded();
-    if (screenshots) await shoot(page, "conflict");
+    if (screenshots) await shoot(page, "sync-conflict");
     await view.getByRole("button", { name: "Keep mine" }).click();
     await expect.poll(() => pair().getByLabel("State", { exact: true }).textContent(), { timeout: SYNCED }).not.toMatch(/conflict/);
     await pair().getByRole("button", { name: "Sync now" }).click();
@@ -127,7 +117,7 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
     await expect.poll(() => page.getByRole("table", { name: "Activity log" }).textContent()).toMatch(/thesis\.tex/);
   }, 120_000);
 
-  it("keeps a file the server deleted in Versions, filters the list, and restores it byte-exact; the next sync carries it back", async () => {
+  it.sequential("keeps a file the server deleted in Versions, filters the list, and restores it byte-exact; the next sync carries it back", async () => {
     const notes = readFileSync(join(remote, "notes.md"));
     unlinkSync(join(remote, "notes.md"));
     writeFileSync(join(remote, "figure.png"), randomBytes(120_000));
@@ -144,7 +134,7 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
     await expect.poll(() => versions.getByRole("row").count()).toBe(2);
     await versions.getByRole("searchbox", { name: "Filter versions" }).fill("");
     await versions.scrollIntoViewIfNeeded();
-    if (screenshots) await shoot(page, "versions");
+    if (screenshots) await shoot(page, "sync-versions");
     await row("notes.md").getByRole("button", { name: "Restore" }).click();
     await expect.poll(() => versions.getByRole("status").textContent()).toMatch(/Restored notes\.md/);
     expect(readFileSync(join(local, "notes.md")).equals(notes)).toBe(true);
@@ -158,7 +148,7 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
     expect(shaOf(join(local, beside))).toBe(oldFigure);
   }, 120_000);
 
-  it("pauses and resumes", async () => {
+  it.sequential("pauses and resumes", async () => {
     await pair().getByRole("button", { name: "Pause" }).click();
     await expect.poll(() => pair().getByLabel("State", { exact: true }).textContent()).toBe("paused");
     expect(await state()).toMatch(/^Paused: nothing is synced until you resume\./);
@@ -168,7 +158,7 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
     await expect.poll(() => pair().getByLabel("State", { exact: true }).textContent(), { timeout: SYNCED }).not.toBe("paused");
   }, 60_000);
 
-  it("goes offline when the server stops, and says how many changes wait", async () => {
+  it.sequential("goes offline when the server stops, and says how many changes wait", async () => {
     await hub.stop();
     writeFileSync(join(local, "offline-1.txt"), "written while offline\n");
     writeFileSync(join(local, "offline-2.bin"), randomBytes(50_000));
@@ -177,10 +167,10 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
       .click()
       .catch(() => undefined);
     await expect.poll(state, { timeout: SYNCED }).toMatch(/^Offline, [1-9]\d* changes? waiting\./);
-    if (screenshots) await shoot(page, "offline");
+    if (screenshots) await shoot(page, "sync-offline");
   }, 120_000);
 
-  it("catches up when the server is back on the same data and port", async () => {
+  it.sequential("catches up when the server is back on the same data and port", async () => {
     hub = await startTestHub({ api, dataDir: hubData, port, settings: { aiLimits: "off" } });
     a.hub = hub;
     await expect.poll(state, { timeout: 90_000 }).toMatch(/^In sync\./);
@@ -188,7 +178,7 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
     expect(shaOf(join(remote, "offline-2.bin"))).toBe(shaOf(join(local, "offline-2.bin")));
   }, 120_000);
 
-  it("removes the pair, saying it deletes nothing, and deletes nothing", async () => {
+  it.sequential("removes the pair, saying it deletes nothing, and deletes nothing", async () => {
     await pair().getByRole("button", { name: "Remove…" }).click();
     const confirm = page.getByRole("alertdialog", { name: "Remove the pair" });
     expect(await confirm.textContent()).toMatch(/never deletes a file/);

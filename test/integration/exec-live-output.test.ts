@@ -19,7 +19,9 @@ import { waitUntil } from "../support/wait.js";
 
 const LOOP = 'for i in $(seq 1 10); do echo "tick $i"; echo "warn $i" >&2; sleep 1; done';
 
-describe.each(["v1", "current", "ai"] as const)("live output on a hub serving %s", (generation) => {
+// Each generation has its own hub and app (and page): they run side by side, as most of a step is waiting on
+// servers, processes and the page; the steps of one generation run in order, each building on the last.
+describe.concurrent.each(["v1", "current", "ai"] as const)("live output on a hub serving %s", (generation) => {
   let hub: TestHub;
   let app: ComposedApp;
   let pid: string;
@@ -44,7 +46,7 @@ describe.each(["v1", "current", "ai"] as const)("live output on a hub serving %s
     await hub?.stop();
   });
 
-  it("lines of a 10-second loop arrive while it runs, stdout and stderr apart; the result is the server's", async () => {
+  it.sequential("lines of a 10-second loop arrive while it runs, stdout and stderr apart; the result is the server's", async () => {
     const request_id = randomUUID();
     let done = false;
     const run = raw("exec.run", { request_id, project_id: pid, command: LOOP, bash: true, timeout: 60 }).finally(() => (done = true));
@@ -67,7 +69,7 @@ describe.each(["v1", "current", "ai"] as const)("live output on a hub serving %s
     await waitUntil("no capture file left", () => !existsSync(run_dir) || readdirSync(run_dir).length === 0);
   }, 60_000);
 
-  it("a cancel keeps what came before it", async () => {
+  it.sequential("a cancel keeps what came before it", async () => {
     const request_id = randomUUID();
     const run = raw("exec.run", { request_id, project_id: pid, command: LOOP, bash: true, timeout: 60 });
     await waitUntil("two lines", () => (of(request_id, "stdout").match(/^tick \d+$/gm) ?? []).length >= 2, { timeout: 9_000 });

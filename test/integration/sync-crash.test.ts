@@ -42,7 +42,9 @@ function kept(dir: string, rel = "", out = new Set<string>()): Set<string> {
 }
 const NEW = OLD + 3600_000;
 
-describe.each(SYNC_HUB_MODES)("crash at every journal point, hub --api %s", (mode) => {
+// Every kill point has its own pair (folders, state, remote folder), and every generation its own hub: they run
+// side by side, as most of each case is waiting on the two sync processes and the hub.
+describe.concurrent.each(SYNC_HUB_MODES)("crash at every journal point, hub --api %s", (mode) => {
   let sh: SyncHub;
   let project_id: string;
   let home: string;

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Backend } from "../../electron/services/backend/backend.js";
 import { PairLock } from "../../electron/services/sync/lock.js";
 import { SYNC_HUB_MODES, startSyncHub, type SyncHub } from "../support/sync-hub.js";
@@ -57,7 +57,9 @@ function beforeCall(b: Backend, when: (method: string, args: unknown[]) => boole
   });
 }
 
-describe.each(SYNC_HUB_MODES)("sync scenarios, hub --api %s", (mode) => {
+// Every scenario has its own pair (its own folders on both sides), and every generation its own hub: they run
+// side by side (vitest's maxConcurrency at a time in each generation), as most of a sync is waiting on the hub.
+describe.concurrent.each(SYNC_HUB_MODES)("sync scenarios, hub --api %s", (mode) => {
   let sh: SyncHub;
   let project_id: string;
   let home: string;
@@ -70,7 +72,6 @@ describe.each(SYNC_HUB_MODES)("sync scenarios, hub --api %s", (mode) => {
     for (const p of pairs) p.close();
     await sh?.stop();
   });
-  afterEach(() => undefined);
 
   const pair = (o: Parameters<typeof makePair>[3] = {}) => {
     const p = makePair(sh, project_id, home, o);
