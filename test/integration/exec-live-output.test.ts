@@ -10,11 +10,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { composeApp, type ComposedApp } from "../../electron/services/compose.js";
-import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
+import type { ComposedApp } from "../../electron/services/compose.js";
 import { ExecOutputEvent } from "../../shared/ipc/contract.js";
 import { allowProject, newProject, startTestHub, type TestHub } from "../support/hub.js";
 import { routerClient } from "../support/router-client.js";
+import { composeTestApp } from "../support/test-app.js";
 import { waitUntil } from "../support/wait.js";
 
 const LOOP = 'for i in $(seq 1 10); do echo "tick $i"; echo "warn $i" >&2; sleep 1; done';
@@ -36,7 +36,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("live output on a hub
     hub.hub.runtime.createFolder(pid);
     if (generation === "ai") allowProject(hub, hub.credentials.api_key, pid);
     dataDir = mkdtempSync(join(tmpdir(), "app-live-"));
-    app = await composeApp({ dataDir, logFile: join(dataDir, "main.log"), version: "t", platform: "linux", trustedOrigins: ["app://cocalc-desktop"], secrets: new MemoryStore() });
+    app = await composeTestApp({ dataDir });
     // what the renderer receives: checked against the event's schema, as the console does
     app.setEmit((event, payload) => event === "exec.output" && events.push(ExecOutputEvent.parse(payload)));
     await call("profiles.add", { name: "hub", url: hub.url, api_key: hub.credentials.api_key });
