@@ -22,9 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-// Each generation has its own hub and app (and page): they run side by side, as most of a step is waiting on
-// servers, processes and the page; the steps of one generation run in order, each building on the last.
-describe.concurrent.each(["v1", "ai"] as const)("the console against a hub serving %s", (api) => {
+describe.each(["v1", "ai"] as const)("the console against a hub serving %s", (api) => {
   let hub: TestHub;
   let a: AppPage;
   let page: Page;
@@ -44,7 +42,7 @@ describe.concurrent.each(["v1", "ai"] as const)("the console against a hub servi
     await hub?.stop();
   });
 
-  it.sequential("shows a 10-second loop's lines while it runs, in colour, stdout and stderr apart, then the exit code", async () => {
+  it("shows a 10-second loop's lines while it runs, in colour, stdout and stderr apart, then the exit code", async () => {
     await page.getByLabel("Script", { exact: true }).fill(LOOP);
     await page.getByRole("button", { name: /^Run/ }).click();
     const live = page.getByRole("region", { name: "Output so far" });
@@ -63,7 +61,7 @@ describe.concurrent.each(["v1", "ai"] as const)("the console against a hub servi
     expect(await ticks("Command output")).toBe(10);
   }, 60_000);
 
-  it.sequential("keeps what came when the command is cancelled", async () => {
+  it("keeps what came when the command is cancelled", async () => {
     await page.getByRole("button", { name: /^Run/ }).click();
     await expect.poll(() => ticks("Output so far"), { timeout: 9_000 }).toBeGreaterThanOrEqual(3);
     const before = await ticks("Output so far");
@@ -81,7 +79,7 @@ describe.concurrent.each(["v1", "ai"] as const)("the console against a hub servi
     }
   }, 60_000);
 
-  it.sequential("a command stopped at its timeout says so and keeps its output; the app is not 'reconnecting'", async () => {
+  it("a command stopped at its timeout says so and keeps its output; the app is not 'reconnecting'", async () => {
     await page.getByLabel("Script", { exact: true }).fill("echo started; sleep 30");
     await page.getByLabel("Timeout in seconds").fill("3");
     await page.getByRole("button", { name: /^Run/ }).click();

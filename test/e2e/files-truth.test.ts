@@ -30,9 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-// Each generation has its own hub and app (and page): they run side by side, as most of a step is waiting on
-// servers, processes and the page; the steps of one generation run in order, each building on the last.
-describe.concurrent.each(["v1", "current"] as const)("Files, console and Connect against a hub serving %s", (api) => {
+describe.each(["v1", "current"] as const)("Files, console and Connect against a hub serving %s", (api) => {
   let hub: TestHub;
   let a: AppPage;
   let page: Page;
@@ -71,7 +69,7 @@ describe.concurrent.each(["v1", "current"] as const)("Files, console and Connect
     await hub?.stop();
   });
 
-  it.sequential("a double-click on a folder while its listing is slow lands in that folder, once", async () => {
+  it("a double-click on a folder while its listing is slow lands in that folder, once", async () => {
     hub.hub.runtime.stop(pid); // idle: the next call waits for it to start again
     await page.getByRole("option", { name: "big" }).dblclick();
     // the old rows are gone at once: nothing stale is left to click
@@ -83,7 +81,7 @@ describe.concurrent.each(["v1", "current"] as const)("Files, console and Connect
     expect(await page.getByRole("tab").count()).toBe(0);
   });
 
-  it.sequential("a click where a stale row was, while the new folder loads, opens nothing", async () => {
+  it("a click where a stale row was, while the new folder loads, opens nothing", async () => {
     await page.getByRole("button", { name: "~", exact: true }).click();
     const homeNotes = page.getByRole("option", { name: "notes.txt" });
     await homeNotes.waitFor();
@@ -98,7 +96,7 @@ describe.concurrent.each(["v1", "current"] as const)("Files, console and Connect
     expect(await crumbs()).toBe("~big");
   });
 
-  it.sequential("a folder that became a file says so, and offers to open it", async () => {
+  it("a folder that became a file says so, and offers to open it", async () => {
     await page.getByRole("button", { name: "~", exact: true }).click();
     await page.getByRole("option", { name: "swap" }).click();
     await page.getByRole("option", { name: "inside.txt" }).waitFor();
@@ -115,7 +113,7 @@ describe.concurrent.each(["v1", "current"] as const)("Files, console and Connect
     await page.getByRole("button", { name: "Close swap" }).click();
   });
 
-  it.sequential("a 1.2 MB file keeps the tabs, Save and its state in view, and Ctrl+S saves it", async () => {
+  it("a 1.2 MB file keeps the tabs, Save and its state in view, and Ctrl+S saves it", async () => {
     const line = "The quick brown fox jumps over the lazy dog, 0123456789.\n";
     const original = line.repeat(Math.ceil(1_200_000 / line.length));
     writeFileSync(join(home, "large.txt"), original);
@@ -142,7 +140,7 @@ describe.concurrent.each(["v1", "current"] as const)("Files, console and Connect
     if (screenshots) await shoot(page, "files-large");
   });
 
-  it.sequential("a working folder that does not exist is named in the console", async () => {
+  it("a working folder that does not exist is named in the console", async () => {
     await page.getByRole("button", { name: "Console", exact: true }).click();
     await page.getByLabel("Script", { exact: true }).fill("pwd");
     await page.getByLabel("Working folder").fill("no/such folder");
@@ -155,7 +153,7 @@ describe.concurrent.each(["v1", "current"] as const)("Files, console and Connect
     await page.getByLabel("Working folder").fill("");
   });
 
-  it.sequential("a key typed with a space, or too short, is caught in the form", async () => {
+  it("a key typed with a space, or too short, is caught in the form", async () => {
     await page.getByRole("button", { name: "Connect", exact: true }).click();
     await page.getByLabel("Server URL").fill(hub.url);
     const add = page.getByRole("button", { name: "Add with key" });
@@ -169,7 +167,7 @@ describe.concurrent.each(["v1", "current"] as const)("Files, console and Connect
     expect(await page.getByText(/bug in the app/).count()).toBe(0);
   });
 
-  it.sequential("a server that refuses its key is listed with why, and the working one stays active and 'connected'", async () => {
+  it("a server that refuses its key is listed with why, and the working one stays active and 'connected'", async () => {
     const status = page.getByRole("status", { name: "Connection" });
     await expect.poll(() => status.textContent()).toBe("connected");
     await page.getByRole("button", { name: "Connect", exact: true }).click();

@@ -92,21 +92,19 @@ async function session(o: { settings?: Partial<HubSettings>; api?: "v1" | "curre
 
 const text = (s: Session) => s.view.page.locator("#content").textContent({ timeout: 20_000 });
 
-// Each block below has its own hub, app and view: the blocks run side by side (most of each is waiting on
-// servers and pages), the tests within a block in order.
-describe.concurrent("navigation mode, admin key, the hub's realistic default", () => {
+describe("navigation mode, admin key, the hub's realistic default", () => {
   let s: Session;
   beforeAll(async () => {
     s = await session();
   });
   afterAll(() => s?.close());
 
-  it.sequential("plans navigation for a v1 server that redeems at /auth/impersonate; no password asked of an admin", async () => {
+  it("plans navigation for a v1 server that redeems at /auth/impersonate; no password asked of an admin", async () => {
     const plan = await s.call("kiosk.plan", {});
     expect(plan).toMatchObject({ generation: "v1", sign_in: "impersonate", needs_password: false, recommended: { mode: "navigation" }, banned_for_s: 0 });
   });
 
-  it.sequential("opens a file: the token is redeemed in the view's own session first, and never stays in its address", async () => {
+  it("opens a file: the token is redeemed in the view's own session first, and never stays in its address", async () => {
     const r = await s.call("kiosk.navigate", { action: "open", project_id: s.pid, path: "README.txt" });
     expect(r).toEqual({ status: "reply", reply: { status: "done", action: "open", path: "README.txt", project_id: s.pid } });
     await expect.poll(() => text(s), { timeout: 20_000 }).toMatch(/^This is an example project/);
@@ -115,7 +113,7 @@ describe.concurrent("navigation mode, admin key, the hub's realistic default", (
     expect(cookie).toMatchObject({ sameSite: "Strict", httpOnly: true });
   });
 
-  it.sequential("opens paths with spaces, unicode and '#'", async () => {
+  it("opens paths with spaces, unicode and '#'", async () => {
     const dir = join(s.hub.hub.runtime.folder(s.pid), "talk notes");
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "Grüße #2.md"), "# hash and umlaut\n");
@@ -124,7 +122,7 @@ describe.concurrent("navigation mode, admin key, the hub's realistic default", (
     await expect.poll(() => text(s), { timeout: 20_000 }).toBe("# hash and umlaut\n");
   });
 
-  it.sequential("status says connected and lists the open file; closeall leaves a blank page and no open files", async () => {
+  it("status says connected and lists the open file; closeall leaves a blank page and no open files", async () => {
     const st = await s.call("kiosk.navigate", { action: "status" });
     expect(st).toMatchObject({ reply: { status: "done", connection: { status: "connected" }, open_files: { [s.pid]: ["talk notes/Grüße #2.md"] } } });
     expect(await s.call("kiosk.navigate", { action: "closeall" })).toEqual({ status: "reply", reply: { status: "done", mesg: "all files are closed" } });
@@ -133,8 +131,8 @@ describe.concurrent("navigation mode, admin key, the hub's realistic default", (
   });
 });
 
-describe.concurrent("the sign-in is judged by the session's cookie, not by where the server's redirect lands", () => {
-  it.sequential("the hub's impersonate page sends the browser to https://<dns>/app by script, as the real server does", async () => {
+describe("the sign-in is judged by the session's cookie, not by where the server's redirect lands", () => {
+  it("the hub's impersonate page sends the browser to https://<dns>/app by script, as the real server does", async () => {
     const hub = await startTestHub({ api: "v1", settings: { dns: "cocalc.example.org" } });
     try {
       const token = hub.hub.store.createAuthToken(hub.credentials.account_id, 60_000);
@@ -147,7 +145,7 @@ describe.concurrent("the sign-in is judged by the session's cookie, not by where
     }
   });
 
-  it.sequential.each([
+  it.each([
     ["no dns setting (the redirect goes to https:///app, an error page)", ""],
     ["a dns setting naming a host this view cannot reach", "cocalc.example.org"],
   ])("signs in and shows the file with %s", async (_what, dns) => {
@@ -162,7 +160,7 @@ describe.concurrent("the sign-in is judged by the session's cookie, not by where
     }
   });
 
-  it.sequential("a token the server does not know is a refusal, and the view is left blank with no token in its address", async () => {
+  it("a token the server does not know is a refusal, and the view is left blank with no token in its address", async () => {
     const hub = await startTestHub({ api: "v1" });
     const view = await pageSurface(browser);
     try {
@@ -179,13 +177,13 @@ describe.concurrent("the sign-in is judged by the session's cookie, not by where
     }
   });
 
-  it.sequential("every path segment is percent-encoded, so '#', '?' and '%' stay in the path", () => {
+  it("every path segment is percent-encoded, so '#', '?' and '%' stay in the path", () => {
     expect(kioskUrl("http://h:1/", "p", "a b/#1?x%.md")).toBe("http://h:1/projects/p/files/a%20b/%231%3Fx%25.md?fullscreen=kiosk&session=");
   });
 });
 
-describe.concurrent("sign-in by URL token on a legacy server", () => {
-  it.sequential("detects that the server has no /auth/impersonate and puts the token in the kiosk URL", async () => {
+describe("sign-in by URL token on a legacy server", () => {
+  it("detects that the server has no /auth/impersonate and puts the token in the kiosk URL", async () => {
     const s = await session({ settings: { kioskAuth: "legacy" } });
     try {
       expect((await s.call("kiosk.plan", {})).sign_in).toBe("url");
@@ -199,10 +197,10 @@ describe.concurrent("sign-in by URL token on a legacy server", () => {
   });
 });
 
-describe.concurrent("tokens are renewed", () => {
+describe("tokens are renewed", () => {
   const tokens = (s: Session) => s.hub.hub.store.db.all<{ token: string }>("SELECT token FROM auth_tokens").length;
 
-  it.sequential("before they expire", async () => {
+  it("before they expire", async () => {
     // the server keeps tokens 3 s and the app knows it: it renews at half their life
     const s = await session({ settings: { authTokenTtlMs: 3000 }, tokenLifetimeMs: 3000 });
     try {
@@ -220,7 +218,7 @@ describe.concurrent("tokens are renewed", () => {
     }
   });
 
-  it.sequential("by themselves while a file is shown, so the screen stays signed in", async () => {
+  it("by themselves while a file is shown, so the screen stays signed in", async () => {
     const s = await session({ settings: { authTokenTtlMs: 4000 }, tokenLifetimeMs: 4000 });
     try {
       await s.call("kiosk.navigate", { action: "open", project_id: s.pid, path: "README.txt" });
@@ -236,7 +234,7 @@ describe.concurrent("tokens are renewed", () => {
     }
   });
 
-  it.sequential("when the server refuses one that expired early", async () => {
+  it("when the server refuses one that expired early", async () => {
     // the server keeps tokens 1 s; the app believes 12 h: the refused redemption gets a new token
     const s = await session({ settings: { authTokenTtlMs: 1000 } });
     try {
@@ -252,7 +250,7 @@ describe.concurrent("tokens are renewed", () => {
   });
 });
 
-describe.concurrent.each(["v1", "current"] as const)("a key whose account is not an admin (API %s)", (api) => {
+describe.each(["v1", "current"] as const)("a key whose account is not an admin (API %s)", (api) => {
   let s: Session;
   let other: Awaited<ReturnType<typeof secondAccount>>;
   beforeAll(async () => {
@@ -266,7 +264,7 @@ describe.concurrent.each(["v1", "current"] as const)("a key whose account is not
   });
   afterAll(() => s?.close());
 
-  it.sequential("is asked for the password before any token is requested, so nothing is banned", async () => {
+  it("is asked for the password before any token is requested, so nothing is banned", async () => {
     expect(await s.call("kiosk.plan", {})).toMatchObject({ needs_password: true });
     const r = await s.call("kiosk.navigate", { action: "open", project_id: s.pid, path: "a.txt" });
     expect(r).toMatchObject({ status: "needs-password", message: expect.stringMatching(/not an admin.*password/) });
@@ -275,7 +273,7 @@ describe.concurrent.each(["v1", "current"] as const)("a key whose account is not
     expect(s.hub.hub.authBans.size).toBe(0);
   });
 
-  it.sequential("a wrong password becomes the server's ban as a countdown, and the app does not ask again during it", async () => {
+  it("a wrong password becomes the server's ban as a countdown, and the app does not ask again during it", async () => {
     const r = await s.call("kiosk.navigate", { action: "open", project_id: s.pid, path: "a.txt", password: "wrong-pw" });
     const seconds = api === "v1" ? 60 : 30;
     expect(r).toEqual({ status: "banned", retry_after_s: seconds, message: `The password was not right. The server now refuses new tries for ${seconds} s.` });
@@ -287,7 +285,7 @@ describe.concurrent.each(["v1", "current"] as const)("a key whose account is not
     expect((await s.call("kiosk.plan", {})).banned_for_s).toBeGreaterThan(0);
   });
 
-  it.sequential("the password and the tokens appear in no log, no file, and no IPC reply but kiosk.open's", async () => {
+  it("the password and the tokens appear in no log, no file, and no IPC reply but kiosk.open's", async () => {
     // after the ban: the right password (the hub's ban is lifted, as its time would)
     s.hub.hub.authBans.clear();
     (s.app.kiosk as unknown as { bans: Map<string, number> }).bans.clear();
@@ -325,7 +323,7 @@ describe.concurrent.each(["v1", "current"] as const)("a key whose account is not
   });
 });
 
-describe.concurrent("protocol mode from an embedding origin the server's admin listed", () => {
+describe("protocol mode from an embedding origin the server's admin listed", () => {
   // Both are on the public internet in real use; here the server is on loopback, and Chromium's
   // local-network checks would keep a public origin from framing it, so a browser without them stands in.
   let open: Browser;
@@ -334,7 +332,7 @@ describe.concurrent("protocol mode from an embedding origin the server's admin l
   });
   afterAll(() => open?.close());
 
-  it.sequential("loads the host page on that origin in the view, and drives the server's frame through it", async () => {
+  it("loads the host page on that origin in the view, and drives the server's frame through it", async () => {
     // The hub's realistic origin rules with https://kiosk.example.org listed. A loopback hub cannot share a
     // site with that origin, so the frame signs in by its URL token (--kiosk-auth legacy) instead of a cookie.
     const s = await session({ settings: { iframeCommHosts: ["kiosk.example.org"], kioskAuth: "legacy" }, browser: open });
@@ -360,7 +358,7 @@ describe.concurrent("protocol mode from an embedding origin the server's admin l
     }
   });
 
-  it.sequential("says so when the server does not answer that origin", async () => {
+  it("says so when the server does not answer that origin", async () => {
     const s = await session({ settings: { iframeCommHosts: ["other.example.org"], kioskAuth: "legacy" }, browser: open });
     try {
       await s.view.context.route("https://kiosk.example.org/**", (route) => {

@@ -45,9 +45,7 @@ const messages = (page: Page) => page.getByRole("list", { name: "Messages from t
 const modeLine = (page: Page) => page.getByRole("status", { name: "Kiosk status" }).textContent();
 const stage = (page: Page) => page.getByLabel("Kiosk stage");
 
-// Each block below has its own hub, app and view: the blocks run side by side (most of each is waiting on
-// servers and pages), the tests within a block in order.
-describe.concurrent("protocol mode, the hub accepting the app's origin (--iframe-loopback)", () => {
+describe("protocol mode, the hub accepting the app's origin (--iframe-loopback)", () => {
   let a: AppPage;
   beforeAll(async () => {
     const hub = await startTestHub({ settings: { iframeStrict: false } });
@@ -59,7 +57,7 @@ describe.concurrent("protocol mode, the hub accepting the app's origin (--iframe
     await a?.hub.stop();
   });
 
-  it.sequential("opens the notebook in the server's frame, signed in by redemption, and shows each command's replies", async () => {
+  it("opens the notebook in the server's frame, signed in by redemption, and shows each command's replies", async () => {
     const page = a.page;
     await page.getByRole("radio", { name: "The server's kiosk page (commands)" }).check();
     await page.getByLabel("File to show").fill("welcome.ipynb");
@@ -82,7 +80,7 @@ describe.concurrent("protocol mode, the hub accepting the app's origin (--iframe
   });
 });
 
-describe.concurrent("the hub's realistic default: its kiosk page ignores the app's frame", () => {
+describe("the hub's realistic default: its kiosk page ignores the app's frame", () => {
   let a: AppPage;
   beforeAll(async () => {
     a = await openApp(browser, { viewport: { width: 1200, height: 800 } });
@@ -90,7 +88,7 @@ describe.concurrent("the hub's realistic default: its kiosk page ignores the app
   }, 60_000);
   afterAll(() => a?.close());
 
-  it.sequential("falls back to the app's viewer by itself, says why, and never leaves a blank frame", async () => {
+  it("falls back to the app's viewer by itself, says why, and never leaves a blank frame", async () => {
     const page = a.page;
     await page.getByRole("radio", { name: "The server's kiosk page (commands)" }).check();
     await page.getByLabel("File to show").fill("welcome.ipynb");
@@ -103,7 +101,7 @@ describe.concurrent("the hub's realistic default: its kiosk page ignores the app
     expect(await modeLine(page)).toMatch(/Mode: The app's own viewer/);
   });
 
-  it.sequential("'Show in kiosk view' from the file browser shows the file alone", async () => {
+  it("'Show in kiosk view' from the file browser shows the file alone", async () => {
     const page = a.page;
     await page.getByRole("button", { name: "Files", exact: true }).click();
     await page.getByRole("option", { name: "README.txt" }).click();
@@ -113,7 +111,7 @@ describe.concurrent("the hub's realistic default: its kiosk page ignores the app
   });
 });
 
-describe.concurrent("navigation mode, in a page of its own standing in for the shell's view", () => {
+describe("navigation mode, in a page of its own standing in for the shell's view", () => {
   let a: AppPage;
   let view: PageSurface;
   beforeAll(async () => {
@@ -126,7 +124,7 @@ describe.concurrent("navigation mode, in a page of its own standing in for the s
     await view?.context.close();
   });
 
-  it.sequential("is the default on a v1 server, and opens paths with spaces, unicode and '#' signed in by redemption", async () => {
+  it("is the default on a v1 server, and opens paths with spaces, unicode and '#' signed in by redemption", async () => {
     const page = a.page;
     expect(await page.getByRole("radio", { name: "The server's kiosk page (navigation)" }).isChecked()).toBe(true);
     const pid = (await a.app.router.handle("projects.list", { url: page.url(), isMainFrame: true }, {})) as { value: { projects: { project_id: string }[] } };
@@ -143,7 +141,7 @@ describe.concurrent("navigation mode, in a page of its own standing in for the s
   });
 });
 
-describe.concurrent("a key whose account is not an admin", () => {
+describe("a key whose account is not an admin", () => {
   let a: AppPage;
   let hub: TestHub;
   beforeAll(async () => {
@@ -159,7 +157,7 @@ describe.concurrent("a key whose account is not an admin", () => {
     await hub?.stop();
   });
 
-  it.sequential("is asked for the password before anything is sent; a wrong one becomes a plain countdown", async () => {
+  it("is asked for the password before anything is sent; a wrong one becomes a plain countdown", async () => {
     const page = a.page;
     const box = page.getByRole("group", { name: "Password for the server's kiosk page" });
     await box.waitFor();
@@ -178,8 +176,8 @@ describe.concurrent("a key whose account is not an admin", () => {
   });
 });
 
-describe.concurrent("presentation mode survives the hub going away", () => {
-  it.sequential("keeps the last render with an 'offline' mark, and updates by itself when the hub is back and the notebook changed", async () => {
+describe("presentation mode survives the hub going away", () => {
+  it("keeps the last render with an 'offline' mark, and updates by itself when the hub is back and the notebook changed", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "kiosk-present-"));
     const settings: Partial<HubSettings> = {};
     let hub = await startTestHub({ dataDir, settings });
@@ -221,7 +219,7 @@ describe.concurrent("presentation mode survives the hub going away", () => {
   }, 120_000);
 });
 
-describe.concurrent("presenting at once, from a file picked in the project", () => {
+describe("presenting at once, from a file picked in the project", () => {
   let a: AppPage;
   beforeAll(async () => {
     a = await openApp(browser, { viewport: { width: 1000, height: 700 } });
@@ -229,7 +227,7 @@ describe.concurrent("presenting at once, from a file picked in the project", () 
   }, 60_000);
   afterAll(() => a?.close());
 
-  it.sequential("with nothing open, the stage says what to do, also when presenting", async () => {
+  it("with nothing open, the stage says what to do, also when presenting", async () => {
     const page = a.page;
     await expect.poll(() => stage(page).getByRole("note").textContent({ timeout: 1000 }).catch(() => "")).toMatch(/No file is open\. Choose one/);
     await page.getByRole("button", { name: /^Present/ }).click();
@@ -240,7 +238,7 @@ describe.concurrent("presenting at once, from a file picked in the project", () 
     await expect.poll(() => page.locator(".kiosk.presenting").count()).toBe(0);
   });
 
-  it.sequential("the file is picked from the project's folders, and PageDown, Space and ↓ scroll it at once when presenting", async () => {
+  it("the file is picked from the project's folders, and PageDown, Space and ↓ scroll it at once when presenting", async () => {
     const page = a.page;
     const pid = ((await a.app.router.handle("projects.list", { url: page.url(), isMainFrame: true }, {})) as { value: { projects: { project_id: string }[] } }).value.projects[0]!.project_id;
     const talks = join(a.hub.hub.runtime.folder(pid), "talks");

@@ -23,10 +23,9 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-// The two blocks have their own hub and app: they run side by side, the tests within each in order.
 const row = (page: Page, title: string) => page.getByRole("option", { name: new RegExp(title) });
 
-describe.concurrent("cocalc.ai: starts and a free plan's limit", () => {
+describe("cocalc.ai: starts and a free plan's limit", () => {
   let example: string;
   let second: string;
   const s = connectedApp(
@@ -47,7 +46,7 @@ describe.concurrent("cocalc.ai: starts and a free plan's limit", () => {
     },
   );
 
-  it.sequential("opening a stopped project's files shows 'Starting the project…' until it runs, then the listing", async () => {
+  it("opening a stopped project's files shows 'Starting the project…' until it runs, then the listing", async () => {
     expect(s.hub.hub.runtime.state(example)).toBe("stopped");
     await row(s.page, "Example project").dblclick();
     const banner = s.page.getByRole("status", { name: "Project starting" });
@@ -59,7 +58,7 @@ describe.concurrent("cocalc.ai: starts and a free plan's limit", () => {
     expect(s.hub.hub.runtime.state(example)).toBe("running");
   });
 
-  it.sequential("the list shows each project's state as a badge", async () => {
+  it("the list shows each project's state as a badge", async () => {
     await s.page.getByRole("button", { name: "Projects" }).click();
     await s.page.getByRole("button", { name: "Refresh" }).click();
     await expect.poll(() => row(s.page, "Example project").locator("[data-state]").getAttribute("data-state")).toBe("running");
@@ -71,7 +70,7 @@ describe.concurrent("cocalc.ai: starts and a free plan's limit", () => {
     await s.page.setViewportSize(size);
   });
 
-  it.sequential("Start on a second project: the plan's limit says what to stop, and its button stops it and starts this one", async () => {
+  it("Start on a second project: the plan's limit says what to stop, and its button stops it and starts this one", async () => {
     await s.page.getByRole("button", { name: "Start Thesis" }).click();
     const alert = s.page.getByRole("alert").filter({ hasText: "Your plan runs one project at a time" });
     await alert.waitFor();
@@ -89,24 +88,24 @@ describe.concurrent("cocalc.ai: starts and a free plan's limit", () => {
     await expect.poll(() => row(s.page, "Thesis").locator("[data-state]").getAttribute("data-state")).toMatch(/starting|running/);
   });
 
-  it.sequential("Stop on a row changes the badge once the server confirms it", async () => {
+  it("Stop on a row changes the badge once the server confirms it", async () => {
     await expect.poll(() => s.hub.hub.runtime.state(second)).toBe("running");
     await s.page.getByRole("button", { name: "Stop Thesis" }).click();
     await expect.poll(() => row(s.page, "Thesis").locator("[data-state]").getAttribute("data-state")).toBe("stopped");
     expect(s.hub.hub.runtime.state(second)).toBe("stopped");
   });
 
-  it.sequential("delete is not offered on cocalc.ai, and the details say where to do it; upgrades and ids are not shown raw", async () => {
+  it("delete is not offered on cocalc.ai, and the details say where to do it; upgrades and ids are not shown raw", async () => {
     await row(s.page, "Thesis").click();
     await s.page.getByText("delete it in the browser").waitFor();
     expect(await s.page.getByRole("button", { name: "Delete project…" }).count()).toBe(0);
   });
 });
 
-describe.concurrent("v1: times, palette, rename, delete", () => {
+describe("v1: times, palette, rename, delete", () => {
   const s = connectedApp(() => browser, () => startTestHub({ api: "v1" }));
 
-  it.sequential("times are relative with the exact one on hover; upgrades in units", async () => {
+  it("times are relative with the exact one on hover; upgrades in units", async () => {
     const when = row(s.page, "Example project").locator(".d");
     await expect.poll(() => when.textContent()).toMatch(/ago|now/);
     expect(await when.getAttribute("title")).toMatch(/\d{4}/);
@@ -115,14 +114,14 @@ describe.concurrent("v1: times, palette, rename, delete", () => {
     expect(await s.page.getByLabel("Available upgrades").textContent()).toMatch(/GB memory.*idle timeout 1 day|idle timeout 1 day|GB/);
   });
 
-  it.sequential("Start from the command palette; the row's badge follows", async () => {
+  it("Start from the command palette; the row's badge follows", async () => {
     await s.page.keyboard.press("Control+k");
     await s.page.getByLabel("Command", { exact: true }).fill("Start project: Example");
     await s.page.keyboard.press("Enter");
     await expect.poll(() => row(s.page, "Example project").locator("[data-state]").getAttribute("data-state")).toMatch(/starting|running/);
   });
 
-  it.sequential("a rename shows in the sidebar at once", async () => {
+  it("a rename shows in the sidebar at once", async () => {
     await row(s.page, "Example project").dblclick();
     await s.page.getByRole("button", { name: "Projects" }).click();
     await row(s.page, "Example project").click();
@@ -132,7 +131,7 @@ describe.concurrent("v1: times, palette, rename, delete", () => {
     await expect.poll(() => s.page.getByLabel("Open project").textContent()).toBe("Renamed example");
   });
 
-  it.sequential("delete asks in the app, marks the project deleted on the server, and Undo restores it", async () => {
+  it("delete asks in the app, marks the project deleted on the server, and Undo restores it", async () => {
     const pid = s.hub.hub.store.projectsOf(s.hub.credentials.account_id)[0]!.project_id;
     await s.page.getByRole("button", { name: "Delete project…" }).click();
     await s.page.getByRole("group", { name: "Confirm delete" }).getByRole("button", { name: "Delete" }).click();

@@ -40,9 +40,7 @@ function createProjects(hub: TestHub, titles: string[]): void {
   });
 }
 
-// Each generation has its own hub and app (and page): they run side by side, as most of a step is waiting on
-// servers, processes and the page; the steps of one generation run in order, each building on the last.
-describe.concurrent.each(["v1", "current", "ai"] as const)("the app against a hub serving %s", (api) => {
+describe.each(["v1", "current", "ai"] as const)("the app against a hub serving %s", (api) => {
   const ai = api === "ai";
   /** the key the person gives the app; on cocalc.ai one made in the browser for every project there is */
   let appKey: string;
@@ -69,7 +67,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the app against a hu
     await hub?.stop();
   });
 
-  it.sequential("starts at Connect with no server; a wrong key and an unreachable address say what happened", async () => {
+  it("starts at Connect with no server; a wrong key and an unreachable address say what happened", async () => {
     await page.getByRole("heading", { name: "Connect" }).waitFor();
     await page.getByLabel("Server URL").fill(hub.url);
     await page.getByLabel("API key").fill(ai ? "sk-cc-v2.AAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB" : "sk_wrongwrongwrongwrongwron");
@@ -85,7 +83,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the app against a hu
     await page.getByRole("dialog", { name: /^Remove / }).getByRole("button", { name: "Remove", exact: true }).click();
   });
 
-  it.sequential("connects with a key and lists the projects", async () => {
+  it("connects with a key and lists the projects", async () => {
     await page.getByLabel("Server name").fill("Local hub");
     await page.getByLabel("Server URL").fill(hub.url);
     await page.getByLabel("API key").fill(appKey);
@@ -95,7 +93,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the app against a hu
     expect(await page.locator("header .server").textContent()).toContain(`API ${api}`);
   });
 
-  it.sequential("creates a project", async () => {
+  it("creates a project", async () => {
     await page.getByRole("button", { name: "New project" }).click();
     await page.getByLabel("New project title").fill("Made in the app");
     await page.getByRole("button", { name: "Create" }).click();
@@ -112,7 +110,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the app against a hu
     expect(hub.hub.store.projectsOf(hub.credentials.account_id).some((p) => p.title === "Made in the app")).toBe(true);
   });
 
-  it.sequential("finds one project among 2,000 and edits its title in place", async () => {
+  it("finds one project among 2,000 and edits its title in place", async () => {
     await page.getByLabel("Filter projects").fill("needle");
     await expect.poll(() => page.getByTestId("project-count").textContent()).toBe(`1 of ${N_PROJECTS + 2}`);
     await page.getByRole("option", { name: /Project 1234 Needle/ }).click();
@@ -129,7 +127,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the app against a hu
     await page.getByRole("heading", { name: "Files" }).waitFor();
   });
 
-  it.sequential("opens, edits and saves a file", async () => {
+  it("opens, edits and saves a file", async () => {
     await page.getByRole("option", { name: "README.txt" }).click();
     const editor = page.getByRole("textbox", { name: "Editor: README.txt" });
     await editor.waitFor();
@@ -143,7 +141,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the app against a hu
     if (screenshots) await shoot(page, "files");
   });
 
-  it.sequential("makes a new folder and a new file, and opens several files at once", async () => {
+  it("makes a new folder and a new file, and opens several files at once", async () => {
     const pid = (await a.app.services["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
     await page.getByRole("button", { name: "New folder" }).click();
     await page.getByLabel("New folder name").fill("notes");
@@ -166,7 +164,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the app against a hu
     await page.getByRole("tab", { name: /README\.txt/ }).click();
   });
 
-  it.sequential("hits a save conflict and resolves it both ways", async () => {
+  it("hits a save conflict and resolves it both ways", async () => {
     const pid = (await a.app.services["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
     const file = join(hubDir()(pid), "README.txt");
     const editor = page.getByRole("textbox", { name: "Editor: README.txt" });
@@ -198,7 +196,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the app against a hu
     await expect.poll(() => readFileSync(file, "utf8")).toBe("changed on the server\nmine 2");
   });
 
-  it.sequential("runs a command and shows stdout, stderr and a non-zero exit code apart", async () => {
+  it("runs a command and shows stdout, stderr and a non-zero exit code apart", async () => {
     await page.getByRole("button", { name: "Console", exact: true }).click();
     await page.getByLabel("Script", { exact: true }).fill("echo out; echo err >&2; exit 3");
     await page.getByRole("button", { name: /^Run/ }).click();
@@ -210,7 +208,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the app against a hu
     if (screenshots) await shoot(page, "console");
   });
 
-  it.sequential("cancels a long command: it is stopped on the server before the app says so", async () => {
+  it("cancels a long command: it is stopped on the server before the app says so", async () => {
     const pid = (await a.app.services["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
     await page.getByLabel("Script", { exact: true }).fill("echo $$ > long.pid; sleep 120; touch after-cancel");
     await page.getByLabel("Timeout in seconds").fill("300");
@@ -228,7 +226,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the app against a hu
     expect(await page.getByRole("alert").count()).toBe(0);
   }, 60_000);
 
-  it.sequential("copies a folder to another project: 'copying…' until the copy is confirmed, then done", async () => {
+  it("copies a folder to another project: 'copying…' until the copy is confirmed, then done", async () => {
     const projects = (await a.app.services["projects.list"]({})).projects;
     const src = projects.find((p) => p.title === "Example project")!.project_id;
     const target = projects.find((p) => p.title === "Project 0007")!;
@@ -250,13 +248,13 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the app against a hu
     if (screenshots) await shoot(page, "copy");
   }, 120_000);
 
-  it.sequential("a copy whose source is missing shows the failure in words", async () => {
+  it("a copy whose source is missing shows the failure in words", async () => {
     await page.getByLabel("Source path").fill("no-such-folder");
     await page.getByRole("button", { name: "Copy", exact: true }).last().click();
     await expect.poll(() => page.getByLabel("Copy status").first().textContent(), { timeout: 30_000 }).toMatch(/^failed: The copy failed: 'no-such-folder' is not \(or no longer\) in the source project/);
   });
 
-  it.sequential("shows a notebook alone in the kiosk view, with the app's own viewer where the server's page cannot be used", async () => {
+  it("shows a notebook alone in the kiosk view, with the app's own viewer where the server's page cannot be used", async () => {
     await page.getByRole("button", { name: "Kiosk view", exact: true }).click();
     // no view of its own in the browser, and a hub as strict as real servers: the app's viewer is the default
     await expect.poll(() => page.getByRole("status", { name: "Kiosk status" }).textContent(), { timeout: 20_000 }).toMatch(/Mode: The app's own viewer/);
@@ -271,7 +269,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the app against a hu
     await expect.poll(() => stage.getByRole("heading", { name: "Welcome to CoCalc Desktop" }).count()).toBe(0);
   });
 
-  it.sequential("opens a project from the command palette (Ctrl+K)", async () => {
+  it("opens a project from the command palette (Ctrl+K)", async () => {
     await page.keyboard.press("Control+k");
     await page.getByLabel("Command", { exact: true }).fill("open project found the needle");
     await page.keyboard.press("Enter");
@@ -279,7 +277,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the app against a hu
     expect(await page.locator("nav.side .group").textContent()).toBe("Found the needle");
   });
 
-  it.sequential("says when the server goes away, and recovers when it is back", async () => {
+  it("says when the server goes away, and recovers when it is back", async () => {
     await page.getByRole("button", { name: "Projects", exact: true }).click();
     await page.getByRole("heading", { name: "Projects" }).waitFor();
     await hub.stop();
@@ -295,7 +293,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the app against a hu
     await expect.poll(() => page.getByTestId("project-count").textContent(), { timeout: 30_000 }).toMatch(new RegExp(`^\\d+ of ${N_PROJECTS + 2}$`));
   });
 
-  it.sequential("shows the Connect screen with its servers", async () => {
+  it("shows the Connect screen with its servers", async () => {
     await page.getByRole("button", { name: "Connect", exact: true }).click();
     await page.getByRole("table", { name: "Servers" }).waitFor();
     expect(await page.getByRole("table", { name: "Servers" }).textContent()).toContain("Local hub");

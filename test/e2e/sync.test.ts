@@ -29,9 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-// Each generation has its own hub and app (and page): they run side by side, as most of a step is waiting on
-// servers, processes and the page; the steps of one generation run in order, each building on the last.
-describe.concurrent.each(["v1", "current", "ai"] as const)("the Sync view against a hub serving %s", (api) => {
+describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub serving %s", (api) => {
   // the view is the same whichever server it talks to: one set of screenshots is enough
   const screenshots = api === "v1";
   let hub: TestHub;
@@ -67,7 +65,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the Sync view agains
     await hub?.stop();
   });
 
-  it.sequential("adds a pair from the view (Alt+7), syncs it, and both sides hold the same files", async () => {
+  it("adds a pair from the view (Alt+7), syncs it, and both sides hold the same files", async () => {
     await page.keyboard.press("Alt+7");
     await page.getByRole("heading", { name: "Sync" }).waitFor();
     await page.getByRole("button", { name: "Add a pair" }).click();
@@ -88,7 +86,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the Sync view agains
     if (screenshots) await shoot(page, "sync-pairs");
   }, 120_000);
 
-  it.sequential("shows a conflict side by side and resolves it with 'keep mine' on both sides", async () => {
+  it("shows a conflict side by side and resolves it with 'keep mine' on both sides", async () => {
     writeFileSync(join(local, "thesis.tex"), "\\section{One}\nmy edit on the laptop\n");
     writeFileSync(join(remote, "thesis.tex"), "\\section{One}\ntheir edit on the server\n");
     await pair().getByRole("button", { name: "Sync now" }).click();
@@ -117,7 +115,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the Sync view agains
     await expect.poll(() => page.getByRole("table", { name: "Activity log" }).textContent()).toMatch(/thesis\.tex/);
   }, 120_000);
 
-  it.sequential("keeps a file the server deleted in Versions, filters the list, and restores it byte-exact; the next sync carries it back", async () => {
+  it("keeps a file the server deleted in Versions, filters the list, and restores it byte-exact; the next sync carries it back", async () => {
     const notes = readFileSync(join(remote, "notes.md"));
     unlinkSync(join(remote, "notes.md"));
     writeFileSync(join(remote, "figure.png"), randomBytes(120_000));
@@ -148,7 +146,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the Sync view agains
     expect(shaOf(join(local, beside))).toBe(oldFigure);
   }, 120_000);
 
-  it.sequential("pauses and resumes", async () => {
+  it("pauses and resumes", async () => {
     await pair().getByRole("button", { name: "Pause" }).click();
     await expect.poll(() => pair().getByLabel("State", { exact: true }).textContent()).toBe("paused");
     expect(await state()).toMatch(/^Paused: nothing is synced until you resume\./);
@@ -158,7 +156,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the Sync view agains
     await expect.poll(() => pair().getByLabel("State", { exact: true }).textContent(), { timeout: SYNCED }).not.toBe("paused");
   }, 60_000);
 
-  it.sequential("goes offline when the server stops, and says how many changes wait", async () => {
+  it("goes offline when the server stops, and says how many changes wait", async () => {
     await hub.stop();
     writeFileSync(join(local, "offline-1.txt"), "written while offline\n");
     writeFileSync(join(local, "offline-2.bin"), randomBytes(50_000));
@@ -170,7 +168,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the Sync view agains
     if (screenshots) await shoot(page, "sync-offline");
   }, 120_000);
 
-  it.sequential("catches up when the server is back on the same data and port", async () => {
+  it("catches up when the server is back on the same data and port", async () => {
     hub = await startTestHub({ api, dataDir: hubData, port, settings: { aiLimits: "off" } });
     a.hub = hub;
     await expect.poll(state, { timeout: 90_000 }).toMatch(/^In sync\./);
@@ -178,7 +176,7 @@ describe.concurrent.each(["v1", "current", "ai"] as const)("the Sync view agains
     expect(shaOf(join(remote, "offline-2.bin"))).toBe(shaOf(join(local, "offline-2.bin")));
   }, 120_000);
 
-  it.sequential("removes the pair, saying it deletes nothing, and deletes nothing", async () => {
+  it("removes the pair, saying it deletes nothing, and deletes nothing", async () => {
     await pair().getByRole("button", { name: "Remove…" }).click();
     const confirm = page.getByRole("alertdialog", { name: "Remove the pair" });
     expect(await confirm.textContent()).toMatch(/never deletes a file/);
