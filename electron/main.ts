@@ -27,7 +27,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CHANNELS, IPC_PREFIX } from "../shared/ipc/channels.js";
 import { composeApp, type ComposedApp } from "./services/compose.js";
-import type { HubChild } from "./services/embedded-hub.js";
+import type { HubChild } from "./services/embedded-hub/embedded-hub.js";
 import {
   APP_HOST,
   APP_ORIGIN,
@@ -47,7 +47,7 @@ import { apiKeyFromRedirect, signInUrl } from "./security/sign-in.js";
 import { parseLaunchArgs } from "./services/kiosk/launch-args.js";
 import type { KioskSurface } from "./services/kiosk/navigation.js";
 import { kioskHostResponse } from "./services/kiosk/host-page.js";
-import type { StoredProfile } from "./services/profiles.js";
+import type { StoredProfile } from "./services/store/profile-store.js";
 import { afterLastWindow, onWindowClose, statusNotifierWatcherOwned, stillRunningNotice, trayLikely } from "./services/background/lifecycle.js";
 import { appCommand, electronNotifications, electronTray, loginPort, startedAtLogin, wirePower } from "./shell/background.js";
 import { ApiError } from "../shared/errors.js";

@@ -7,25 +7,29 @@
  * facts §10).
  */
 import type { NextFunction, Request, Response } from "express";
-import type { HubSettings } from "./context.js";
 
 export interface Traffic {
   requests: Array<{ method: string; path: string; at: number }>;
   /** replies whose client had gone before they were sent */
   dropped: number;
+  /** requests not yet answered (or dropped) */
+  inflight: number;
 }
 
 const KEEP = 100_000;
 
 export function newTraffic(): Traffic {
-  return { requests: [], dropped: 0 };
+  return { requests: [], dropped: 0, inflight: 0 };
 }
 
-export function trafficMiddleware(traffic: Traffic, settings: HubSettings) {
+/** Only the one setting it reads, so the hub's context can own a Traffic without a cycle. */
+export function trafficMiddleware(traffic: Traffic, settings: { readonly replyMsPerMB: number }) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (traffic.requests.length >= KEEP) traffic.requests.splice(0, KEEP / 2);
     traffic.requests.push({ method: req.method, path: req.path, at: Date.now() });
+    traffic.inflight++;
     res.on("close", () => {
+      traffic.inflight--;
       if (!res.writableFinished) traffic.dropped++;
     });
     const msPerMB = settings.replyMsPerMB;

@@ -11,7 +11,7 @@ import { chromium } from "playwright-core";
 import { installBridge } from "../electron/dev/chromium-bridge.js";
 import { ROOT, serveRenderer } from "../electron/dev/renderer-server.js";
 import { composeApp } from "../electron/services/compose.js";
-import { nodeHubSpawner } from "../electron/services/embedded-hub.js";
+import { nodeHubSpawner } from "../electron/services/embedded-hub/embedded-hub.js";
 
 const { values } = parseArgs({ options: { data: { type: "string" }, headless: { type: "boolean", default: !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY } } });
 const dataDir = values.data ?? join(homedir(), ".cocalc-desktop-preview");

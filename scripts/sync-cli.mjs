@@ -2,9 +2,12 @@
  * `npm run sync -- …`: the headless sync from built JavaScript. Loading the
  * TypeScript through tsx cost most of a no-change run's 5 s on a real
  * server; the bundle starts in well under a second. It is rebuilt here only
- * when a source file is newer than it (a few hundred stats), with esbuild,
- * the compiler electron-vite already uses; packages stay outside the bundle
- * and load from node_modules.
+ * when a source file or the installed packages are newer than it (a few
+ * hundred stats), with esbuild, the compiler electron-vite already uses.
+ * The packages go into the bundle too: resolving and loading zod's and
+ * undici's hundreds of module files took longer than the sync itself (about
+ * a third of the start measured); node-sqlite3-wasm finds its .wasm beside
+ * its own file, and chokidar is for --watch only, so both stay outside.
  */
 import { existsSync, readdirSync, renameSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -28,10 +31,28 @@ export async function buildSyncCli() {
   const { build } = await import("esbuild");
   // written beside and renamed into place: several runs starting at once each see a whole bundle
   const tmp = `${OUT}.${process.pid}.tmp.mjs`;
-  await build({ entryPoints: [ENTRY], outfile: tmp, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning" });
+  await build({
+    entryPoints: [ENTRY],
+    outfile: tmp,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    external: ["node-sqlite3-wasm", "chokidar"],
+    // undici is CommonJS: its require() of Node's own modules needs a require in an ES module
+    banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+    minifyWhitespace: true,
+    minifySyntax: true,
+    logLevel: "warning",
+  });
   renameSync(tmp, OUT);
 }
 
-const stale = !existsSync(OUT) || Math.max(newestSource(join(ROOT, "electron/services")), newestSource(join(ROOT, "shared"))) > statSync(OUT).mtimeMs;
+/** when the installed packages last changed (npm writes its lock files on every install) */
+function packagesChanged() {
+  return Math.max(...["package-lock.json", "node_modules/.package-lock.json"].map((f) => (existsSync(join(ROOT, f)) ? statSync(join(ROOT, f)).mtimeMs : 0)));
+}
+
+const stale = !existsSync(OUT) || Math.max(newestSource(join(ROOT, "electron/services")), newestSource(join(ROOT, "shared")), packagesChanged()) > statSync(OUT).mtimeMs;
 if (stale) await buildSyncCli();
 await import(pathToFileURL(OUT).href);

@@ -11,7 +11,7 @@ import { CHANNELS, type Channel } from "../../shared/ipc/channels.js";
 import { contract } from "../../shared/ipc/contract.js";
 import type { IpcResult } from "../../shared/ipc/api.js";
 import type { Handlers } from "./handlers.js";
-import type { Logger, Redactor } from "../services/log.js";
+import type { Logger, Redactor } from "../services/log/log.js";
 import { originOf } from "../security/policies.js";
 
 export interface Sender {

@@ -5,23 +5,23 @@
 import { backendFor } from "./backend/make-backend.js";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { StoredProfile } from "./profiles.js";
-import { ProfileStore } from "./profiles.js";
+import type { StoredProfile } from "./store/profile-store.js";
+import { ProfileStore } from "./store/profile-store.js";
 import type { BackendFactory } from "./backend/backend.js";
 import { Connection } from "./connect/connection.js";
 import { ProfilesService } from "./connect/profiles-service.js";
 import { ServerService } from "./connect/server-service.js";
-import { AppInfoService } from "./app-info-service.js";
+import { AppInfoService } from "./app-info/app-info-service.js";
 import { ProjectsService } from "./projects/projects-service.js";
 import { UpgradesService } from "./projects/upgrades-service.js";
 import { FilesService } from "./files/files-service.js";
 import { ExecService } from "./exec/exec-service.js";
 import { CopyService } from "./copy/copy-service.js";
-import { fileLogger, Redactor, type Logger } from "./log.js";
+import { fileLogger, Redactor, type Logger } from "./log/log.js";
 import { chooseSecretStore, type SafeStorageLike, type KeytarLike, type SecretStore } from "./secrets/secret-store.js";
 import { HttpTransport } from "./http/transport.js";
 import { detectGeneration, keyMismatch } from "./backend/detect.js";
-import { SupervisedHub, type HubSpawner } from "./embedded-hub.js";
+import { SupervisedHub, type HubSpawner } from "./embedded-hub/embedded-hub.js";
 import { Router } from "../ipc/router.js";
 import { joinHandlers, type Handlers } from "../ipc/handlers.js";
 import type { AppEvent } from "../../shared/ipc/channels.js";
@@ -226,7 +226,7 @@ export async function composeApp(o: ComposeOptions): Promise<ComposedApp> {
     sync,
     transfers,
     new ChooserService(o.chooseLocal),
-    new DocService({ backend: async () => (await connection.get()).backend }),
+    new DocService({ backend: async () => (await connection.get()).backend, emit: (p) => emit("doc.progress", p) }),
     backgroundService,
     new FileOpsService({ connection: () => connection.get(), transfer, openPath: o.openPath }),
   );

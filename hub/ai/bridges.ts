@@ -212,7 +212,9 @@ export function projectBridge(hub: Hub, exec: AiExec) {
       res.json(await withBridgeTimeout(run, timeoutOf(body)).finally(() => waiting.abort()));
     } catch (e) {
       if (!(e instanceof BridgeTimeout)) throw e;
-      res.json({ error: `timeout - Error: operation has timed out subject:${subject} - callHub: subject='${subject}', name='${String(name)}', code='408' ` });
+      // nobody answered (the project does not run: facts §6), or the project answered too late (a call that ran too long: server facts §8)
+      const noAnswer = hub.runtime.state(pid) !== "running" ? `Error: operation has timed out subject:${subject} - ` : "";
+      res.json({ error: `timeout - ${noAnswer}callHub: subject='${subject}', name='${String(name)}', code='408' ` });
     }
   };
 }

@@ -23,8 +23,6 @@ export const CHANNELS = [
   "projects.delete",
   "upgrades.available",
   "files.list",
-  "files.read",
-  "files.write",
   "files.mkdir",
   "exec.run",
   "exec.cancel",
@@ -69,6 +67,7 @@ export const CHANNELS = [
   // opening and saving a file by its bytes, proven by size and sha256 (doc.*)
   "doc.open",
   "doc.save",
+  "doc.cancel",
   // the app in the background (issue 21): its settings, and what a notification's click asked to open
   "background.settings",
   "background.configure",
@@ -87,5 +86,5 @@ export const CHANNELS = [
 export type Channel = (typeof CHANNELS)[number];
 
 /** Messages the main process pushes to the renderer. */
-export const EVENTS = ["profiles.changed", "sync.status", "transfer.progress", "projects.starting", "exec.output", "sync.open"] as const;
+export const EVENTS = ["profiles.changed", "sync.status", "transfer.progress", "projects.starting", "exec.output", "sync.open", "doc.progress"] as const;
 export type AppEvent = (typeof EVENTS)[number];

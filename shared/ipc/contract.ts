@@ -15,9 +15,7 @@ import {
   CopyOutcome,
   CopyStatus,
   ExecResult,
-  FileReadResult,
   FileEntry,
-  FileRef,
   Generation,
   ProjectDetails,
   ProjectPath,
@@ -91,13 +89,6 @@ export const SecretStoreInfo = z.object({
   warning: z.string().nullable(),
 });
 
-export const WriteResult = z.discriminatedUnion("status", [
-  z.object({ status: z.literal("saved"), sha256: z.string() }),
-  /** the file changed on the server since it was opened: nothing was written */
-  z.object({ status: z.literal("conflict"), server_content: z.string().nullable(), server_sha256: z.string().nullable() }),
-]);
-export type WriteResult = z.infer<typeof WriteResult>;
-
 const RequestId = z.string().uuid();
 
 /** A path on this computer. Whether it is absolute and exists is checked in the main process, where the OS is known. */
@@ -152,6 +143,9 @@ export const OpenedDoc = z.object({
   data: Base64.nullable(),
 });
 export type OpenedDoc = z.infer<typeof OpenedDoc>;
+/** Pushed as `doc.progress` while a doc.open with a request_id reads its file: bytes received so far of its size. */
+export const DocProgress = z.object({ request_id: RequestId, path: z.string(), received: z.number().int().nonnegative(), total: z.number().int().nonnegative() });
+export type DocProgress = z.infer<typeof DocProgress>;
 /**
  * Pushed as `exec.output` while a console command runs: what it printed since
  * the last push, stdout and stderr apart. The run's own result is the whole
@@ -243,17 +237,6 @@ export const contract = {
       type: z.enum(["folder", "file"]),
       entries: z.array(FileEntry),
     }),
-  },
-  "files.read": { input: z.strictObject({ files: z.array(FileRef).min(1).max(200) }), output: z.object({ files: z.array(FileReadResult) }) },
-  "files.write": {
-    input: z.strictObject({
-      project_id: Uuid,
-      path: ProjectPath.min(1),
-      content: z.string().max(10 * 1024 * 1024),
-      /** sha256 of the text as it was opened; null for a new file that must not exist yet; absent to overwrite */
-      base_sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable().optional(),
-    }),
-    output: WriteResult,
   },
   "files.mkdir": { input: z.strictObject({ project_id: Uuid, path: ProjectPath.min(1) }), output: Ok },
 
@@ -416,7 +399,10 @@ export const contract = {
   "kiosk.present": { input: z.strictObject({ on: z.boolean() }), output: z.object({ full_screen: z.boolean() }) },
   "kiosk.launch": { input: Empty, output: z.object({ launch: z.object({ profile: z.string(), project_id: Uuid, path: z.string() }).nullable() }) },
 
-  "doc.open": { input: z.strictObject({ project_id: Uuid, path: ProjectPath.min(1) }), output: OpenedDoc },
+  /** with a request_id, its reads are pushed as `doc.progress` and `doc.cancel` stops them */
+  "doc.open": { input: z.strictObject({ project_id: Uuid, path: ProjectPath.min(1), request_id: RequestId.optional() }), output: OpenedDoc },
+  /** stop the reads of the doc.open with this request_id: no read is sent after it (that open answers "cancelled") */
+  "doc.cancel": { input: z.strictObject({ request_id: RequestId }), output: z.object({ cancelled: z.boolean() }) },
   /**
    * Save text as bytes: only valid UTF-8 is written; `sha256` is of `data`; `base_sha256` what was opened
    * (null: the file must not exist yet). Bytes equal to the base are not written at all ("unchanged").

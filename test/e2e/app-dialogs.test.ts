@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
-import { nodeHubSpawner } from "../../electron/services/embedded-hub.js";
+import { nodeHubSpawner } from "../../electron/services/embedded-hub/embedded-hub.js";
 import { connectTo, openApp, type AppPage } from "../support/app-page.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 

@@ -269,3 +269,30 @@ describe("presenting at once, from a file picked in the project", () => {
     await expect.poll(() => page.locator(".kiosk.presenting").count()).toBe(0);
   });
 });
+
+describe("the app's own viewer reads the file by its proven bytes", () => {
+  let a: AppPage;
+  beforeAll(async () => {
+    a = await openApp(browser);
+    await toKiosk(a.page, a.hub);
+  }, 60_000);
+  afterAll(() => a?.close());
+
+  it("a notebook that is not UTF-8, or not JSON, is named with a clear message; a good one is shown after it", async () => {
+    const page = a.page;
+    const pid = ((await a.app.router.handle("projects.list", { url: page.url(), isMainFrame: true }, {})) as { value: { projects: { project_id: string }[] } }).value.projects[0]!.project_id;
+    const home = a.hub.hub.runtime.folder(pid);
+    writeFileSync(join(home, "latin1.ipynb"), Buffer.from('{"cells": [], "metadata": {"author": "Ren\xe9"}, "nbformat": 4, "nbformat_minor": 5}', "latin1"));
+    writeFileSync(join(home, "broken.ipynb"), '{"cells": [');
+    const openFile = async (name: string) => {
+      await page.getByLabel("File to show").fill(name);
+      await page.getByRole("button", { name: "Open", exact: true }).click();
+    };
+    await openFile("latin1.ipynb");
+    await expect.poll(() => page.getByRole("alert").allTextContents(), { timeout: 20_000 }).toContainEqual(expect.stringContaining("latin1.ipynb is not UTF-8 text, so the viewer cannot show it."));
+    await openFile("broken.ipynb");
+    await expect.poll(() => stage(page).getByRole("alert").allTextContents(), { timeout: 20_000 }).toContainEqual(expect.stringMatching(/^Cannot show broken\.ipynb: This notebook is not valid JSON/));
+    await openFile("welcome.ipynb");
+    await expect.poll(() => stage(page).getByRole("heading", { name: "Welcome to CoCalc Desktop" }).count(), { timeout: 20_000 }).toBe(1);
+  }, 90_000);
+});

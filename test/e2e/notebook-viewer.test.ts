@@ -2,7 +2,7 @@
  * The app's own file viewer (FileViewer, the kiosk view's third mode) in
  * Debian's Chromium, under the renderer's CSP. The viewer is mounted alone in
  * a page built from the app's renderer sources (test/support/viewer-harness)
- * and given each file's text as files.read returns it; the kiosk view that
+ * and given each file's text as the kiosk view decodes it from doc.open; the kiosk view that
  * fetches the text is tested on its own. Expectations are derived from each
  * notebook's JSON here, never written down by hand.
  */

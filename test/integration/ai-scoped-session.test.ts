@@ -17,6 +17,7 @@ import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
 import type { IpcResult } from "../../shared/ipc/api.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { routerClient } from "../support/router-client.js";
+import { openedText, saveInput } from "../support/doc-fixtures.js";
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -64,11 +65,10 @@ describe("a scoped cocalc.ai key with one project", () => {
   it("opens, edits and saves a file in the allowed project", async () => {
     const { entries } = await call("files.list", { project_id: PA, path: "" });
     expect(entries.map((e) => e.name)).toContain("README.txt");
-    const [readme] = (await call("files.read", { files: [{ project_id: PA, path: "README.txt" }] })).files;
-    const text = readme && "content" in readme ? readme.content : "";
+    const text = openedText(await call("doc.open", { project_id: PA, path: "README.txt" }));
     expect(text.length).toBeGreaterThan(0);
     const edited = `${text}Edited through a scoped key.\n`;
-    expect(await call("files.write", { project_id: PA, path: "README.txt", content: edited, base_sha256: sha(text) })).toEqual({ status: "saved", sha256: sha(edited) });
+    expect(await call("doc.save", saveInput(PA, "README.txt", edited, sha(text)))).toEqual({ status: "saved", sha256: sha(edited) });
     expect(readFileSync(join(hub.hub.runtime.folder(PA), "README.txt"), "utf8")).toBe(edited);
   });
 
@@ -82,7 +82,8 @@ describe("a scoped cocalc.ai key with one project", () => {
   it("every action on the other project is refused with the permission message", async () => {
     const refusals: [string, Promise<IpcResult<unknown>>, string][] = [
       ["list files", raw("files.list", { project_id: PX, path: "" }), "project:exec"],
-      ["save", raw("files.write", { project_id: PX, path: "secret.txt", content: "overwritten" }), "project:exec"],
+      ["open", raw("doc.open", { project_id: PX, path: "secret.txt" }), "project:exec"],
+      ["save", raw("doc.save", saveInput(PX, "secret.txt", "overwritten", sha("x\n"))), "project:exec"],
       ["run", raw("exec.run", { request_id: randomUUID(), project_id: PX, command: "true" }), "project:exec"],
       ["rename", raw("projects.update", { project_id: PX, title: "renamed" }), "project:write"],
       ["start", raw("projects.action", { project_id: PX, action: "start" }), "project:exec"],
@@ -101,8 +102,6 @@ describe("a scoped cocalc.ai key with one project", () => {
         },
       });
     }
-    const read = await call("files.read", { files: [{ project_id: PX, path: "secret.txt" }] });
-    expect(read.files[0]).toMatchObject({ error: { kind: "permission", capability: "project:exec", project_id: PX } });
     expect(await call("projects.get", { project_id: PX })).toMatchObject({ title: "Not for this key", key_denied: "project:read" });
     expect(readFileSync(join(hub.hub.runtime.folder(PX), "secret.txt"), "utf8")).toBe("x\n");
     expect(hub.hub.store.project(PX)!.title).toBe("Not for this key");

@@ -7,7 +7,7 @@
  * was edited — then exactly that edit (a property test over random
  * sequences, checked against the file on disk).
  */
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -111,6 +111,25 @@ describe.each(["v1", "current", "ai"] as const)("opening and saving files by the
     const req = (await saveRequest({ ...docFromOpened(o), text: "mine\n" }, pid))!;
     expect(await call("doc.save", req)).toEqual({ status: "conflict", server_sha256: sha256(Buffer.from("changed elsewhere\n")) });
     expect(onDisk("plain.md").toString()).toBe("changed elsewhere\n");
+  });
+
+  it.each(["640", "755", "750"])("a save keeps the file's mode %s and owner; a file changed since it was opened is still refused", async (octal) => {
+    const mode = parseInt(octal, 8);
+    const name = `mode-${octal}.txt`;
+    const at = join(dir, name);
+    writeFileSync(at, "one\ntwo\n");
+    chmodSync(at, mode);
+    const before = statSync(at);
+    const o = await call("doc.open", { project_id: pid, path: `docs/${name}` });
+    const req = (await saveRequest({ ...docFromOpened(o), text: "one\ntwo\nthree\n" }, pid))!;
+    expect(await call("doc.save", req)).toMatchObject({ status: "saved" });
+    const after = statSync(at);
+    expect({ content: readFileSync(at, "utf8"), mode: (after.mode & 0o7777).toString(8), uid: after.uid, gid: after.gid }).toEqual({ content: "one\ntwo\nthree\n", mode: mode.toString(8), uid: before.uid, gid: before.gid });
+    // the compare-and-swap still holds: a save from what was opened first is refused now, and writes nothing
+    const stale = (await saveRequest({ ...docFromOpened(o), text: "stale\n" }, pid))!;
+    expect(await call("doc.save", stale)).toMatchObject({ status: "conflict" });
+    expect(readFileSync(at, "utf8")).toBe("one\ntwo\nthree\n");
+    expect((statSync(at).mode & 0o7777).toString(8)).toBe(mode.toString(8));
   });
 
   it("property: open, edit, save and close in any order change a file only by the edits made, separators and BOM kept", async () => {

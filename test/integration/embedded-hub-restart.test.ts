@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ComposedApp } from "../../electron/services/compose.js";
-import { nodeHubSpawner, restartDelay } from "../../electron/services/embedded-hub.js";
+import { nodeHubSpawner, restartDelay } from "../../electron/services/embedded-hub/embedded-hub.js";
 import { routerClient } from "../support/router-client.js";
 import { composeTestApp } from "../support/test-app.js";
 import { waitUntil } from "../support/wait.js";

@@ -17,6 +17,7 @@ import { spawnEnoent } from "../../electron/services/backend/spawn-failure.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { recordedCurrent, recordedV1 } from "../support/fixtures.js";
 import { routerClient } from "../support/router-client.js";
+import { saveInput } from "../support/doc-fixtures.js";
 
 
 describe("Node's spawn error, as both real servers send it", () => {
@@ -96,19 +97,19 @@ describe.each(["v1", "current"] as const)("files and messages, API %s", (generat
     const unit = "Grüße, café & thé: 50% (x+y)=z; ";
     const big = (tag: string) => (generation === "v1" ? `${tag}\n${unit.repeat(Math.ceil(900_000 / Buffer.byteLength(unit)))}` : `${tag}\n${"x".repeat(1_200_000)}\n`);
     const first = big("first");
-    const saved = await call("files.write", { project_id: pid, path: "big/big.txt", content: first, base_sha256: null });
+    const saved = await call("doc.save", saveInput(pid, "big/big.txt", first, null));
     expect(saved).toEqual({ status: "saved", sha256: createHash("sha256").update(first).digest("hex") });
     expect(readFileSync(join(home, "big/big.txt"), "utf8")).toBe(first);
     // nothing half-written is left beside the file
     expect(readdirSync(join(home, "big"))).toEqual(["big.txt"]);
-    // someone changes the file on the server: a large save from the old version is refused with both versions
+    // someone changes the file on the server: a large save from the old version is refused, nothing written
     writeFileSync(join(home, "big/big.txt"), "theirs\n");
-    const stale = await call("files.write", { project_id: pid, path: "big/big.txt", content: big("second"), base_sha256: saved.status === "saved" ? saved.sha256 : "" });
-    expect(stale).toMatchObject({ status: "conflict", server_content: "theirs\n" });
+    const stale = await call("doc.save", saveInput(pid, "big/big.txt", big("second"), saved.status === "saved" ? saved.sha256 : null));
+    expect(stale).toEqual({ status: "conflict", server_sha256: createHash("sha256").update("theirs\n").digest("hex") });
     expect(readFileSync(join(home, "big/big.txt"), "utf8")).toBe("theirs\n");
     // and from the server's version it goes through
     const third = big("third");
-    expect(await call("files.write", { project_id: pid, path: "big/big.txt", content: third, base_sha256: createHash("sha256").update("theirs\n").digest("hex") })).toMatchObject({ status: "saved" });
+    expect(await call("doc.save", saveInput(pid, "big/big.txt", third, createHash("sha256").update("theirs\n").digest("hex")))).toMatchObject({ status: "saved" });
     expect(readFileSync(join(home, "big/big.txt"), "utf8")).toBe(third);
   });
 

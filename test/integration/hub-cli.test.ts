@@ -17,7 +17,7 @@ async function runHub(args: string[]): Promise<{ lines: string[]; creds: Credent
   let out = "";
   child.stdout.on("data", (b: Buffer) => (out += b.toString()));
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no line from the hub: ${out}`)), 20_000);
+    const t = setTimeout(() => reject(new Error(`no line from the hub: ${out}`)), 50_000);
     child.stdout.on("data", () => {
       if (out.includes("\n")) {
         clearTimeout(t);

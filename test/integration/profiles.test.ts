@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ProfileStore } from "../../electron/services/profiles.js";
+import { ProfileStore } from "../../electron/services/store/profile-store.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const fresh = () => mkdtempSync(join(tmpdir(), "profiles-"));
@@ -48,7 +48,7 @@ describe("ProfileStore", () => {
   it("a process killed while writing, again and again, never leaves an unreadable file", async () => {
     const dir = fresh();
     const script = `
-      import { ProfileStore } from "./electron/services/profiles.ts";
+      import { ProfileStore } from "./electron/services/store/profile-store.ts";
       const s = new ProfileStore(${JSON.stringify(dir)});
       await s.load();
       console.log("ready");

@@ -19,6 +19,7 @@ import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
 import { isRunning } from "../support/process.js";
 import { allowProject, startTestHub, type TestHub } from "../support/hub.js";
 import { routerClient } from "../support/router-client.js";
+import { openedText, saveInput } from "../support/doc-fixtures.js";
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -102,20 +103,19 @@ describe("features", () => {
     expect(await call("projects.get", { project_id: pid })).toMatchObject({ title: "Renamed in place", users: { [hub.credentials.account_id]: me } });
   });
 
-  it("saves a new file, refuses a stale save with both versions, saves over the current one", async () => {
-    const first = await call("files.write", { project_id: pid, path: "notes/a.txt", content: "one\n", base_sha256: null });
+  it("saves a new file, refuses a stale save (writing nothing), saves over the current one", async () => {
+    const first = await call("doc.save", saveInput(pid, "notes/a.txt", "one\n", null));
     expect(first).toEqual({ status: "saved", sha256: sha("one\n") });
     // someone else changes the file on the server
     writeFileSync(join(hub.hub.runtime.folder(pid), "notes/a.txt"), "theirs\n");
-    const stale = await call("files.write", { project_id: pid, path: "notes/a.txt", content: "mine\n", base_sha256: first.status === "saved" ? first.sha256 : "" });
-    expect(stale).toEqual({ status: "conflict", server_content: "theirs\n", server_sha256: sha("theirs\n") });
+    const stale = await call("doc.save", saveInput(pid, "notes/a.txt", "mine\n", sha("one\n")));
+    expect(stale).toEqual({ status: "conflict", server_sha256: sha("theirs\n") });
     expect(readFileSync(join(hub.hub.runtime.folder(pid), "notes/a.txt"), "utf8")).toBe("theirs\n");
-    expect(await call("files.write", { project_id: pid, path: "notes/a.txt", content: "mine\n", base_sha256: sha("theirs\n") })).toMatchObject({ status: "saved" });
+    expect(await call("doc.save", saveInput(pid, "notes/a.txt", "mine\n", sha("theirs\n")))).toMatchObject({ status: "saved" });
     // a new file over an existing one is a conflict too
-    expect(await call("files.write", { project_id: pid, path: "notes/a.txt", content: "x", base_sha256: null })).toMatchObject({ status: "conflict", server_content: "mine\n" });
-    const read = await call("files.read", { files: [{ project_id: pid, path: "notes/a.txt" }, { project_id: pid, path: "nope.txt" }] });
-    expect(read.files[0]).toEqual({ project_id: pid, path: "notes/a.txt", content: "mine\n" });
-    expect(read.files[1]).toMatchObject({ error: { kind: "not-found" } });
+    expect(await call("doc.save", saveInput(pid, "notes/a.txt", "x", null))).toEqual({ status: "conflict", server_sha256: sha("mine\n") });
+    expect(openedText(await call("doc.open", { project_id: pid, path: "notes/a.txt" }))).toBe("mine\n");
+    expect(await raw("doc.open", { project_id: pid, path: "nope.txt" })).toMatchObject({ ok: false, error: { kind: "not-found" } });
   });
 
   it("lists a folder whose names have spaces, quotes, tabs, newlines, non-ASCII and a leading dash", async () => {

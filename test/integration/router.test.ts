@@ -14,7 +14,7 @@ import { contract } from "../../shared/ipc/contract.js";
 import { buildRawApi } from "../../shared/ipc/api.js";
 import { Router, type Sender } from "../../electron/ipc/router.js";
 import type { Handlers } from "../../electron/ipc/handlers.js";
-import { fileLogger, Redactor } from "../../electron/services/log.js";
+import { fileLogger, Redactor } from "../../electron/services/log/log.js";
 
 const P = "0eea4501-9d44-4973-a871-9a4ddf6f6c9f";
 const R = "3f1c2b1a-5d6e-4f70-8a9b-0c1d2e3f4a5b";
@@ -38,8 +38,6 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "projects.delete": { project_id: P, deleted: true },
   "upgrades.available": {},
   "files.list": { project_id: P, path: "" },
-  "files.read": { files: [{ project_id: P, path: "a.txt" }] },
-  "files.write": { project_id: P, path: "a.txt", content: "x", base_sha256: "a".repeat(64) },
   "files.mkdir": { project_id: P, path: "d" },
   "exec.run": { request_id: R, project_id: P, command: "ls", args: ["-l"], bash: false, timeout: 5 },
   "exec.cancel": { request_id: R },
@@ -78,6 +76,7 @@ const VALID: { [C in Channel]: Record<string, unknown> } = {
   "kiosk.present": { on: true },
   "doc.open": { project_id: P, path: "a.png" },
   "doc.save": { project_id: P, path: "a.txt", data: "aGk=", sha256: "8f434346648f6b96df89dda901c5176b10a6d83961dd3c1ac88b59b2dc327aa4", base_sha256: null, executable: false },
+  "doc.cancel": { request_id: "6f1c2f9e-0a4b-4c1e-9a53-2f1f7f1b8e11" },
   "background.settings": {},
   "background.configure": { keep_running: false, notifications: true, start_at_login: false, on_battery: "slower" },
   "background.takeOpen": {},

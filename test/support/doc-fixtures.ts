@@ -125,3 +125,12 @@ export function writeDocFixtures(dir: string): Record<string, Buffer> {
   }
   return files;
 }
+
+/** doc.save's input for a text as the editor sends it: its UTF-8 bytes, their sha256, and what the file held when opened (null: must not exist). */
+export function saveInput(project_id: string, path: string, text: string, base_sha256: string | null) {
+  const b = Buffer.from(text, "utf8");
+  return { project_id, path, data: b.toString("base64"), sha256: sha256(b), base_sha256, executable: false };
+}
+
+/** The text of a doc.open reply's bytes. */
+export const openedText = (o: { data: string | null }): string => Buffer.from(o.data ?? "", "base64").toString("utf8");

@@ -25,6 +25,17 @@ const STATE_PARALLEL = 6;
 /** `project <id> has no assigned host`: /api/v2/exec cannot reach it, the project bridge can (facts §6). */
 const NO_HOST = /has no assigned host/;
 
+/**
+ * How long the bridge may wait on a project that ran at an earlier process's
+ * last call but may have stopped since. A stopped project never answers (the
+ * bridge waits for it into its timeout, facts §6-7), so this is what a stop
+ * costs before the app starts the project; a running one answers a listing
+ * of 30,000 files in 0.6 s (server facts §9), and the bridge's own default
+ * is 15 s. A first call that outlasts it fails as a timeout, and the next
+ * run asks the project's state first.
+ */
+export const UNCONFIRMED_BRIDGE_MS = 8_000;
+
 const notAvailable = (what: string, why: string, hint?: string) =>
   new ApiError("not-available", `cocalc.ai does not offer ${what} to API keys: ${why}`, { hint: hint ?? "This is a limit of cocalc.ai's API keys, not of this app." });
 
@@ -156,7 +167,7 @@ export class AiBackend implements Backend {
   }
 
   exec(input: ExecInput, op: Op = {}): Promise<ExecResult> {
-    return runExec(this.execWire(input.project_id), input, op);
+    return runExec(this.execWire(input.project_id, op.unconfirmed === true), input, op);
   }
 
   /**
@@ -164,17 +175,21 @@ export class AiBackend implements Backend {
    * there, and its commands go through the project bridge from then on.
    * Cancelling asks the server to kill the job (async_cancel).
    */
-  private execWire(project_id: string): ExecWire {
+  private execWire(project_id: string, unconfirmed = false): ExecWire {
     const send = async (opts: Record<string, unknown>, waitMs: number, signal?: AbortSignal): Promise<AiExecReply> => {
       if (!this.execOverBridge.has(project_id)) {
         try {
           return await this.c.v2("exec", { project_id, ...opts }, { bridgeTimeoutMs: waitMs, signal });
         } catch (e) {
           if (!isApiError(e) || !NO_HOST.test(e.serverMessage ?? "")) throw e;
+          // a stopped project has no host either: only a project known to run learns the bridge (the caller starts this one)
+          if (unconfirmed) throw e;
           this.execOverBridge.add(project_id);
         }
       }
-      return this.c.project(project_id, "system.exec", [opts], { bridgeTimeoutMs: waitMs, signal });
+      // the bridge waits for a stopped project into its timeout (facts §6-7): one that may be stopped is given less
+      const bridgeTimeoutMs = unconfirmed ? Math.min(waitMs, UNCONFIRMED_BRIDGE_MS) : waitMs;
+      return this.c.project(project_id, "system.exec", [opts], { bridgeTimeoutMs, signal });
     };
     return {
       call: send,

@@ -25,10 +25,17 @@ import type {
   ProjectUser,
   Upgrades,
 } from "../../../shared/domain.js";
-import type { StoredProfile } from "../profiles.js";
+import type { StoredProfile } from "../store/profile-store.js";
 
 export interface Op {
   signal?: AbortSignal;
+  /**
+   * The project ran at an earlier process's last call but nobody asked since:
+   * it may have stopped. A route that would wait for a stopped project (the
+   * cocalc.ai bridge) waits only briefly, and a route that fails at once for
+   * one says so rather than falling back (see projects/starting-backend).
+   */
+  unconfirmed?: boolean;
 }
 
 /** What the server said back after a project was made, for the person to read (e.g. a scoped key that cannot reach it). */

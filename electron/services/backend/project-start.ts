@@ -45,8 +45,24 @@ export async function ensureProjectRunning(backend: Backend, project_id: string,
   }
 }
 
+/** A backend made by backendFor carries its start gate (projects/starting-backend); typed here by shape, as it lives a folder above. */
+interface Gated {
+  gate?: { ensure(project_id: string, signal?: AbortSignal): Promise<void> };
+}
+
 /**
- * Run a user's command on a project that may be stopped: probe it up first
+ * Bring a project up before a call: through the backend's start gate when it
+ * has one (which asks the state, starts it and waits, once for all callers,
+ * and lets every call that needs the project wait for it anyway), so no
+ * probe command runs on top of that; a bare adapter is probed with `true`.
+ */
+export function ensureProjectUp(backend: Backend, project_id: string, o: StartOptions = {}): Promise<void> {
+  const gate = (backend as Gated).gate;
+  return gate ? gate.ensure(project_id, o.signal) : ensureProjectRunning(backend, project_id, o);
+}
+
+/**
+ * Run a user's command on a project that may be stopped: bring it up first
  * (unless it answered recently), then run the command exactly once.
  */
 export class ProjectRunner {
@@ -66,7 +82,7 @@ export class ProjectRunner {
   async run<T>(project_id: string, call: (signal?: AbortSignal) => Promise<T>, o: StartOptions = {}, notDone = "nothing was done"): Promise<T> {
     const seen = this.alive.get(project_id);
     if (seen === undefined || this.now() - seen > this.freshMs) {
-      await ensureProjectRunning(this.backend, project_id, o);
+      await ensureProjectUp(this.backend, project_id, o);
     }
     try {
       if (o.signal?.aborted) throw new ApiError("cancelled", "The command was cancelled before it was sent.");

@@ -8,7 +8,7 @@
  */
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { writeAtomic } from "../profiles.js";
+import { writeAtomic } from "../store/write-atomic.js";
 
 /** The flag an app started at login is given: it goes straight to the tray. */
 export const HIDDEN_FLAG = "--hidden";

@@ -8,7 +8,7 @@
  */
 import type { BackgroundSettings, SyncOpenRequest } from "../../../shared/background.js";
 import type { PairStatus } from "../../../shared/sync.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../log/log.js";
 import type { SyncManagerApi } from "../sync/api.js";
 import { coalesce, freshNoticeState, NOTICE_GAP_MS, noticeEvents, noticeFor, type PairNoticeState } from "./notify-rules.js";
 import type { BackgroundStore } from "./settings-store.js";

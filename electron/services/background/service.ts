@@ -5,7 +5,7 @@
  */
 import { ApiError } from "../../../shared/errors.js";
 import type { HandlersOf } from "../../ipc/handlers.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../log/log.js";
 import type { BackgroundController } from "./controller.js";
 import type { BackgroundStore } from "./settings-store.js";
 

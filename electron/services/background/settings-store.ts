@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { BackgroundSettings, type BackgroundSettingsPatch } from "../../../shared/background.js";
 import { PairId } from "../../../shared/sync.js";
-import { writeAtomic } from "../profiles.js";
+import { writeAtomic } from "../store/write-atomic.js";
 
 const PauseAll = z.object({ until: z.string().nullable(), ids: z.array(PairId) });
 const FileShape = z.object({

@@ -9,9 +9,9 @@ import { withLearned, type Capabilities, type LearnedCapabilities } from "../../
 import { ApiError, isApiError } from "../../../shared/errors.js";
 import type { Backend, BackendFactory } from "../backend/backend.js";
 import { ProjectRunner } from "../backend/project-start.js";
-import { KeyReach } from "../key-reach.js";
-import type { Logger, Redactor } from "../log.js";
-import type { ProfileStore, StoredProfile } from "../profiles.js";
+import { KeyReach } from "./key-reach.js";
+import type { Logger, Redactor } from "../log/log.js";
+import type { ProfileStore, StoredProfile } from "../store/profile-store.js";
 import type { SecretStore } from "../secrets/secret-store.js";
 
 export interface ConnectionOptions {

@@ -6,8 +6,8 @@ import { ApiError, isApiError } from "../../../shared/errors.js";
 import type { Profile } from "../../../shared/ipc/contract.js";
 import type { HandlersOf } from "../../ipc/handlers.js";
 import type { BackendFactory } from "../backend/backend.js";
-import type { Logger, Redactor } from "../log.js";
-import type { ProfileStore, StoredProfile } from "../profiles.js";
+import type { Logger, Redactor } from "../log/log.js";
+import type { ProfileStore, StoredProfile } from "../store/profile-store.js";
 import type { SecretStore } from "../secrets/secret-store.js";
 import type { Connection } from "./connection.js";
 

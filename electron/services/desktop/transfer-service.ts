@@ -10,7 +10,7 @@ import type { TransferProgress } from "../../../shared/sync.js";
 import type { HandlersOf } from "../../ipc/handlers.js";
 import type { Backend } from "../backend/backend.js";
 import { normalizeProjectPath } from "../../../shared/project-path.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../log/log.js";
 import type { TransferApi } from "../transfer/api.js";
 import { checkLocalPath } from "./local-path.js";
 import type { Staging } from "./staging.js";

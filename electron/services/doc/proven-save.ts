@@ -29,7 +29,7 @@ export async function saveProven(backend: Backend, s: SaveInput, o: { signal?: A
   if (utf8Text(s.bytes) === null && s.bytes.length > 0) throw new ApiError("invalid-input", `Only text is saved from the editor; ${s.path} was not written.`);
   if (s.base_sha256 === s.sha256) return { status: "unchanged", sha256: s.sha256 };
   const agent = new RemoteAgent(backend, s.project_id);
-  const op = { op: "put" as const, path: s.path, off: 0, len: s.bytes.length, sha: s.sha256, x: s.executable, expect: s.base_sha256 ?? "absent" };
+  const op = { op: "put" as const, path: s.path, off: 0, len: s.bytes.length, sha: s.sha256, x: s.executable, expect: s.base_sha256 ?? "absent", km: true };
   const [r] = await agent.commit("", { length: 1, at: () => op }, (async function* () {
     yield s.bytes;
   })(), { signal: o.signal });

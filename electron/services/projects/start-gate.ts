@@ -36,6 +36,8 @@ export function startStep(state: string | null): "ready" | "wait" | "start" {
 export class ProjectStartGate {
   /** projects a call reached, and when */
   private readonly reached = new Map<string, number>();
+  /** projects an earlier process reached (the headless sync's state), however long ago: see takeUnconfirmed */
+  private readonly believed = new Set<string>();
   /** one start per project at a time, whoever asks */
   private readonly starting = new Map<string, Promise<void>>();
   private readonly now: () => number;
@@ -73,12 +75,26 @@ export class ProjectStartGate {
 
   /** What an earlier process knew (the headless sync's state): a call reached the project at `at`. */
   reachedAt(project_id: string, at: number): void {
-    if (at <= this.now()) this.reached.set(project_id, at);
+    if (at > this.now()) return;
+    this.reached.set(project_id, at);
+    this.believed.add(project_id);
+  }
+
+  /**
+   * Whether the next call may go out without asking the state first, once:
+   * an earlier process reached the project, so it most likely still runs. The
+   * caller must then treat a typed "not running" answer by starting it and
+   * asking again (starting-backend), and must not let the call wait long for
+   * a project that may be stopped.
+   */
+  takeUnconfirmed(project_id: string): boolean {
+    return this.believed.delete(project_id);
   }
 
   /** The project may have stopped (a stop, a failed call): ask again before the next call. */
   forget(project_id: string): void {
     this.reached.delete(project_id);
+    this.believed.delete(project_id);
   }
 
   private async stateOf(project_id: string): Promise<string | null | undefined> {

@@ -12,6 +12,14 @@ import { ProjectStartGate, type GateOptions } from "./start-gate.js";
 /** Failures after which the project may no longer be running: the next call asks again. */
 const mayHaveStopped = (e: unknown) => isApiError(e, "project-starting") || isApiError(e, "timeout") || (isApiError(e) && /has no assigned host/.test(e.serverMessage ?? ""));
 
+/**
+ * Answers that say the call never ran because the project is not running:
+ * v1's start timeout, cocalc.ai's "no assigned host" on /api/v2/exec, and its
+ * bridge finding nobody to answer ("operation has timed out subject:project.…",
+ * facts §6). A call that ran too long says otherwise, and is never sent again.
+ */
+export const notRunning = (e: unknown) => isApiError(e, "project-starting") || (isApiError(e) && /has no assigned host|operation has timed out subject:project\./.test(e.serverMessage ?? ""));
+
 export interface StartingBackend extends Backend {
   readonly gate: ProjectStartGate;
 }
@@ -30,6 +38,23 @@ export function withProjectStart(inner: Backend, o: GateOptions = {}): StartingB
       if (mayHaveStopped(e)) for (const id of projects) gate.forget(id);
       throw e;
     }
+  };
+  /**
+   * A command on a project an earlier process reached goes out at once (one
+   * request for a headless sync with nothing to do, however long ago the last
+   * run was); when the answer is that the project is not running, it is
+   * started, and the command sent once more.
+   */
+  const execUnconfirmed = async (exec: Backend["exec"], input: Parameters<Backend["exec"]>[0], op: Parameters<Backend["exec"]>[1]) => {
+    try {
+      const r = await exec(input, { ...op, unconfirmed: true });
+      gate.confirmed(input.project_id);
+      return r;
+    } catch (e) {
+      if (mayHaveStopped(e) || notRunning(e)) gate.forget(input.project_id);
+      if (!notRunning(e)) throw e;
+    }
+    return gated([input.project_id], op?.signal, () => exec(input, op));
   };
   /** Reads answer per file: a project that cannot be started fails its own files, not the others'. */
   const readEach =
@@ -56,7 +81,6 @@ export function withProjectStart(inner: Backend, o: GateOptions = {}): StartingB
   // Which projects each call needs running; every other method passes through as it is
   // (a Proxy, so methods added to Backend later pass through too).
   const needs: Partial<Record<keyof Backend, (...a: never[]) => (string | undefined)[]>> = {
-    exec: (input: { project_id: string }) => [input.project_id],
     readTextFiles: (files: { project_id: string }[]) => files.map((f) => f.project_id),
     writeTextFile: (file: { project_id: string }) => [file.project_id],
     copyPath: (input?: { src_project_id: string; target_project_id: string }) => [input?.src_project_id, input?.target_project_id],
@@ -70,6 +94,11 @@ export function withProjectStart(inner: Backend, o: GateOptions = {}): StartingB
       if (typeof v !== "function") return v;
       const fn = v as (...a: unknown[]) => Promise<unknown>;
       if (prop === "readTextFiles") return readEach(fn.bind(target) as Backend["readTextFiles"]);
+      if (prop === "exec") {
+        const exec = fn.bind(target) as Backend["exec"];
+        return (input: Parameters<Backend["exec"]>[0], op?: Parameters<Backend["exec"]>[1]) =>
+          gate.takeUnconfirmed(input.project_id) ? execUnconfirmed(exec, input, op) : gated([input.project_id], op?.signal, () => exec(input, op));
+      }
       if (prop === "projectAction") {
         return async (id: string, ...rest: unknown[]) => {
           gate.forget(id);

@@ -5,7 +5,7 @@
  * memory for this run, and the UI says so. Never a key on disk in plain text.
  */
 import { readFile } from "node:fs/promises";
-import { writeAtomic } from "../profiles.js";
+import { writeAtomic } from "../store/write-atomic.js";
 
 export const SECRET_SERVICE = "CoCalc Desktop";
 

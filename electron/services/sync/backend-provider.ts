@@ -6,8 +6,8 @@
  */
 import { ApiError } from "../../../shared/errors.js";
 import type { Backend, BackendFactory } from "../backend/backend.js";
-import type { Redactor } from "../log.js";
-import type { ProfileStore, StoredProfile } from "../profiles.js";
+import type { Redactor } from "../log/log.js";
+import type { ProfileStore, StoredProfile } from "../store/profile-store.js";
 import type { SecretStore } from "../secrets/secret-store.js";
 import type { BackendProvider } from "./api.js";
 

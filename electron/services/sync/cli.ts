@@ -18,6 +18,7 @@ import { PairInput, SyncCounts, SyncPolicy, type PairStatus } from "../../../sha
 import type { Backend } from "../backend/backend.js";
 import { detectGeneration } from "../backend/detect.js";
 import { HttpTransport } from "../http/transport.js";
+import type { StartPhase } from "../projects/start-gate.js";
 import { normalizeProjectPath } from "../../../shared/project-path.js";
 import { PairRunner } from "./runner.js";
 import { apply, forget, forgetReached, recall, remember, type Remembered } from "./cli-state.js";
@@ -97,10 +98,13 @@ async function main() {
   /** whether a sync got through, so what the connection learned is worth keeping */
   let synced = false;
   // What the last run learned of the server spares detection and dead routes (cli-state.ts).
+  const sayPhase = (_id: string, phase: StartPhase) => {
+    if (phase !== "failed") process.stderr.write(phase === "starting" ? "Starting the project…\n" : "The project is running.\n");
+  };
   const connect = async (): Promise<Backend> => {
     if (backend) return backend;
     recalled = kept ? recall(kept, server) : null;
-    backend = backendFor(recalled?.generation ?? (await detectGeneration(server, key, transport)), server, key, transport);
+    backend = backendFor(recalled?.generation ?? (await detectGeneration(server, key, transport)), server, key, transport, { onPhase: sayPhase });
     if (recalled) apply(recalled, backend);
     return backend;
   };

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { ApiError } from "../../../shared/errors.js";
 import { PairConfig, PairInput, type ActivityEntry, type ConflictChoice, type PairStatus, type SyncCounts, type VersionEntry } from "../../../shared/sync.js";
-import { writeAtomic } from "../profiles.js";
+import { writeAtomic } from "../store/write-atomic.js";
 import { resolveLocal } from "../transfer/local-fs.js";
 import { isSafeRelPath } from "../transfer/rel-path.js";
 import type { BackendProvider, SyncManagerApi } from "./api.js";

@@ -8,8 +8,8 @@ import { ApiError } from "../../../shared/errors.js";
 import { PairStatus } from "../../../shared/sync.js";
 import type { HandlersOf } from "../../ipc/handlers.js";
 import { checkLocalPath } from "../desktop/local-path.js";
-import type { Logger } from "../log.js";
-import type { ProfileStore } from "../profiles.js";
+import type { Logger } from "../log/log.js";
+import type { ProfileStore } from "../store/profile-store.js";
 import type { SyncManagerApi } from "./api.js";
 import { describeVersions } from "./conflict-view.js";
 

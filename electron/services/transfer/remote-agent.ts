@@ -372,6 +372,28 @@ const COMMIT = String.raw`def new_mode(x):
     return (0o777 if x else 0o666) & ~um
 
 
+def set_mode(tmp, ap, op):
+    """A put with "km" (an editor's save) takes the mode, and where allowed the owner, of the file it replaces; else the umask's with the op's execute bit."""
+    if op.get("km"):
+        try:
+            st = os.lstat(ap)
+        except OSError:
+            st = None
+        if st is not None and stat.S_ISREG(st.st_mode):
+            mine = os.lstat(tmp)
+            if (mine.st_uid, mine.st_gid) != (st.st_uid, st.st_gid):
+                try:
+                    os.chown(tmp, st.st_uid, st.st_gid)
+                except OSError:
+                    try:
+                        os.chown(tmp, -1, st.st_gid)
+                    except OSError:
+                        pass
+            os.chmod(tmp, stat.S_IMODE(st.st_mode))
+            return
+    os.chmod(tmp, new_mode(op.get("x", False)))
+
+
 def stat_of(path):
     st = os.lstat(path)
     return [st.st_size, st.st_mtime_ns // 1000000, "%o" % stat.S_IMODE(st.st_mode)]
@@ -531,7 +553,7 @@ def commit_op(root, s, op, staged=None):
                 return ["hash", "the content arrived changed (sha256 mismatch)"]
             if not expect_ok(ap, op["expect"]):
                 return ["cas", "it changed on the server since it was listed"]
-            os.chmod(tmp, new_mode(op.get("x", False)))
+            set_mode(tmp, ap, op)
             keep_old(ap, path, "replaced")
             try:
                 os.replace(tmp, ap)
@@ -562,7 +584,7 @@ def commit_op(root, s, op, staged=None):
                     return ["hash", "the content arrived changed (sha256 mismatch)"]
                 if not expect_ok(ap, op["expect"]):
                     return ["cas", "it changed on the server since it was listed"]
-                os.chmod(tmp, new_mode(op.get("x", False)))
+                set_mode(tmp, ap, op)
                 keep_old(ap, path, "replaced")
                 os.replace(tmp, ap)
                 tmp = None

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { ApiError, isApiError } from "../../../shared/errors.js";
 import type { Backend } from "../backend/backend.js";
-import { ensureProjectRunning } from "../backend/project-start.js";
+import { ensureProjectUp } from "../backend/project-start.js";
 import { agentProgram, type AgentMode } from "./remote-agent.js";
 import { isSafeRelPath } from "./rel-path.js";
 import { noteRead, readSizeFor } from "./read-size.js";
@@ -58,7 +58,8 @@ export interface ReadItem {
 export type ReadResult = { status: "ok"; data: Buffer } | { status: "absent" } | { status: "error"; message: string };
 
 export type CommitOp =
-  | { op: "put"; path: string; off: number; len: number; sha: string; x: boolean; expect: string }
+  /** km: keep the mode (and, where allowed, the owner) of the file it replaces, as an editor's save must; `x` then only for a new file */
+  | { op: "put"; path: string; off: number; len: number; sha: string; x: boolean; expect: string; km?: boolean }
   | { op: "mkdir"; path: string }
   | { op: "rm"; path: string; expect: string }
   | { op: "rmdir"; path: string }
@@ -136,7 +137,7 @@ export class RemoteAgent {
     } catch (e) {
       // Only what the server said never ran is sent again: a call this app stopped waiting for may still run there.
       if (!o.retry || !(isApiError(e, "project-starting") || (isApiError(e, "timeout") && e.retryable))) throw e;
-      await ensureProjectRunning(this.backend, this.project_id, { signal: o.signal });
+      await ensureProjectUp(this.backend, this.project_id, { signal: o.signal });
       r = await this.backend.exec(input, op);
     }
     if (r.exit_code === 3 && r.stderr.startsWith("refused:")) {

@@ -1,13 +1,16 @@
 /**
- * The app's own viewer as a kiosk mode: the file read through the API and
- * shown by FileViewer, checked for changes with one small call (size,
+ * The app's own viewer as a kiosk mode: the file read by its proven bytes
+ * (doc.open: size and sha256 checked) and shown by FileViewer when they are
+ * UTF-8 text, checked for changes with one small call (size,
  * mtime, sha256) and read again only when it changed. While the server is
  * away the last good render stays and an "offline" mark shows; checks go on
  * with backoff and the view recovers by itself.
  */
 import { useEffect, useRef, useState } from "react";
 import { ApiError } from "../../../shared/errors.js";
-import type { FileStamp } from "../../../shared/ipc/contract.js";
+import type { FileStamp, OpenedDoc } from "../../../shared/ipc/contract.js";
+import { utf8Text } from "../../../shared/open/kind.js";
+import { bytesOf } from "../views/files/open/doc-model.js";
 import { nextCheckMs } from "../../../shared/kiosk/decisions.js";
 import { isOffline, toApiError, useApp } from "../lib.js";
 import { FileViewer } from "../viewer/FileViewer.js";
@@ -61,12 +64,7 @@ export function OwnViewer({
     let failures = 0;
     let opened = false;
 
-    const read = async () => {
-      const r = await api.files.read({ files: [file] });
-      const one = r.files[0];
-      if (!one || "error" in one) throw one ? ApiError.fromData(one.error) : new ApiError("unexpected-reply", "The server sent no file.");
-      return one.content;
-    };
+    const read = async () => textOf(await api.doc.open(file));
     const tick = async () => {
       try {
         const now = await api.kiosk.check(file);
@@ -124,4 +122,12 @@ export function OwnViewer({
       {shown && <FileViewer path={shown.file.path} content={shown.content} />}
     </div>
   );
+}
+
+/** The file's text for the viewer, or a clear error when its bytes are not text it can show. */
+export function textOf(d: OpenedDoc): string {
+  if (d.data === null) throw new ApiError("too-large", `${d.path} is too large to show here.`, { hint: "Open it in Files, or show a smaller file." });
+  const text = utf8Text(bytesOf(d.data));
+  if (text === null) throw new ApiError("bad-content", `${d.path} is not UTF-8 text, so the viewer cannot show it.`, { hint: "Open it in Files to see what it is, or choose another file." });
+  return text.replace(/^\uFEFF/, "");
 }

@@ -1,7 +1,7 @@
 /**
  * The app's FileViewer alone, for the viewer's end-to-end tests and benchmark:
  * `window.viewer.show(path, content)` renders a file's text (as FileViewer
- * gets it from files.read) and resolves once the rendered file is in the
+ * gets it from the file's proven bytes, decoded as UTF-8) and resolves once the rendered file is in the
  * page (after its lazily loaded renderers, on the first file).
  */
 import "../../../renderer/src/styles.css";

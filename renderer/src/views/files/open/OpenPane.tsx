@@ -1,10 +1,12 @@
 /**
  * The right-hand side of Files: a tab per open file, and the active file in
- * the view its bytes call for. Save appears only for text in the editor.
+ * the view its bytes call for (or, while a file is read, its progress in
+ * that place). Save appears only for text in the editor.
  */
 import type { OpenDocs } from "./useOpenDocs.js";
 import { dirty } from "./doc-model.js";
 import { DocView } from "./DocView.js";
+import { OpenProgress } from "./OpenProgress.js";
 import { useConfirm } from "../../../ConfirmDialog.js";
 import "./open.css";
 
@@ -35,7 +37,9 @@ export function OpenPane({ docs, project_id, onShowInKiosk, goto }: { docs: Open
           </button>
         ))}
       </div>
-      {current ? (
+      {docs.reading?.shown ? (
+        <OpenProgress reading={docs.reading} onCancel={docs.cancelRead} />
+      ) : current ? (
         <DocView key={current.path} doc={current} docs={docs} project_id={project_id} onShowInKiosk={onShowInKiosk} goto={goto?.path === current.path ? goto : undefined} />
       ) : (
         <p className="muted">Open a file from the list (Ctrl/Cmd-click to select several, then "Open selected"), or press Ctrl+P.</p>

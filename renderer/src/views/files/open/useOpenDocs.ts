@@ -9,6 +9,7 @@ import { useApp, useCall } from "../../../lib.js";
 import { docFromOpened, newDoc, saveRequest, type DocState } from "./doc-model.js";
 import { ApiError } from "../../../../../shared/errors.js";
 import { myCopyName } from "../../../conflict-rules.js";
+import { useDocReading } from "./useDocReading.js";
 
 /** How an open file is shown: its own view (image, table, rendered notebook…) or the text editor. */
 export type DocMode = "view" | "edit";
@@ -38,16 +39,20 @@ export function useOpenDocs(project_id: string, onSaved?: () => void) {
   const [active, setActive] = useState<string | null>(null);
   const patch = useCallback((path: string, f: Partial<OpenDoc>) => setDocs((ds) => ds.map((d) => (d.path === path ? { ...d, ...f } : d))), []);
 
+  const { reading, read, cancel: cancelRead, stopped } = useDocReading();
   const open = useCallback(
     async (paths: string[]) => {
+      stopped.current = false;
       for (const path of paths) {
         if (docs.some((d) => d.path === path)) continue;
-        const r = await io.run(() => api.doc.open({ project_id, path }));
+        // a cancel is what the person asked for, not an error to show
+        const r = await read(path, (request_id) => io.run(() => api.doc.open({ project_id, path, request_id }), (e) => e.kind === "cancelled" && io.setError(null)));
+        if (stopped.current) return;
         if (r) setDocs((ds) => (ds.some((d) => d.path === r.path) ? ds : [...ds, withMode(docFromOpened(r))]));
       }
       setActive(paths[paths.length - 1] ?? null);
     },
-    [api, io.run, docs, project_id],
+    [api, io.run, io.setError, read, stopped, docs, project_id],
   );
 
   const create = useCallback((path: string) => {
@@ -111,7 +116,7 @@ export function useOpenDocs(project_id: string, onSaved?: () => void) {
     if (active === path) setActive(null);
   };
 
-  return { docs, active, setActive, current: docs.find((d) => d.path === active) ?? null, open, create, save, takeServer, keepBoth, close, patch, io };
+  return { docs, active, setActive, current: docs.find((d) => d.path === active) ?? null, open, reading, cancelRead, create, save, takeServer, keepBoth, close, patch, io };
 }
 
 export type OpenDocs = ReturnType<typeof useOpenDocs>;

@@ -6,11 +6,12 @@
  * silently dropped.
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
+import { writeAtomic } from "./write-atomic.js";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
-import { Uuid } from "../../shared/api/common.js";
-import { Generation, LearnedCapabilities } from "../../shared/domain.js";
+import { Uuid } from "../../../shared/api/common.js";
+import { Generation, LearnedCapabilities } from "../../../shared/domain.js";
 
 export const StoredProfile = z.object({
   id: z.string().regex(/^[a-z0-9-]{1,64}$/),
@@ -158,24 +159,3 @@ export class ProfileStore {
   }
 }
 
-/**
- * Write a file so that a reader sees the old content or the new, never a mix: temp file, fsync, rename.
- * `tmp`: the temp file's name where a watcher must not take it for a file of its own (the sync's).
- */
-export async function writeAtomic(file: string, text: string, mode = 0o600, tmp = join(dirname(file), `.${basename(file)}.${randomUUID()}.tmp`)): Promise<void> {
-  const fh = await open(tmp, "wx", mode);
-  try {
-    // exactly this mode, whatever the umask
-    await fh.chmod(mode);
-    await fh.writeFile(text, "utf8");
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}

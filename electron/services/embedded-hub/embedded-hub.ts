@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { HubCredentials } from "../../shared/hub-credentials.js";
+import { HubCredentials } from "../../../shared/hub-credentials.js";
 
 export interface HubChild {
   pid?: number;

@@ -4,10 +4,10 @@
  * can mark them before the person tries. A later call that reaches the
  * project clears the mark (the key may have been widened in the browser).
  */
-import type { ProjectSummary } from "../../shared/domain.js";
-import { isApiError } from "../../shared/errors.js";
-import type { ServerProjectSummary } from "./backend/backend.js";
-import type { ProfileStore } from "./profiles.js";
+import type { ProjectSummary } from "../../../shared/domain.js";
+import { isApiError } from "../../../shared/errors.js";
+import type { ServerProjectSummary } from "../backend/backend.js";
+import type { ProfileStore } from "../store/profile-store.js";
 
 export class KeyReach {
   constructor(private readonly profiles: ProfileStore) {}

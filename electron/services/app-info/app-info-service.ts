@@ -1,7 +1,7 @@
 /** The app's own facts: version, platform, where its log is, where keys are kept. */
-import type { HandlersOf } from "../ipc/handlers.js";
-import type { Logger } from "./log.js";
-import type { SecretStore } from "./secrets/secret-store.js";
+import type { HandlersOf } from "../../ipc/handlers.js";
+import type { Logger } from "../log/log.js";
+import type { SecretStore } from "../secrets/secret-store.js";
 
 type Answers = HandlersOf<"app">;
 
