@@ -183,9 +183,10 @@ export async function benchSync(files = 10_000): Promise<void> {
     report("sync 10+10 changes", `${ten.ms.toFixed(0)} ms, ${ten.out.counts.api_calls} API calls (${ten.out.counts.uploaded} up, ${ten.out.counts.downloaded} down)`);
 
     // 10+10 that replace and delete (what Versions keeps): 5 edits and 5 deletions on each side, with the
-    // versions kept and without, taking turns, three rounds each
+    // versions kept and without, taking turns, five rounds each (a round is a few seconds, and a busy
+    // machine swings single rounds by half)
     const fileOf = (i: number) => join(`d${i % 100}`, `e${i % 7}`, `f${i}.dat`);
-    const editRound = async (k: number, keep: boolean) => {
+    const editRound = async <T>(k: number, keep: boolean, run: (f: () => Promise<SyncOutcome>) => Promise<T>) => {
       for (let j = 0; j < 5; j++) {
         const a = 1000 + k * 20 + j;
         writeFileSync(join(localDown, fileOf(a)), `local edit ${k}\n`);
@@ -194,18 +195,38 @@ export async function benchSync(files = 10_000): Promise<void> {
         unlinkSync(join(home, "down", fileOf(a + 15)));
       }
       settle();
-      return measured(files, () => new SyncEngine({ ...cfg("bench-down-1", localDown, "down"), keep_versions: keep }, st1!, backend).sync());
+      return run(() => new SyncEngine({ ...cfg("bench-down-1", localDown, "down"), keep_versions: keep }, st1!, backend).sync());
+    };
+    const moved20 = (o: SyncOutcome) => {
+      if (o.counts.uploaded + o.counts.downloaded + o.counts.deleted_local + o.counts.deleted_remote !== 20) throw new Error("the edit round did not move 20 files");
     };
     const withV: number[] = [];
     const without: number[] = [];
-    for (let k = 0; k < 6; k++) {
-      const r = await editRound(k, k % 2 === 0);
-      if (r.out.counts.uploaded + r.out.counts.downloaded + r.out.counts.deleted_local + r.out.counts.deleted_remote !== 20) throw new Error("the edit round did not move 20 files");
+    for (let k = 0; k < 10; k++) {
+      const r = await editRound(k, k % 2 === 0, (f) => measured(files, f));
+      moved20(r.out);
       (k % 2 === 0 ? withV : without).push(r.ms);
     }
     report(
-      "sync 10+10 edits and deletions, versions kept vs not (median of 3)",
+      "sync 10+10 edits and deletions, versions kept vs not (median of 5)",
       `${median(withV).toFixed(0)} ms vs ${median(without).toFixed(0)} ms = ${ratio(median(withV), median(without))}; rounds: ${withV.map((v, i) => `${v.toFixed(0)}/${without[i]!.toFixed(0)}`).join(", ")} ms`,
+    );
+    // the same case's live memory, untimed (the collections slow a sync down), taking turns as above
+    const memWith: number[] = [];
+    const memWithout: number[] = [];
+    for (let k = 10; k < 16; k++) {
+      const keep = k % 2 === 0;
+      const perFile = await editRound(k, keep, async (f) => {
+        let out: SyncOutcome | undefined;
+        const b = await liveMemory(files, async () => (out = await f()));
+        moved20(out!);
+        return b;
+      });
+      (keep ? memWith : memWithout).push(perFile);
+    }
+    report(
+      `sync 10+10 edits and deletions, live memory per file, versions kept vs not (most in use after a full GC; median of 3)`,
+      `${Math.round(median(memWith))} B vs ${Math.round(median(memWithout))} B per file; rounds: ${memWith.map((v, i) => `${Math.round(v)}/${Math.round(memWithout[i]!)}`).join(", ")} B`,
     );
     st1!.close();
 

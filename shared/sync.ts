@@ -140,5 +140,14 @@ export const VersionEntry = z.object({
   side: VersionSide,
   size: z.number().nonnegative(),
   why: z.enum(["deleted", "replaced"]),
+  /** set aside when a conflict was resolved: kept this computer's version, took the server's, or merged them */
+  resolved: z.enum(["mine", "theirs", "merged"]).optional(),
 });
 export type VersionEntry = z.infer<typeof VersionEntry>;
+
+/** why a version set aside by a conflict resolution was, in a person's words (the Versions list and the headless list) */
+export const RESOLVED_WHY: Record<NonNullable<VersionEntry["resolved"]>, string> = {
+  mine: "conflict resolved: kept this computer's version",
+  theirs: "conflict resolved: took the server's version",
+  merged: "conflict resolved: the versions were merged",
+};

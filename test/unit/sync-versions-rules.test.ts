@@ -14,11 +14,18 @@ describe("versions layout", () => {
     expect(a).toBe("2026-01-02T03-04-05.006Z_abc123");
     expect(batchTime(a)?.toISOString()).toBe("2026-01-02T03:04:05.006Z");
     expect(batchName(new Date("2026-01-02T03:04:05.007Z"), "000") > a).toBe(true);
+    const r = batchName(new Date("2026-01-02T03:04:05.006Z"), "abc123", "mine");
+    expect(r).toBe("2026-01-02T03-04-05.006Z_abc123.mine");
+    expect(batchTime(r)?.toISOString()).toBe("2026-01-02T03:04:05.006Z");
   });
   it.each([
     ["2026-01-02T03-04-05.006Z_ab/deleted/x/y.txt", { why: "deleted", path: "x/y.txt" }],
     ["2026-01-02T03-04-05.006Z_ab/replaced/y.txt", { why: "replaced", path: "y.txt" }],
     ["2026-01-02T03-04-05.006Z_ab/other/y.txt", null],
+    // what a conflict resolution set aside: its batch is named for it
+    ["2026-01-02T03-04-05.006Z_ab.theirs/replaced/y.txt", { why: "replaced", path: "y.txt", resolved: "theirs" }],
+    ["2026-01-02T03-04-05.006Z_ab.merged/deleted/y (conflict).txt", { why: "deleted", path: "y (conflict).txt", resolved: "merged" }],
+    ["2026-01-02T03-04-05.006Z_ab.other/replaced/y.txt", null],
     ["notabatch/deleted/y.txt", null],
     ["2026-01-02T03-04-05.006Z_ab/deleted", null],
   ])("%s is read as %j", (rel, want) => {

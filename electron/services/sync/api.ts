@@ -40,7 +40,7 @@ export interface SyncManagerApi {
   versions(id: string): Promise<VersionEntry[]>;
   /** a kept version back into the local folder (beside its path when taken); the next sync carries it across */
   restoreVersion(id: string, version_id: string): Promise<{ path: string }>;
-  /** the stored file of a version kept on this computer, to open or show */
+  /** a local file holding a kept version's bytes, to open or show: the stored file here, or a proven download of one kept in the project */
   versionFile(id: string, version_id: string): Promise<string>;
   onStatus(listener: (s: PairStatus) => void): () => void;
   close(): Promise<void>;

@@ -4,8 +4,8 @@
  * pair's database and lock in `<dataDir>/sync/<id>/`. Removing a pair forgets
  * it and its state and never deletes a file on either side.
  */
-import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { ApiError } from "../../../shared/errors.js";
@@ -14,6 +14,7 @@ import { writeAtomic } from "../store/write-atomic.js";
 import { resolveLocal } from "../transfer/local-fs.js";
 import { isSafeRelPath } from "../transfer/rel-path.js";
 import type { BackendProvider, SyncManagerApi } from "./api.js";
+import { mergeHere, resolveHere } from "./resolve-conflict.js";
 import { PairRunner, type RunnerPace } from "./runner.js";
 
 const PairsFile = z.object({ version: z.literal(1), pairs: z.array(PairConfig) });
@@ -138,31 +139,24 @@ export class SyncManager implements SyncManagerApi {
 
   async resolve(id: string, path: string, choice: ConflictChoice): Promise<void> {
     const { r, c, atPath, atCopy } = await this.conflictFiles(id, path);
-    if (choice !== "both") {
-      const keepAtPath = (choice === "mine") === (c.kept === "local");
-      // the chosen version ends up at the path; the other is removed here and the sync removes it on the server
-      if (keepAtPath) {
-        if (atCopy) await unlink(atCopy).catch(() => undefined);
-      } else if (atCopy && atPath) await rename(atCopy, atPath);
-    }
+    // the chosen version ends up at the path; the other is kept in Versions here, and the sync removes it on the server
+    await resolveHere({ c, atPath, atCopy, state: r.state, store: r.versionStore() }, choice);
     r.state.removeConflict(path);
-    r.state.log("info", `Conflict on ${path} resolved: ${choice === "both" ? "both versions kept" : choice === "mine" ? "kept the local version" : "took the server's version"}.`);
+    r.state.log("info", `Conflict on ${path} resolved: ${choice === "both" ? "both versions kept" : choice === "mine" ? "kept the local version" : "took the server's version"}${choice === "both" || !r.versionStore() ? "" : "; the other is kept in Versions"}.`);
     this.emit({ ...r.status, conflicts: r.state.conflicts() });
     await r.syncNow().catch(() => undefined);
   }
 
   async resolveMerged(id: string, path: string, text: string, shown: { mine_sha256: string; theirs_sha256: string }): Promise<void> {
-    const { r, mine, theirs, atPath, atCopy } = await this.conflictFiles(id, path);
+    const { r, c, mine, theirs, atPath, atCopy } = await this.conflictFiles(id, path);
     if (!mine || !theirs || !atPath || !atCopy) throw new ApiError("invalid-input", `One version of ${path} is gone, so there is nothing to merge.`, { hint: "Reload the conflict and choose again." });
     const sha = async (p: string) => createHash("sha256").update(await readFile(p)).digest("hex");
     if ((await sha(mine)) !== shown.mine_sha256 || (await sha(theirs)) !== shown.theirs_sha256) {
       throw new ApiError("invalid-input", `${path} changed since its versions were shown; nothing was written.`, { hint: "Reload the conflict and choose again." });
     }
-    // beside the file with its mode, under a name the sync ignores, on disk before it replaces the file
-    await writeAtomic(atPath, text, (await stat(atPath)).mode & 0o777, `${atPath}.cocalc-tmp-${randomUUID()}`);
-    await unlink(atCopy).catch(() => undefined);
+    await mergeHere({ c, atPath, atCopy, state: r.state, store: r.versionStore() }, text);
     r.state.removeConflict(path);
-    r.state.log("info", `Conflict on ${path} resolved: the versions were merged change by change.`);
+    r.state.log("info", `Conflict on ${path} resolved: the versions were merged change by change${r.versionStore() ? "; both are kept in Versions" : ""}.`);
     this.emit({ ...r.status, conflicts: r.state.conflicts() });
     await r.syncNow().catch(() => undefined);
   }
@@ -215,7 +209,7 @@ export class SyncManager implements SyncManagerApi {
   }
 
   async versionFile(id: string, version_id: string): Promise<string> {
-    return this.runner(id).versions().storedFile(version_id);
+    return this.runner(id).versions().fileToShow(version_id);
   }
 
   onStatus(listener: (s: PairStatus) => void): () => void {

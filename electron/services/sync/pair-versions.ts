@@ -6,14 +6,17 @@
  * local folder. Either way the restored file lands here and the next sync
  * carries it across.
  */
-import { stat } from "node:fs/promises";
-import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, readdir, rm, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { ApiError } from "../../../shared/errors.js";
 import type { VersionEntry } from "../../../shared/sync.js";
 import { fetchFiles } from "../transfer/pipeline.js";
 import { AGENT_DIR, type RemoteAgent } from "../transfer/remote.js";
 import { parseStoreRel, parseVersionId, versionId } from "./versions-rules.js";
-import { restoreInto, VersionStore } from "./versions-store.js";
+import { OPENED, restoreInto, VersionStore } from "./versions-store.js";
+
+const goneHere = () => new ApiError("invalid-input", "That version is no longer kept (it was cleaned by retention).", { hint: "Reload the versions list." });
 
 /** the project's versions folder of a pair, relative to the home folder (outside every synced folder but home's, whose listing skips AGENT_DIR) */
 export function remoteVersionsDir(pairId: string): string {
@@ -45,18 +48,46 @@ export class PairVersions {
     const { entries } = await this.remoteListing(signal);
     const there: VersionEntry[] = entries.map((e) => {
       const p = parseStoreRel(e.path)!;
-      return { id: versionId("project", e.path), path: p.path, at: p.at.toISOString(), side: "project", size: e.size, why: p.why };
+      return { id: versionId("project", e.path), path: p.path, at: p.at.toISOString(), side: "project", size: e.size, why: p.why, ...(p.resolved ? { resolved: p.resolved } : {}) };
     });
     return [...here, ...there].sort((a, b) => b.at.localeCompare(a.at) || a.path.localeCompare(b.path));
   }
 
-  /** the stored file of a version kept on this computer (to open or show in its folder) */
-  async storedFile(id: string): Promise<string> {
+  /**
+   * A file on this computer holding the version's bytes, to open or show in
+   * its folder: the stored file of a version kept here; one kept in the
+   * project is downloaded (size and sha256 proven) into the store's OPENED
+   * folder — never into the synced folder — without its execute bit.
+   */
+  async fileToShow(id: string, signal?: AbortSignal): Promise<string> {
     const v = parseVersionId(id);
-    if (v?.side !== "here") throw new ApiError("invalid-input", "Only versions kept on this computer can be opened here.", { hint: "Restore it first; it then opens from the synced folder." });
-    const abs = join(this.store.dir, v.rel);
-    if (!(await stat(abs).catch(() => null))?.isFile()) throw new ApiError("invalid-input", "That version is no longer kept (it was cleaned by retention).", { hint: "Reload the versions list." });
-    return abs;
+    if (!v) throw new ApiError("invalid-input", "That version is not one of this pair's.", { hint: "Reload the versions list." });
+    if (v.side === "here") {
+      const abs = join(this.store.dir, v.rel);
+      if (!(await stat(abs).catch(() => null))?.isFile()) throw goneHere();
+      return abs;
+    }
+    const { agent, entries } = await this.remoteListing(signal);
+    const e = entries.find((x) => x.path === v.rel);
+    if (!e) throw new ApiError("invalid-input", "That version is no longer kept in the project.", { hint: "Reload the versions list." });
+    await this.clearOpened();
+    const dir = join(this.store.dir, OPENED, randomBytes(6).toString("hex"));
+    const target = join(dir, basename(e.path));
+    await mkdir(dir, { recursive: true });
+    const [r] = await fetchFiles(agent, remoteVersionsDir(this.pairId), [{ from: e.path, size: e.size, sha: e.sha, x: false, expect: "absent" }], () => target, { signal });
+    if (r?.status !== "ok") throw new ApiError("bad-content", `The version could not be read from the project: ${r?.message ?? "no answer"}.`, { hint: "Try again." });
+    // for reading: the system must never take it for a program, whatever mode it had in the project
+    await chmod(target, 0o600);
+    return target;
+  }
+
+  /** copies opened more than a day ago go (an app may still hold a newer one open) */
+  private async clearOpened(now = Date.now()): Promise<void> {
+    const top = join(this.store.dir, OPENED);
+    for (const n of await readdir(top).catch(() => [] as string[])) {
+      const st = await stat(join(top, n)).catch(() => null);
+      if (st && now - st.mtimeMs > 86_400_000) await rm(join(top, n), { recursive: true, force: true });
+    }
   }
 
   /** the version back in the local folder (beside it when the path is taken); returns the path it took */
@@ -65,7 +96,7 @@ export class PairVersions {
     if (!v) throw new ApiError("invalid-input", "That version is not one of this pair's.", { hint: "Reload the versions list." });
     if (v.side === "here") {
       return this.store.restore(v.rel, this.localRoot, now).catch((e: NodeJS.ErrnoException) => {
-        if (e.code === "ENOENT") throw new ApiError("invalid-input", "That version is no longer kept (it was cleaned by retention).", { hint: "Reload the versions list." });
+        if (e.code === "ENOENT") throw goneHere();
         throw e;
       });
     }

@@ -11,7 +11,8 @@ import { localPath, resolveLocal } from "../transfer/local-fs.js";
 import { pushFiles, type PushResult } from "../transfer/pipeline.js";
 import type { CommitOp, VersionsKeep } from "../transfer/remote.js";
 import { remoteVersionsDir } from "./pair-versions.js";
-import { batchName, VERSIONS_DAYS, VERSIONS_MB } from "./versions-rules.js";
+import { clearResolved, resolvedNotes } from "./resolution-notes.js";
+import { batchName, VERSIONS_DAYS, VERSIONS_MB, withResolved } from "./versions-rules.js";
 import type { Entry, TreeView } from "./entry.js";
 import { fileEntry } from "./phase-download.js";
 import { dirEntry } from "./phase-here.js";
@@ -46,7 +47,8 @@ export async function commitRemote(run: SyncRun, c: CommitInput): Promise<void> 
     } else before.push(op.op === "mv" ? { op: "mv", from: op.from, path: op.path, expect: op.expect } : op);
   }
   let firstPart = true;
-  const res = await pushFiles(run.agent, run.cfg.remote_path, puts, (i) => localPath(local, puts[i]!.path), { before, mkroot: c.mkroot, versions: remoteKeep(run) }, {
+  const versions = remoteKeep(run, [...before.map((o) => o.path), ...puts.map((o) => o.path)]);
+  const res = await pushFiles(run.agent, run.cfg.remote_path, puts, (i) => localPath(local, puts[i]!.path), { before, mkroot: c.mkroot, versions }, {
     signal: run.signal,
     onBytes: (n) => {
       // parts carry the bundle's header too: progress never claims more than the files' bytes
@@ -67,15 +69,30 @@ export async function commitRemote(run: SyncRun, c: CommitInput): Promise<void> 
   run.state.transaction(() => {
     settleOps(run, c, res);
     settlePuts(run, c.L, puts, res);
+    if (versions?.byPath) clearResolved(run.state, Object.keys(versions.byPath));
   });
 }
 
-/** where the project's side keeps what this commit deletes or replaces, and its retention */
-function remoteKeep(run: SyncRun): VersionsKeep | undefined {
+/**
+ * Where the project's side keeps what this commit deletes or replaces, and
+ * its retention; the paths a conflict resolution here changed go into a
+ * folder named for it (resolution-notes.ts).
+ */
+function remoteKeep(run: SyncRun, paths: readonly string[]): VersionsKeep | undefined {
   if (run.cfg.keep_versions === false) return undefined;
   const top = remoteVersionsDir(run.cfg.id);
   const days = run.cfg.versions_days ?? VERSIONS_DAYS;
-  return { dir: `${top}/${run.batch}`, keep: { dir: top, cutoff: batchName(new Date(Date.now() - days * 86_400_000), ""), bytes: (run.cfg.versions_max_mb ?? VERSIONS_MB) * 1024 * 1024 } };
+  const keep: VersionsKeep = { dir: `${top}/${run.batch}`, keep: { dir: top, cutoff: batchName(new Date(Date.now() - days * 86_400_000), ""), bytes: (run.cfg.versions_max_mb ?? VERSIONS_MB) * 1024 * 1024 } };
+  const notes = resolvedNotes(run.state);
+  if (notes.size) {
+    const byPath: Record<string, string> = {};
+    for (const p of paths) {
+      const r = notes.get(p);
+      if (r) byPath[p] = `${top}/${withResolved(run.batch, r)}`;
+    }
+    if (Object.keys(byPath).length) keep.byPath = byPath;
+  }
+  return keep;
 }
 
 /** the moves, deletions and folders the server confirmed go into the base */

@@ -19,6 +19,9 @@ export const fileEntry = (sha: string, size: number, x: boolean, mtime = 0): Ent
 export class Downloads {
   private readonly placed: Uint8Array;
   private fetching: Promise<Outcome[]> | null = null;
+  /** where item i's replaced file was kept */
+  private readonly keptAt = new Map<number, string>();
+  private barrierMode = false;
   private go = () => {};
   private stop = (_e: unknown) => {};
 
@@ -41,10 +44,12 @@ export class Downloads {
     });
     ready.catch(() => undefined);
     let first = true;
+    const durability = await durabilityFor(run.cfg.local_path);
+    this.barrierMode = durability.mode === "barrier";
     this.fetching = fetchFiles(run.agent, run.cfg.remote_path, this.items, this.targetOf, {
       signal: run.signal,
       ready,
-      durability: await durabilityFor(run.cfg.local_path),
+      durability,
       onBytes: (n, cur) => {
         run.progress.bytes_done += n;
         run.progress.current = cur;
@@ -65,9 +70,9 @@ export class Downloads {
   }
 
   /**
-   * Each download's place here, made safely, and a copy of the file it will
-   * replace in the versions store (journal point "kept"); one whose place or
-   * copy cannot be made is counted and skipped: nothing is replaced unkept.
+   * Each download's place here, made safely, and the file it will replace
+   * kept in the versions store (journal point "kept"); one whose place or
+   * version cannot be made is counted and skipped: nothing is replaced unkept.
    */
   async place(checkedDirs: Set<string>): Promise<void> {
     const { run, items } = this;
@@ -77,8 +82,12 @@ export class Downloads {
         const abs = (await resolveLocal(run.cfg.local_path, d.path, true, checkedDirs))!;
         if (run.versions && d.expect !== "absent" && d.expect !== "any") {
           run.cancelled();
-          await run.versions.keepReplaced(run.batch, d.path, abs).then(
-            () => run.kept++,
+          // the downloads' first barrier makes the links durable before anything is replaced
+          await run.versions.keepReplaced(run.batch, d.path, abs, { durable: this.barrierMode }).then(
+            (at) => {
+              run.kept++;
+              this.keptAt.set(i, at);
+            },
             (e: NodeJS.ErrnoException) => {
               // gone since the scan: the download's own check defers it
               if (e.code !== "ENOENT") throw e;
@@ -113,6 +122,7 @@ export class Downloads {
     const aside = new Map<string, Entry>();
     if (this.fetching) {
       const res = await this.fetching;
+      await this.dropUnreplaced(res);
       // what was just written is known: the next scan need not hash it again (only the cache's key is kept of each stat)
       const stats = await cacheKeys(items.length, (i) => (res[i]!.status === "ok" ? this.targetOf(i) : null));
       run.state.transaction(() => {
@@ -123,6 +133,15 @@ export class Downloads {
     }
     run.point("downloaded");
     return aside;
+  }
+
+  /** a file kept by a link and then not replaced (it changed here meanwhile, say) is no version: the link goes */
+  private async dropUnreplaced(res: readonly Outcome[]): Promise<void> {
+    const { run } = this;
+    for (const [i, at] of this.keptAt) {
+      if (res[i]?.status === "ok" || !run.versions) continue;
+      if (await run.versions.dropIfLive(at, localPath(run.cfg.local_path, this.items[i]!.path)).catch(() => false)) run.kept--;
+    }
   }
 
   private settle(d: Download, r: Outcome, key: string | null, R: TreeView, aside: Map<string, Entry>): void {

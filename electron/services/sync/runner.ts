@@ -15,6 +15,7 @@ import { PairLock } from "./lock.js";
 import { RemoteAgent } from "../transfer/remote.js";
 import { localVersions, PairVersions } from "./pair-versions.js";
 import { PairState } from "./state.js";
+import type { VersionStore } from "./versions-store.js";
 
 export type RunnerConfig = PairConfig;
 
@@ -212,6 +213,11 @@ export class PairRunner {
     this.set(this.pace.hold ? { state: "paused", message: HELD_MESSAGE } : { state: "idle", message: null });
     this.failures = 0;
     this.schedule(0);
+  }
+
+  /** this computer's versions store; null when the pair keeps no versions */
+  versionStore(): VersionStore | null {
+    return this.cfg.keep_versions === false ? null : localVersions(this.stateDir);
   }
 
   /** the pair's kept versions, both sides */

@@ -4,10 +4,12 @@
  * the conflict exist), turns a conflict's bytes into the side-by-side view,
  * and pushes every status change to the renderer as `sync.status`.
  */
+import { basename } from "node:path";
 import { ApiError } from "../../../shared/errors.js";
 import { PairStatus } from "../../../shared/sync.js";
 import type { HandlersOf } from "../../ipc/handlers.js";
 import { checkLocalPath } from "../desktop/local-path.js";
+import { isRunnable } from "../files/runnable.js";
 import type { Logger } from "../log/log.js";
 import type { ProfileStore } from "../store/profile-store.js";
 import type { SyncManagerApi } from "./api.js";
@@ -20,7 +22,7 @@ export interface SyncServiceOptions {
   appDataDir: string;
   log: Logger;
   emit: (event: "sync.status", payload: PairStatus) => void;
-  /** opens a file with its app, or shows it in its folder (Electron's shell; absent where there is none) */
+  /** opens a file with its app, or shows it in its folder (Electron's shell; absent where there is none); only ever given a file the app holds proven */
   reveal?: (path: string, how: "open" | "folder") => Promise<void>;
 }
 
@@ -124,7 +126,12 @@ export class SyncService implements HandlersOf<"sync"> {
   "sync.revealVersion": HandlersOf<"sync">["sync.revealVersion"] = async ({ id, version_id, how }) => {
     this.pair(id);
     if (!this.o.reveal) throw new ApiError("not-available", "Opening files is not available in this run of the app.", { hint: "Restore the version instead; it then appears in the synced folder." });
-    await this.o.reveal(await this.engine().versionFile(id, version_id), how);
+    const file = await this.engine().versionFile(id, version_id);
+    const name = basename(file);
+    if (how === "open" && isRunnable(name)) {
+      throw new ApiError("permission", `'${name}' is a program or script: the app does not run it.`, { hint: "Use Show in folder, and check it before you run it yourself." });
+    }
+    await this.o.reveal(file, how);
     return { ok: true as const };
   };
 

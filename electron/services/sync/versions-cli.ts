@@ -1,5 +1,5 @@
 /** The headless command's `--versions` and `--restore PATH [--at TIME]`: lines for a person, an exit code. */
-import type { VersionEntry } from "../../../shared/sync.js";
+import { RESOLVED_WHY, type VersionEntry } from "../../../shared/sync.js";
 import type { PairVersions } from "./pair-versions.js";
 import { pickVersion } from "./versions-rules.js";
 
@@ -7,9 +7,9 @@ function size(n: number): string {
   return n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
 }
 
-/** one line a version: when (UTC), which side, why, size, path; tab-separated so it can be cut */
+/** one line a version: when (UTC), which side, why, size, path, and what set it aside when a conflict resolution did; tab-separated so it can be cut */
 export function versionLine(v: VersionEntry): string {
-  return [v.at, v.side === "here" ? "here" : "project", v.why, size(v.size), v.path].join("\t");
+  return [v.at, v.side === "here" ? "here" : "project", v.why, size(v.size), v.path, ...(v.resolved ? [RESOLVED_WHY[v.resolved]] : [])].join("\t");
 }
 
 export async function versionsCommand(v: PairVersions, o: { list: boolean; restore?: string; at?: string }): Promise<number> {

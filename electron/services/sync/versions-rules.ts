@@ -8,17 +8,24 @@
 import type { VersionEntry, VersionSide } from "../../../shared/sync.js";
 
 export type Why = VersionEntry["why"];
+/** the conflict resolution that set a version aside: its batch folder's suffix, so the layout stays the record */
+export type Resolved = NonNullable<VersionEntry["resolved"]>;
 
 /** retention defaults (the pair's settings override them) */
 export const VERSIONS_DAYS = 30;
 export const VERSIONS_MB = 2048;
 
-/** a batch folder's name: sortable UTC time to the ms, then the sync's id */
-export function batchName(at: Date, tx: string): string {
-  return `${at.toISOString().replace(/:/g, "-")}_${tx}`;
+/** a batch folder's name: sortable UTC time to the ms, then the sync's id (and the resolution that set it aside, if one did) */
+export function batchName(at: Date, tx: string, resolved?: Resolved): string {
+  return withResolved(`${at.toISOString().replace(/:/g, "-")}_${tx}`, resolved);
 }
 
-const BATCH = /^(\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z)_[0-9a-z]+$/;
+/** a batch's folder for what a conflict resolution sets aside (the same time and id, so it sorts with its sync) */
+export function withResolved(batch: string, resolved?: Resolved): string {
+  return resolved ? `${batch}.${resolved}` : batch;
+}
+
+const BATCH = /^(\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z)_[0-9a-z]+(?:\.(mine|theirs|merged))?$/;
 
 /** the time a batch folder names, or null when the name is not one of ours */
 export function batchTime(name: string): Date | null {
@@ -35,13 +42,14 @@ export function storeRel(batch: string, why: Why, path: string): string {
 }
 
 /** A store path read back (null for anything not laid out by us). */
-export function parseStoreRel(rel: string): { batch: string; at: Date; why: Why; path: string } | null {
+export function parseStoreRel(rel: string): { batch: string; at: Date; why: Why; path: string; resolved?: Resolved } | null {
   const parts = rel.split("/");
   if (parts.length < 3) return null;
   const at = batchTime(parts[0]!);
   const why = parts[1];
   if (!at || (why !== "deleted" && why !== "replaced")) return null;
-  return { batch: parts[0]!, at, why, path: parts.slice(2).join("/") };
+  const resolved = BATCH.exec(parts[0]!)?.[2] as Resolved | undefined;
+  return { batch: parts[0]!, at, why, path: parts.slice(2).join("/"), ...(resolved ? { resolved } : {}) };
 }
 
 export function versionId(side: VersionSide, rel: string): string {

@@ -2,8 +2,9 @@
  * The pair's versions store on this computer: outside the synced folder (in
  * the pair's state folder), so nothing in it is ever synced. A deleted file is
  * moved in (one rename; a copy when the store is on another disk); a file
- * about to be replaced is copied in first (through a temp, so a half copy is
- * never a version). Layout and retention: versions-rules.ts.
+ * about to be replaced is hard-linked in first (a copy through a temp where
+ * links cannot be made, so a half copy is never a version). Layout and
+ * retention: versions-rules.ts.
  */
 import { constants as FS } from "node:fs";
 import { copyFile, link, lstat, mkdir, open, readdir, rename, rm, rmdir, unlink } from "node:fs/promises";
@@ -11,9 +12,13 @@ import { dirname, join } from "node:path";
 import type { VersionEntry } from "../../../shared/sync.js";
 import { localPath, resolveLocal, TMP_MARK } from "../transfer/local-fs.js";
 import { isSafeRelPath } from "../transfer/rel-path.js";
-import { parseStoreRel, restoredName, storeRel, toPrune, versionId, type Stored, type Why } from "./versions-rules.js";
+import { parseStoreRel, restoredName, storeRel, toPrune, versionId, type Resolved, type Stored, type Why } from "./versions-rules.js";
 
 const TMP = ".tmp-";
+/** a hard link cannot be made here: copy instead */
+const NO_LINK = new Set(["EXDEV", "EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK"]);
+/** where versions kept in the project are downloaded to be opened: inside the store, never listed nor counted as versions */
+export const OPENED = ".opened";
 
 export interface Retention {
   days: number;
@@ -64,14 +69,39 @@ export class VersionStore {
     }
   }
 
-  /** a copy of the file at `abs` before a download replaces it */
-  async keepReplaced(batch: string, path: string, abs: string): Promise<void> {
-    await copyDurably(abs, await this.place(batch, "replaced", path));
+  /**
+   * The file at `abs` kept before a download replaces it: a hard link (no
+   * bytes copied; the replacement is a new file put in place by a rename, so
+   * the linked one stays as it was), else — another disk, a file system
+   * without links — a durable copy. `durable`: the caller's barrier (syncfs
+   * of the folder's file system, which a link shares) makes the link durable
+   * before anything is replaced; otherwise its folder is fsynced here.
+   * Returns where it was kept.
+   */
+  async keepReplaced(batch: string, path: string, abs: string, o: { durable?: boolean } = {}): Promise<string> {
+    const dst = await this.place(batch, "replaced", path);
+    try {
+      await link(abs, dst);
+      if (!o.durable) await fsyncPath(dirname(dst)).catch(() => undefined);
+      return dst;
+    } catch (e) {
+      if (!NO_LINK.has((e as NodeJS.ErrnoException).code ?? "")) throw e;
+    }
+    await copyDurably(abs, dst);
+    return dst;
+  }
+
+  /** a kept version that is still the very file at `abs` (a link, and the file was not replaced after all) goes: a version is never a live file */
+  async dropIfLive(stored: string, abs: string): Promise<boolean> {
+    const [a, b] = await Promise.all([lstat(stored).catch(() => null), lstat(abs).catch(() => null)]);
+    if (!a || !b || a.ino !== b.ino || a.dev !== b.dev) return false;
+    await unlink(stored);
+    return true;
   }
 
   /** every stored file (temps and anything not laid out by us are left out) */
-  async stored(): Promise<Array<Stored & { why: Why; path: string }>> {
-    const out: Array<Stored & { why: Why; path: string }> = [];
+  async stored(): Promise<Array<Stored & { why: Why; path: string; resolved?: Resolved }>> {
+    const out: Array<Stored & { why: Why; path: string; resolved?: Resolved }> = [];
     const walk = async (rel: string): Promise<void> => {
       let names: string[];
       try {
@@ -80,13 +110,13 @@ export class VersionStore {
         return;
       }
       for (const n of names) {
-        if (n.startsWith(TMP)) continue;
+        if (n.startsWith(TMP) || (!rel && n === OPENED)) continue;
         const r = rel ? `${rel}/${n}` : n;
         const st = await lstat(join(this.dir, r)).catch(() => null);
         if (st?.isDirectory()) await walk(r);
         else if (st?.isFile()) {
           const p = parseStoreRel(r);
-          if (p) out.push({ rel: r, at: p.at, size: st.size, why: p.why, path: p.path });
+          if (p) out.push({ rel: r, at: p.at, size: st.size, why: p.why, path: p.path, ...(p.resolved ? { resolved: p.resolved } : {}) });
         }
       }
     };
@@ -95,7 +125,7 @@ export class VersionStore {
   }
 
   async list(): Promise<VersionEntry[]> {
-    return (await this.stored()).map((s) => ({ id: versionId("here", s.rel), path: s.path, at: s.at.toISOString(), side: "here", size: s.size, why: s.why }));
+    return (await this.stored()).map((s) => ({ id: versionId("here", s.rel), path: s.path, at: s.at.toISOString(), side: "here", size: s.size, why: s.why, ...(s.resolved ? { resolved: s.resolved } : {}) }));
   }
 
   /** retention: the oldest go first; folders left empty go too. Returns how many files were removed. */

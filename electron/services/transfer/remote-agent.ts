@@ -400,6 +400,7 @@ def stat_of(path):
 
 
 VERSIONS = [None]
+VPATHS = [{}]
 
 
 def keep_version(vdir, why, path, ap, move):
@@ -461,7 +462,7 @@ def keep_old(ap, path, why):
     """with a versions folder, what is at ap goes there before it is deleted or replaced; True when it was moved"""
     if VERSIONS[0] is None or not os.path.isfile(ap) or os.path.islink(ap):
         return False
-    keep_version(VERSIONS[0], why, path, ap, why == "deleted")
+    keep_version(VPATHS[0].get(path, VERSIONS[0]), why, path, ap, why == "deleted")
     return why == "deleted"
 
 
@@ -475,6 +476,9 @@ def main():
         raise Bad("bad staging folder")
     VERSIONS[0] = A.get("versions")
     if VERSIONS[0] is not None and not rel_ok(VERSIONS[0]):
+        raise Bad("bad versions folder")
+    VPATHS[0] = A.get("vpaths") or {}
+    if not isinstance(VPATHS[0], dict) or not all(isinstance(k, str) and rel_ok(v) for k, v in VPATHS[0].items()):
         raise Bad("bad versions folder")
     stream = os.path.join(sdir, "stream.bin")
     if A.get("mkroot"):

@@ -91,6 +91,8 @@ export type CommitResult = z.infer<typeof CommitResult>;
 export interface VersionsKeep {
   dir: string;
   keep: { dir: string; cutoff: string; bytes: number };
+  /** another versions folder for these paths (what a conflict resolution set aside, named for it) */
+  byPath?: Record<string, string>;
 }
 
 export interface ListOptions {
@@ -311,7 +313,7 @@ export class RemoteAgent {
       await this.cleanup(staging);
       throw e;
     }
-    const out = await this.run("commit", { root, staging, parts, mkroot: o.mkroot ?? false, ...(o.versions ? { versions: o.versions.dir, keep: o.versions.keep } : {}) }, { timeout: Math.min(3600, 30 + Math.ceil(total / 4e6)), retry: false, signal: o.signal });
+    const out = await this.run("commit", { root, staging, parts, mkroot: o.mkroot ?? false, ...(o.versions ? { versions: o.versions.dir, keep: o.versions.keep, ...(o.versions.byPath ? { vpaths: o.versions.byPath } : {}) } : {}) }, { timeout: Math.min(3600, 30 + Math.ceil(total / 4e6)), retry: false, signal: o.signal });
     const f = framed(out, "CSC1");
     const res = z.array(CommitResult).length(ops.length).safeParse(JSON.parse(f[0] ?? "null"));
     if (!res.success) throw badReply("commit");

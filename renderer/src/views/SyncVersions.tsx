@@ -2,20 +2,26 @@
  * A pair's Versions: every file a sync deleted or replaced, on this computer
  * or in the project, with a filter; Restore puts one back into the local
  * folder (beside it when the path is taken) and the next sync carries it
- * across; a version kept here can be opened or shown in its folder.
+ * across; any version can be opened or shown in its folder (one kept in the
+ * project is downloaded into the pair's versions store first).
  */
 import { useEffect, useMemo, useState } from "react";
-import type { VersionEntry } from "../../../shared/sync.js";
+import { RESOLVED_WHY, type VersionEntry } from "../../../shared/sync.js";
 import { formatBytes } from "../format.js";
 import { Busy, ErrorNote, formatWhen, Section, useApp, useCall } from "../lib.js";
 
 const SIDE = { here: "This computer", project: "Project" } as const;
 const WHY = { deleted: "Deleted", replaced: "Replaced" } as const;
 
+/** why a version was kept, in words: deleted or replaced, and by which conflict resolution */
+export function whyText(v: VersionEntry): string {
+  return v.resolved ? `${WHY[v.why]} (${RESOLVED_WHY[v.resolved]})` : WHY[v.why];
+}
+
 /** the versions a filter shows: the words match the path, the side and the reason */
 export function filterVersions(list: readonly VersionEntry[], text: string, side: "all" | VersionEntry["side"]): VersionEntry[] {
   const words = text.toLowerCase().split(/\s+/).filter(Boolean);
-  return list.filter((v) => (side === "all" || v.side === side) && words.every((w) => `${v.path} ${v.why}`.toLowerCase().includes(w)));
+  return list.filter((v) => (side === "all" || v.side === side) && words.every((w) => `${v.path} ${whyText(v)}`.toLowerCase().includes(w)));
 }
 
 export function PairVersions({ id, title, stamp, days }: { id: string; title: string; stamp: string; days: number }) {
@@ -77,21 +83,18 @@ export function PairVersions({ id, title, stamp, days }: { id: string; title: st
                 <td className="nowrap">{formatWhen(v.at)}</td>
                 <td>{SIDE[v.side]}</td>
                 <td className="nowrap">{formatBytes(v.size)}</td>
-                <td>{WHY[v.why]}</td>
+                <td>{whyText(v)}</td>
                 <td className="nowrap">
                   <button onClick={() => void restore(v)} disabled={act.busy}>
                     Restore
                   </button>
-                  {v.side === "here" && (
-                    <>
-                      <button onClick={() => reveal(v, "open")} disabled={act.busy}>
-                        Open
-                      </button>
-                      <button onClick={() => reveal(v, "folder")} disabled={act.busy}>
-                        Show in folder
-                      </button>
-                    </>
-                  )}
+                  {/* a version kept in the project is downloaded (checked) into this pair's versions store first */}
+                  <button onClick={() => reveal(v, "open")} disabled={act.busy} title={v.side === "project" ? "Downloads a checked copy, then opens it" : undefined}>
+                    Open
+                  </button>
+                  <button onClick={() => reveal(v, "folder")} disabled={act.busy} title={v.side === "project" ? "Downloads a checked copy, then shows it in its folder" : undefined}>
+                    Show in folder
+                  </button>
                 </td>
               </tr>
             ))}
