@@ -14,7 +14,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
 import { nodeHubSpawner } from "../../electron/services/embedded-hub/embedded-hub.js";
-import { openApp, type AppPage } from "../support/app-page.js";
+import { connectTo, openApp, type AppPage } from "../support/app-page.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 
 let browser: Browser;
@@ -35,10 +35,7 @@ describe("dialogs and the active server, against a hub serving v1", () => {
     hub = await startTestHub({ api: "v1" });
     a = await openApp(browser, { hub });
     page = a.page;
-    working = (await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key })).id;
-    await a.app.services["profiles.switch"]({ id: working });
-    await page.reload();
-    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    working = await connectTo(a, hub);
   }, 120_000);
   afterAll(async () => {
     await a?.close();

@@ -14,7 +14,7 @@ import type { Browser } from "playwright-core";
 import { cmText } from "../support/codemirror.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
-import { openApp, type AppPage } from "../support/app-page.js";
+import { connectTo, openApp, type AppPage } from "../support/app-page.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { shoot } from "../support/screenshots.js";
 import { trayMenuPage } from "../support/tray-menu-page.js";
@@ -35,10 +35,7 @@ beforeAll(async () => {
     // the OS's notification centre: what the app hands it is kept, and clicked by the test; no minute between notices
     compose: { background: { ports: { notify: { show: (n, click) => void shown.push({ ...n, click }) } }, noticeGapMs: 0 } },
   });
-  const p = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
-  await a.app.services["profiles.switch"]({ id: p.id });
-  await a.page.reload();
-  await a.page.getByRole("heading", { name: "Projects" }).waitFor();
+  await connectTo(a, hub);
 }, 120_000);
 
 afterAll(async () => {

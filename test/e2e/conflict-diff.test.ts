@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
-import { openApp, type AppPage } from "../support/app-page.js";
+import { connectTo, openApp, type AppPage } from "../support/app-page.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { shoot } from "../support/screenshots.js";
 
@@ -43,11 +43,9 @@ describe("conflicts as a diff, against a hub serving v1", () => {
     hub = await startTestHub({ api: "v1" });
     a = await openApp(browser, { hub });
     page = a.page;
-    const profile = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
-    await a.app.services["profiles.switch"]({ id: profile.id });
+    await connectTo(a, hub);
     const pid = (await a.app.services["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
     home = hub.hub.runtime.folder(pid);
-    await page.reload();
     await page.getByRole("option", { name: /Example project/ }).dblclick();
     await page.getByRole("heading", { name: "Files" }).waitFor();
   }, 120_000);
@@ -126,10 +124,7 @@ describe("the sync's conflict view as a diff, against a hub serving v1", () => {
     writeFileSync(join(local, "paper.txt"), text());
     a = await openApp(browser, { hub });
     page = a.page;
-    const p = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
-    await a.app.services["profiles.switch"]({ id: p.id });
-    await page.reload();
-    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    await connectTo(a, hub);
   }, 120_000);
   afterAll(async () => {
     await a?.close();

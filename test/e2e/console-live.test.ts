@@ -10,7 +10,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
-import { openApp, type AppPage } from "../support/app-page.js";
+import { connectTo, openApp, type AppPage } from "../support/app-page.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { shoot } from "../support/screenshots.js";
 
@@ -33,9 +33,7 @@ describe.each(["v1", "ai"] as const)("the console against a hub serving %s", (ap
     hub = await startTestHub({ api });
     a = await openApp(browser, { hub });
     page = a.page;
-    const profile = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
-    await a.app.services["profiles.switch"]({ id: profile.id });
-    await page.reload();
+    await connectTo(a, hub);
     await page.getByRole("option", { name: /Example project/ }).dblclick();
     await page.getByRole("button", { name: "Console", exact: true }).click();
   }, 120_000);

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
-import { openApp, type AppPage } from "../support/app-page.js";
+import { connectTo, openApp, type AppPage } from "../support/app-page.js";
 import { allowProject, startTestHub, type TestHub } from "../support/hub.js";
 import { shoot } from "../support/screenshots.js";
 
@@ -70,11 +70,9 @@ describe.each(["v1", "ai"] as const)("the file browser against a hub serving %s"
       },
     });
     page = a.page;
-    const p = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
-    await a.app.services["profiles.switch"]({ id: p.id });
+    await connectTo(a, hub);
     // a cocalc.ai hub runs commands only in a started project: started the way the app starts one
     if (api === "ai") await a.app.services["projects.action"]({ project_id: pid, action: "start" });
-    await page.reload();
     await page.getByLabel("Filter projects").fill("Browser project");
     await page.getByRole("option", { name: /Browser project/ }).dblclick();
     await row("alpha.txt").waitFor({ timeout: 60_000 });

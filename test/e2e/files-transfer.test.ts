@@ -14,7 +14,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TransferProgress } from "../../shared/sync.js";
 import { launchChromium } from "../support/browser.js";
-import { openApp, type AppPage } from "../support/app-page.js";
+import { connectTo, openApp, type AppPage } from "../support/app-page.js";
 import { newProject, startTestHub, type TestHub } from "../support/hub.js";
 
 const SHOTS = join(import.meta.dirname, "..", "screenshots");
@@ -68,9 +68,7 @@ describe("files to and from this computer", () => {
     a = await openApp(browser, { hub });
     page = a.page;
     page.setDefaultTimeout(15_000);
-    const p = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
-    await a.app.services["profiles.switch"]({ id: p.id });
-    await page.reload();
+    await connectTo(a, hub);
     await page.getByLabel("Filter projects").fill("Transfer project");
     await page.getByRole("option", { name: /Transfer project/ }).dblclick();
     await page.getByRole("heading", { name: "Files" }).waitFor();

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
-import { openApp, type AppPage } from "../support/app-page.js";
+import { connectTo, openApp, type AppPage } from "../support/app-page.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 import { shoot } from "../support/screenshots.js";
 
@@ -50,8 +50,7 @@ describe.each(["v1", "current"] as const)("Files, console and Connect against a 
     a = await openApp(browser, { hub });
     page = a.page;
     page.on("dialog", (d) => void d.accept());
-    const profile = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
-    await a.app.services["profiles.switch"]({ id: profile.id });
+    await connectTo(a, hub);
     pid = (await a.app.services["projects.list"]({})).projects.find((p) => p.title === "Example project")!.project_id;
     home = hub.hub.runtime.folder(pid);
     // the same file name in home and in the big folder: a stale row must never open the other one
@@ -61,8 +60,6 @@ describe.each(["v1", "current"] as const)("Files, console and Connect against a 
     for (let i = 0; i < BIG_FOLDER_ENTRIES; i++) writeFileSync(join(home, "big", `entry-${String(i).padStart(5, "0")}.dat`), "");
     mkdirSync(join(home, "swap"));
     writeFileSync(join(home, "swap/inside.txt"), "inside\n");
-    await page.reload();
-    await page.getByRole("heading", { name: "Projects" }).waitFor();
     await page.getByRole("option", { name: /Example project/ }).dblclick();
     await page.getByRole("heading", { name: "Files" }).waitFor();
     await page.getByRole("option", { name: "notes.txt" }).waitFor({ timeout: 30_000 });

@@ -16,24 +16,15 @@ import { launchChromium } from "../support/browser.js";
 import { openApp, type AppPage } from "../support/app-page.js";
 import { secondAccount, startTestHub, type TestHub } from "../support/hub.js";
 import { pageSurface, type PageSurface } from "../support/kiosk-surface.js";
+import { SHOTS, shoot } from "../support/screenshots.js";
 import type { HubSettings } from "../../hub/context.js";
 
-const SHOTS = join(import.meta.dirname, "..", "screenshots");
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });
 });
 afterAll(() => browser?.close());
-
-async function shoot(page: Page, screen: string): Promise<void> {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(100);
-    await page.screenshot({ path: join(SHOTS, `${screen}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-}
 
 /** Connect through the Connect view and open the example project's kiosk view. */
 async function toKiosk(page: Page, hub: TestHub, key = hub.credentials.api_key): Promise<void> {

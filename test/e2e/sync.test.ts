@@ -13,23 +13,14 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
-import { openApp, type AppPage } from "../support/app-page.js";
+import { connectTo, openApp, type AppPage } from "../support/app-page.js";
 import { cmText } from "../support/codemirror.js";
 import { allowProject, startTestHub, type TestHub } from "../support/hub.js";
+import { SHOTS, shoot } from "../support/screenshots.js";
 
-const SHOTS = join(import.meta.dirname, "..", "screenshots");
 const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
 const shaOf = (file: string) => (existsSync(file) ? sha(readFileSync(file)) : null);
 const SYNCED = 60_000;
-
-async function shoot(page: Page, screen: string): Promise<void> {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(50);
-    await page.screenshot({ path: join(SHOTS, `sync-${screen}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-}
 
 let browser: Browser;
 beforeAll(async () => {
@@ -67,10 +58,7 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
     a = await openApp(browser, { hub });
     page = a.page;
     page.setDefaultTimeout(15_000);
-    const p = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
-    await a.app.services["profiles.switch"]({ id: p.id });
-    await page.reload();
-    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    await connectTo(a, hub);
   }, 120_000);
   afterAll(async () => {
     await a?.close();
@@ -95,7 +83,7 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
     expect(shaOf(join(remote, "figure.png"))).toBe(shaOf(join(local, "figure.png")));
     expect(shaOf(join(local, "notes.md"))).toBe(shaOf(join(remote, "notes.md")));
     expect(existsSync(join(remote, "debug.log"))).toBe(false);
-    if (screenshots) await shoot(page, "pairs");
+    if (screenshots) await shoot(page, "sync-pairs");
   }, 120_000);
 
   it("shows a conflict side by side and resolves it with 'keep mine' on both sides", async () => {
@@ -113,7 +101,7 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
     await expect.poll(() => cmText(view.getByLabel("My version"))).toBe("\\section{One}\nmy edit on the laptop\n");
     expect(await cmText(view.getByLabel("Their version"))).toBe("\\section{One}\ntheir edit on the server\n");
     await view.scrollIntoViewIfNeeded();
-    if (screenshots) await shoot(page, "conflict");
+    if (screenshots) await shoot(page, "sync-conflict");
     await view.getByRole("button", { name: "Keep mine" }).click();
     await expect.poll(() => pair().getByLabel("State", { exact: true }).textContent(), { timeout: SYNCED }).not.toMatch(/conflict/);
     await pair().getByRole("button", { name: "Sync now" }).click();
@@ -144,7 +132,7 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
     await expect.poll(() => versions.getByRole("row").count()).toBe(2);
     await versions.getByRole("searchbox", { name: "Filter versions" }).fill("");
     await versions.scrollIntoViewIfNeeded();
-    if (screenshots) await shoot(page, "versions");
+    if (screenshots) await shoot(page, "sync-versions");
     await row("notes.md").getByRole("button", { name: "Restore" }).click();
     await expect.poll(() => versions.getByRole("status").textContent()).toMatch(/Restored notes\.md/);
     expect(readFileSync(join(local, "notes.md")).equals(notes)).toBe(true);
@@ -177,7 +165,7 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
       .click()
       .catch(() => undefined);
     await expect.poll(state, { timeout: SYNCED }).toMatch(/^Offline, [1-9]\d* changes? waiting\./);
-    if (screenshots) await shoot(page, "offline");
+    if (screenshots) await shoot(page, "sync-offline");
   }, 120_000);
 
   it("catches up when the server is back on the same data and port", async () => {

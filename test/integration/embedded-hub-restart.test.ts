@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { composeApp, type ComposedApp } from "../../electron/services/compose.js";
+import type { ComposedApp } from "../../electron/services/compose.js";
 import { nodeHubSpawner, restartDelay } from "../../electron/services/embedded-hub/embedded-hub.js";
-import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
 import { routerClient } from "../support/router-client.js";
+import { composeTestApp } from "../support/test-app.js";
 import { waitUntil } from "../support/wait.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -35,15 +35,7 @@ describe("the embedded hub", () => {
 
   it("is started again when its process dies, on the same port, and the app reaches it again", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "app-hub-restart-"));
-    app = await composeApp({
-      dataDir,
-      logFile: join(dataDir, "main.log"),
-      version: "t",
-      platform: "linux",
-      trustedOrigins: ["app://cocalc-desktop"],
-      secrets: new MemoryStore(),
-      spawnHub: nodeHubSpawner({ entry: ["--import", "tsx", join(ROOT, "hub", "cli.ts")], dataDir: join(dataDir, "hub") }),
-    });
+    app = await composeTestApp({ dataDir, spawnHub: nodeHubSpawner({ entry: ["--import", "tsx", join(ROOT, "hub", "cli.ts")], dataDir: join(dataDir, "hub") }) });
     expect(app.hub).not.toBeNull();
     const url = app.hub!.credentials.url;
     expect((await raw("server.ping", {})).ok).toBe(true);

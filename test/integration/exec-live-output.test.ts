@@ -10,16 +10,18 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { composeApp, type ComposedApp } from "../../electron/services/compose.js";
-import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
+import type { ComposedApp } from "../../electron/services/compose.js";
 import { ExecOutputEvent } from "../../shared/ipc/contract.js";
 import { allowProject, newProject, startTestHub, type TestHub } from "../support/hub.js";
 import { routerClient } from "../support/router-client.js";
+import { composeTestApp } from "../support/test-app.js";
 import { waitUntil } from "../support/wait.js";
 
 const LOOP = 'for i in $(seq 1 10); do echo "tick $i"; echo "warn $i" >&2; sleep 1; done';
 
-describe.each(["v1", "current", "ai"] as const)("live output on a hub serving %s", (generation) => {
+// Each generation has its own hub and app (and page): they run side by side, as most of a step is waiting on
+// servers, processes and the page; the steps of one generation run in order, each building on the last.
+describe.concurrent.each(["v1", "current", "ai"] as const)("live output on a hub serving %s", (generation) => {
   let hub: TestHub;
   let app: ComposedApp;
   let pid: string;
@@ -34,7 +36,7 @@ describe.each(["v1", "current", "ai"] as const)("live output on a hub serving %s
     hub.hub.runtime.createFolder(pid);
     if (generation === "ai") allowProject(hub, hub.credentials.api_key, pid);
     dataDir = mkdtempSync(join(tmpdir(), "app-live-"));
-    app = await composeApp({ dataDir, logFile: join(dataDir, "main.log"), version: "t", platform: "linux", trustedOrigins: ["app://cocalc-desktop"], secrets: new MemoryStore() });
+    app = await composeTestApp({ dataDir });
     // what the renderer receives: checked against the event's schema, as the console does
     app.setEmit((event, payload) => event === "exec.output" && events.push(ExecOutputEvent.parse(payload)));
     await call("profiles.add", { name: "hub", url: hub.url, api_key: hub.credentials.api_key });
@@ -44,7 +46,7 @@ describe.each(["v1", "current", "ai"] as const)("live output on a hub serving %s
     await hub?.stop();
   });
 
-  it("lines of a 10-second loop arrive while it runs, stdout and stderr apart; the result is the server's", async () => {
+  it.sequential("lines of a 10-second loop arrive while it runs, stdout and stderr apart; the result is the server's", async () => {
     const request_id = randomUUID();
     let done = false;
     const run = raw("exec.run", { request_id, project_id: pid, command: LOOP, bash: true, timeout: 60 }).finally(() => (done = true));
@@ -67,7 +69,7 @@ describe.each(["v1", "current", "ai"] as const)("live output on a hub serving %s
     await waitUntil("no capture file left", () => !existsSync(run_dir) || readdirSync(run_dir).length === 0);
   }, 60_000);
 
-  it("a cancel keeps what came before it", async () => {
+  it.sequential("a cancel keeps what came before it", async () => {
     const request_id = randomUUID();
     const run = raw("exec.run", { request_id, project_id: pid, command: LOOP, bash: true, timeout: 60 });
     await waitUntil("two lines", () => (of(request_id, "stdout").match(/^tick \d+$/gm) ?? []).length >= 2, { timeout: 9_000 });

@@ -5,14 +5,13 @@
  * refused and nothing is replaced; delete goes into .trash and comes back
  * where it was; search finds names and lines.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { composeApp, type ComposedApp } from "../../electron/services/compose.js";
-import { MemoryStore } from "../../electron/services/secrets/secret-store.js";
+import type { ComposedApp } from "../../electron/services/compose.js";
 import { allowProject, startTestHub, type TestHub } from "../support/hub.js";
 import { routerClient } from "../support/router-client.js";
+import { composeTestApp } from "../support/test-app.js";
 
 const ODD = "-odd 'name' \"q\"\nline.txt";
 
@@ -26,14 +25,7 @@ describe.each(["v1", "current", "ai"] as const)("file actions on a hub serving %
 
   beforeAll(async () => {
     hub = await startTestHub({ api });
-    const dataDir = mkdtempSync(join(tmpdir(), "fileops-"));
-    app = await composeApp({
-      dataDir,
-      logFile: join(dataDir, "main.log"),
-      version: "t",
-      platform: "linux",
-      trustedOrigins: ["app://cocalc-desktop"],
-      secrets: new MemoryStore(),
+    app = await composeTestApp({
       openPath: async (p) => {
         opened.push(p);
         return "";

@@ -7,6 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { installBridge } from "../../electron/dev/chromium-bridge.js";
 import { serveRenderer } from "../../electron/dev/renderer-server.js";
 import { composeApp, type ComposedApp, type ComposeOptions } from "../../electron/services/compose.js";
@@ -76,12 +77,40 @@ export async function openApp(
   };
 }
 
+/**
+ * What a person does first: add the hub as a server (with its admin's key unless another is given), make it
+ * the active one, and reload: the page is on Projects. Returns the server's profile id.
+ */
+export async function connectTo(a: AppPage, hub: TestHub, api_key = hub.credentials.api_key): Promise<string> {
+  const { id } = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key });
+  await a.app.services["profiles.switch"]({ id });
+  await a.page.reload();
+  await a.page.getByRole("heading", { name: "Projects" }).waitFor();
+  return id;
+}
+
+/**
+ * For one describe block: before its tests, the hub `makeHub` starts and the app in a page of `browser()`,
+ * connected to it (connectTo); after them, both stopped. The fields are filled once the block's beforeAll ran.
+ */
+export function connectedApp(browser: () => Browser, makeHub: () => Promise<TestHub>): { hub: TestHub; a: AppPage; page: Page } {
+  const s = {} as { hub: TestHub; a: AppPage; page: Page };
+  beforeAll(async () => {
+    s.hub = await makeHub();
+    s.a = await openApp(browser(), { hub: s.hub });
+    s.page = s.a.page;
+    await connectTo(s.a, s.hub);
+  }, 120_000);
+  afterAll(async () => {
+    await s.a?.close();
+    await s.hub?.stop();
+  });
+  return s;
+}
+
 /** The app with the hub set up as its active server in Connect (as a person would), on the Projects view. */
 export async function openConnected(browser: Browser, hub: TestHub): Promise<AppPage & { profileId: string }> {
   const a = await openApp(browser, { hub });
-  const p = await a.app.services["profiles.add"]({ name: "Local hub", url: hub.url, api_key: hub.credentials.api_key });
-  await a.app.services["profiles.switch"]({ id: p.id });
-  await a.page.reload();
-  await a.page.getByRole("heading", { name: "Projects" }).waitFor();
-  return { ...a, profileId: p.id };
+  return { ...a, profileId: await connectTo(a, hub) };
 }
+
