@@ -16,7 +16,7 @@ function step(name, cmd, args) {
     child.stdout.on("data", (b) => out.push(b));
     child.stderr.on("data", (b) => out.push(b));
     const done = (ok) => {
-      results.push({ name, ok });
+      results.push({ name, ok, out: ok ? null : Buffer.concat(out).toString() });
       process.stdout.write(Buffer.concat(out));
       console.log(`\n== ${ok ? "ok" : "FAILED"}: ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
       resolve(ok);
@@ -88,6 +88,11 @@ try {
   failed += 1;
 }
 rmSync(dir, { recursive: true, force: true });
+// A failed check's output is printed again here: CI keeps only the end of a long log, and a check that
+// fails in its first seconds would otherwise say why only some thousand lines above it.
+for (const r of results.filter((r) => r.out !== null && r.out !== undefined)) {
+  console.log(`\n-- why ${r.name} failed (its last lines) --\n${r.out.trimEnd().split("\n").slice(-25).join("\n")}\n`);
+}
 for (const r of results) console.log(`${r.ok ? "ok    " : "FAILED"} ${r.name}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -46,7 +46,12 @@ async function settled(): Promise<void> {
 
 const local = mkdtempSync(join(tmpdir(), "bg-local-"));
 const config = mkdtempSync(join(tmpdir(), "bg-config-"));
-let remote = "";
+let remoteDir = "";
+/** a path in the pair's project folder; refused until the pair is made, so a failed setup never writes into the working directory */
+function remote(...parts: string[]): string {
+  if (!remoteDir) throw new Error("the pair was not made: an earlier test failed");
+  return join(remoteDir, ...parts);
+}
 let pairId = "";
 
 beforeAll(async () => {
@@ -78,14 +83,14 @@ describe("the app in the background", () => {
       const r = await ipc("projects.list");
       return r.ok && r.value.projects.find((p: { title: string }) => p.title === "Example project");
     }, { timeout: SYNCED, interval: 500 });
-    remote = join(rec.userData, "hub", "projects", project.project_id, "bg");
+    remoteDir = join(rec.userData, "hub", "projects", project.project_id, "bg");
     writeFileSync(join(local, "a.txt"), "from here\n");
     const added = await ipc("sync.add", { name: "Thesis", local_path: local, profile_id: profile.id, project_id: project.project_id, remote_path: "bg", interval_s: 3600 });
     expect(added.error).toBeUndefined();
     pairId = added.value.id;
     await waitUntil("the pair in sync in the tray", () => /^Thesis: in sync · last sync /.test(tray().menu[0]?.label ?? ""), { timeout: SYNCED });
     expect(tray().tooltip).toBe("CoCalc Desktop: 1 folder in sync");
-    expect(readFileSync(join(remote, "a.txt"), "utf8")).toBe("from here\n");
+    expect(readFileSync(remote("a.txt"), "utf8")).toBe("from here\n");
 
     trayItem("Pause all", "Until resumed").click!();
     await waitUntil("paused", async () => (await pairs())[0]!.status.state === "paused");
@@ -108,7 +113,7 @@ describe("the app in the background", () => {
     await waitUntil("the timed pause forgotten", () => JSON.parse(readFileSync(join(rec.userData, "background.json"), "utf8")).pause === null);
 
     // the server's change arrives at once, not at the next listing (60 s)
-    writeFileSync(join(remote, "from-server.txt"), "from the server\n");
+    writeFileSync(remote("from-server.txt"), "from the server\n");
     trayItem("Sync all now").click!();
     await waitUntil("the server's file here", () => existsSync(join(local, "from-server.txt")), { timeout: SYNCED });
 
@@ -127,7 +132,7 @@ describe("the app in the background", () => {
     expect(rec.quitCalls).toBe(0);
     // still syncing, window or not: a wake syncs at once
     await settled();
-    writeFileSync(join(remote, "while-closed.txt"), "synced with no window\n");
+    writeFileSync(remote("while-closed.txt"), "synced with no window\n");
     rec.power.get("resume")!();
     await waitUntil("the file synced with no window", () => existsSync(join(local, "while-closed.txt")), { timeout: SYNCED });
   }, 90_000);
@@ -149,7 +154,7 @@ describe("the app in the background", () => {
 
   it("when the network comes back, the pair syncs at once", async () => {
     await settled();
-    writeFileSync(join(remote, "network-back.txt"), "after the network came back\n");
+    writeFileSync(remote("network-back.txt"), "after the network came back\n");
     rec.online = false;
     const asked = rec.onlineAsked;
     await waitUntil("the app to see the network down", () => rec.onlineAsked > asked, { timeout: 20_000 });
@@ -179,7 +184,7 @@ describe("the app in the background", () => {
 
   it("a new conflict is notified, naming the file; its click opens that conflict in the window", async () => {
     writeFileSync(join(local, "a.txt"), "my edit\n");
-    writeFileSync(join(remote, "a.txt"), "their edit\n");
+    writeFileSync(remote("a.txt"), "their edit\n");
     const before = rec.notifications.length;
     trayItem("Sync all now").click!();
     const n = await waitUntil("the conflict's notification", () => rec.notifications.slice(before).find((x) => x.title === "Conflict in Thesis"), { timeout: SYNCED });
