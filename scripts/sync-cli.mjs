@@ -10,6 +10,7 @@
  * its own file, and chokidar is for --watch only, so both stay outside.
  */
 import { existsSync, readdirSync, renameSync, statSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -55,4 +56,9 @@ function packagesChanged() {
 
 const stale = !existsSync(OUT) || Math.max(newestSource(join(ROOT, "electron/services")), newestSource(join(ROOT, "shared")), packagesChanged()) > statSync(OUT).mtimeMs;
 if (stale) await buildSyncCli();
+// A run is short: SQLite's WebAssembly compiled by the baseline compiler only, never optimised in the
+// background, halved a no-change run's CPU time (1.35 s to 0.7 s) and cut its wall time by a fifth. Set before
+// the module that compiles it is loaded.
+setFlagsFromString("--liftoff-only");
+setFlagsFromString("--min-semi-space-size=16");
 await import(pathToFileURL(OUT).href);

@@ -52,6 +52,13 @@ export function apply(r: Remembered, backend: Backend): void {
   if (r.reached) gateOf(backend)?.reachedAt(r.reached.project_id, r.reached.at);
 }
 
+/**
+ * A newer time of reaching the project changes nothing a later run does until it is this old: within the
+ * gate's minute the project is not asked about, and after it the listing goes out unasked either way. So a
+ * run that learned nothing else writes nothing (each write is a transaction with its fsyncs).
+ */
+const REACHED_REFRESH_MS = 3600_000;
+
 export function remember(state: Meta, server: string, backend: Backend, project_id: string): void {
   const read_size = learnedReadSize(backend.server);
   const at = gateOf(backend)?.lastReached(project_id);
@@ -62,7 +69,22 @@ export function remember(state: Meta, server: string, backend: Backend, project_
     ...(read_size ? { read_size } : {}),
     ...(at !== undefined ? { reached: { project_id, at } } : {}),
   };
+  if (!worthWriting(recall(state, server), r)) return;
   state.setMeta(KEY, JSON.stringify(r));
+}
+
+/** whether `next` says more than `stored` does: anything but a slightly newer time of reaching the project */
+export function worthWriting(stored: Remembered | null, next: Remembered): boolean {
+  if (!stored) return true;
+  const same =
+    stored.server === next.server &&
+    stored.generation === next.generation &&
+    stored.read_size === next.read_size &&
+    stored.bridge_projects.join("\n") === next.bridge_projects.join("\n") &&
+    stored.reached?.project_id === next.reached?.project_id;
+  if (!same) return true;
+  if (!stored.reached || !next.reached) return false;
+  return next.reached.at - stored.reached.at >= REACHED_REFRESH_MS;
 }
 
 /** A run that did not get through: the project may have stopped, so the next run asks its state first. */

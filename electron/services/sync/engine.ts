@@ -14,7 +14,8 @@
  * copied (replaced, journal point "kept") into the pair's versions store
  * first; in the project the agent does the same in the commit's command.
  *
- * A journal row marks a sync in progress; after a crash the next sync cleans
+ * A sync with nothing to do (most of them) ends after the plan, in one
+ * transaction. A journal row marks a sync in progress; after a crash the next sync cleans
  * temp files and plans again from what both sides hold, so work already done
  * shows up as "identical on both sides", never as a conflict.
  */
@@ -29,7 +30,7 @@ import { Downloads } from "./phase-download.js";
 import { countFiles, guardDeletes, guardEmpty, hasLive } from "./phase-guard.js";
 import { applyHere } from "./phase-here.js";
 import { listSides, type Sides } from "./phase-list.js";
-import { plan, type Plan } from "./plan.js";
+import { nothingToDo, plan, type Plan } from "./plan.js";
 import { excludedBy } from "./selection.js";
 import type { PairState } from "./state.js";
 import { SyncRun } from "./sync-run.js";
@@ -99,6 +100,8 @@ export class SyncEngine {
     const p = this.plan(sides);
     const tooMany = guardDeletes(p.deletes, baseFiles, this.cfg.max_delete_pct);
     if (tooMany) return this.halt(run, done(tooMany, p));
+    // most syncs: nothing to do, and no earlier sync to finish; one transaction instead of one per point
+    if (!interrupted && !sides.mkroot && nothingToDo(p)) return this.quiet(run, done(null, p));
     this.record(run, p); // → "planned"
 
     const puts = p.remote.filter((x) => x.op === "put");
@@ -133,6 +136,15 @@ export class SyncEngine {
     const gone = await this.versions.prune({ days: this.cfg.versions_days ?? VERSIONS_DAYS, maxBytes: (this.cfg.versions_max_mb ?? VERSIONS_MB) * 1024 * 1024 });
     this.state.setMeta("versions_pruned", String(Date.now()));
     if (gone) run.log("info", `Cleaned ${gone} old version(s) kept here (older than ${this.cfg.versions_days ?? VERSIONS_DAYS} days, or over the size limit).`);
+  }
+
+  private async quiet(run: SyncRun, outcome: SyncOutcome): Promise<SyncOutcome> {
+    this.state.transaction(() => {
+      this.state.journalEnd(run.tx);
+      this.state.setMeta("last_sync", new Date().toISOString());
+    });
+    await this.retention(run);
+    return outcome;
   }
 
   private halt(run: SyncRun, outcome: SyncOutcome): SyncOutcome {

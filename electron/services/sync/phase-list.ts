@@ -78,7 +78,6 @@ export async function listSides(run: SyncRun, cleanTemps: boolean): Promise<Side
     listing.entries = [];
     R = state.remote();
   }
-  state.journalBegin(run.tx);
-  run.point("listed");
+  run.begin("listed");
   return { L: scan.tree, R, base, mkroot };
 }

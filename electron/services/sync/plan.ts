@@ -62,6 +62,11 @@ export interface Plan {
   deletes: { local: number; remote: number };
 }
 
+/** a plan that changes nothing on either side nor in the state */
+export function nothingToDo(p: Plan): boolean {
+  return p.local.length + p.downloads.length + p.remote.length + p.base.length + p.conflicts.length === 0;
+}
+
 const REASON: Record<string, string> = {
   l: "a symbolic link: links are never followed nor synced",
   o: "not a regular file (a pipe, socket or device)",

@@ -26,6 +26,9 @@ CREATE TABLE IF NOT EXISTS activity (id INTEGER PRIMARY KEY AUTOINCREMENT, time 
 
 type Row = Record<string, unknown>;
 
+/** raised when SCHEMA changes, so databases made before run it again */
+const SCHEMA_VERSION = 1;
+
 /** writes per commit in grouped() */
 const GROUP_WRITES = 256;
 
@@ -83,7 +86,10 @@ export class PairState {
     mkdirSync(dir, { recursive: true });
     this.db = new Database(join(dir, "state.sqlite"));
     this.db.exec("PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=FULL;");
-    this.db.exec(SCHEMA);
+    // the schema's statements each take and drop the file's lock: run once per database, not on every open
+    if (Number((this.db.get("PRAGMA user_version") as Row | null)?.user_version ?? 0) < SCHEMA_VERSION) {
+      this.db.exec(`BEGIN; ${SCHEMA} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`);
+    }
   }
 
   private run(sql: string, values: Array<string | number> = []): void {
@@ -244,10 +250,11 @@ export class PairState {
     const r = this.db.get("SELECT tx, point FROM journal LIMIT 1") as Row | null;
     return r ? { tx: String(r.tx), point: String(r.point) } : null;
   }
-  journalBegin(tx: string): void {
+  /** the sync's journal row, made at its first point (one transaction, not a second for the point) */
+  journalBegin(tx: string, point: string): void {
     this.transaction(() => {
       this.run("DELETE FROM journal");
-      this.run("INSERT INTO journal VALUES (?, ?, ?)", [tx, new Date().toISOString(), "started"]);
+      this.run("INSERT INTO journal VALUES (?, ?, ?)", [tx, new Date().toISOString(), point]);
     });
   }
   journalPoint(tx: string, point: string): void {

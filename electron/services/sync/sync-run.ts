@@ -38,9 +38,19 @@ export class SyncRun {
     readonly versions: VersionStore | null,
   ) {}
 
+  /** the first journal point: the row is made with it */
+  begin(p: JournalPoint): void {
+    this.state.journalBegin(this.tx, p);
+    this.crashPoint(p);
+  }
+
   /** a journal point: recorded, and where the crash tests kill the process */
   point(p: JournalPoint): void {
     this.state.journalPoint(this.tx, p);
+    this.crashPoint(p);
+  }
+
+  private crashPoint(p: JournalPoint): void {
     if (this.hooks.crashAt === p) process.kill(process.pid, "SIGKILL");
   }
 
