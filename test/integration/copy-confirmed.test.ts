@@ -124,7 +124,8 @@ describe.each(["v1", "current"] as const)("copies through the app, hub serving %
 });
 
 describe("a source that vanishes while the copy is under way", () => {
-  it.each(["v1", "current"] as const)("is an error in the person's terms (%s)", async (generation) => {
+  // each waits 3 s for its own hub's project to start: side by side
+  it.concurrent.each(["v1", "current"] as const)("is an error in the person's terms (%s)", async (generation) => {
     // a stopped source project takes 3 s to start: the copy waits for it, and the source goes meanwhile
     const s = await session(generation, {}, 3000);
     try {

@@ -23,7 +23,9 @@ import { waitUntil } from "../support/wait.js";
 /** 3.4 MB of text: six reads at the size a server with no history starts with */
 const BIG = Buffer.from("a line of a large text file, read in pieces\n".repeat(77_300));
 
-describe.each(["v1", "current", "ai"] as const)("opening a large file in pieces, API %s", (api) => {
+// Each generation has its own hub and app, and waits mostly on slowed replies: the three side by side, the
+// tests of one in turn.
+describe.concurrent.each(["v1", "current", "ai"] as const)("opening a large file in pieces, API %s", (api) => {
   let hub: TestHub;
   let app: ComposedApp;
   let pid: string;
@@ -48,7 +50,7 @@ describe.each(["v1", "current", "ai"] as const)("opening a large file in pieces,
     await hub?.stop();
   });
 
-  it("progress arrives piece by piece, never going back, and ends at the file's size; the bytes are the file", async () => {
+  it.sequential("progress arrives piece by piece, never going back, and ends at the file's size; the bytes are the file", async () => {
     const request_id = randomUUID();
     const o = await call("doc.open", { project_id: pid, path: "big.txt", request_id });
     expect({ size: o.size, sha: o.sha256, data: sha256(Buffer.from(o.data!, "base64")) }).toEqual({ size: BIG.length, sha: sha256(BIG), data: sha256(BIG) });
@@ -63,7 +65,7 @@ describe.each(["v1", "current", "ai"] as const)("opening a large file in pieces,
     expect(received.every((n, i) => i === 0 || n - received[i - 1]! <= READ_SIZE.max)).toBe(true);
   }, 120_000);
 
-  it("Cancel stops the reads: the open answers cancelled and no request reaches the hub after the one in flight", async () => {
+  it.sequential("Cancel stops the reads: the open answers cancelled and no request reaches the hub after the one in flight", async () => {
     forgetReadSize(hub.url);
     // ~1.7 s a piece: slow enough to cancel between pieces
     hub.hub.settings.replyMsPerMB = 2000;

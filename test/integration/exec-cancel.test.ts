@@ -38,7 +38,9 @@ async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void
 // Each generation the app speaks; the test uses nothing but the router.
 // One generation at a time: pgrep runs synchronously in the thread that also serves the hub, and side by side
 // the three generations all timed out waiting for their commands on a loaded machine (load 28).
-describe.each(["v1", "current", "ai"] as const)("cancel on a hub serving %s", (generation) => {
+// Each generation has its own hub and app, and its tests mostly wait for commands to (not) finish: the three
+// run side by side; the tests of one in turn (the last one closes its hub).
+describe.concurrent.each(["v1", "current", "ai"] as const)("cancel on a hub serving %s", (generation) => {
   let hub: TestHub;
   let app: ComposedApp;
   let pid: string;
@@ -68,7 +70,7 @@ describe.each(["v1", "current", "ai"] as const)("cancel on a hub serving %s", (g
     await hub?.stop().catch(() => undefined);
   });
 
-  it("a bash script and a command with args that forks a child: cancel stops every process, and nothing runs on", async () => {
+  it.sequential("a bash script and a command with args that forks a child: cancel stops every process, and nothing runs on", async () => {
     const tag = `${Math.floor(Math.random() * 9000) + 1000}`;
     const mark = { bash: `sleep ${SLEEP_S}.1${tag}`, child: `sleep ${SLEEP_S}.2${tag}`, parent: `sleep ${SLEEP_S}.3${tag}` };
     const home = hub.hub.runtime.folder(pid);
@@ -100,7 +102,7 @@ describe.each(["v1", "current", "ai"] as const)("cancel on a hub serving %s", (g
     expect(await call("exec.cancel", { request_id: bashId })).toEqual({ cancelled: false });
   }, 60_000);
 
-  it("the wrapper leaves a command's exit status, stdout and stderr as they were", async () => {
+  it.sequential("the wrapper leaves a command's exit status, stdout and stderr as they were", async () => {
     const backend = (await app.connection.get()).backend;
     const cases = [
       { project_id: pid, command: "echo out; echo 'err 1' >&2; exit 4", bash: true },
@@ -118,7 +120,7 @@ describe.each(["v1", "current", "ai"] as const)("cancel on a hub serving %s", (g
     await until("no run file left", () => !existsSync(join(hub.hub.runtime.folder(pid), ".cache/cocalc-desktop/run")) || execFileSync("ls", [join(hub.hub.runtime.folder(pid), ".cache/cocalc-desktop/run")], { encoding: "utf8" }) === "");
   });
 
-  it("when the server cannot be reached to stop it, the app says the command may still be running", async () => {
+  it.sequential("when the server cannot be reached to stop it, the app says the command may still be running", async () => {
     const mark = `sleep ${SLEEP_S}.4${Math.floor(Math.random() * 9000) + 1000}`;
     const request_id = randomUUID();
     const run = raw("exec.run", { request_id, project_id: pid, command: `${mark}; true`, bash: true, timeout: 120 });

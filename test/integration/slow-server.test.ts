@@ -10,7 +10,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { V1Client } from "../../electron/services/api/v1-client.js";
 import { HttpTransport } from "../../electron/services/http/transport.js";
 import { forgetReadSize, learnedReadSize, READ_SIZE } from "../../electron/services/transfer/read-size.js";
@@ -21,7 +21,8 @@ import { startSyncHub, type SyncHub } from "../support/sync-hub.js";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
-describe("a read the app stopped waiting for", () => {
+// The two wait on slow replies, not on this machine: side by side (each its own hub)
+describe.concurrent("a read the app stopped waiting for", () => {
   let hub: TestHub;
   beforeAll(async () => {
     // 1 MB of text answers after about 4 s
@@ -29,7 +30,7 @@ describe("a read the app stopped waiting for", () => {
   });
   afterAll(() => hub?.stop());
 
-  it("is not sent again: the server sees it once, and the app says it timed out", async () => {
+  it("is not sent again: the server sees it once, and the app says it timed out", async ({ expect }) => {
     const pid = await newProject(hub, "slow");
     writeFileSync(join(hub.hub.runtime.folder(pid), "big.txt"), "x".repeat(1_000_000));
     const transport = new HttpTransport();
@@ -47,7 +48,7 @@ describe("a read the app stopped waiting for", () => {
   });
 });
 
-describe("a download from a slow server", () => {
+describe.concurrent("a download from a slow server", () => {
   let sh: SyncHub;
   beforeAll(async () => {
     // 15 s per MB of reply: a 2.4 MB read (3.2 MB of base64) is past the 45 s a read exec is waited for; 640 KB takes ~13 s
@@ -55,7 +56,7 @@ describe("a download from a slow server", () => {
   });
   afterAll(() => sh?.stop());
 
-  it("reads in pieces the server answers in time: no reply dropped, every byte there", async () => {
+  it("reads in pieces the server answers in time: no reply dropped, every byte there", async ({ expect }) => {
     forgetReadSize(sh.backend.server);
     const { project_id, home } = await sh.newProject();
     const big = randomBytes(2_500_000);
