@@ -8,7 +8,7 @@
  * Screenshots light and dark, and at 800×600.
  */
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
 import { connectTo, openApp, type AppPage } from "../support/app-page.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
@@ -22,7 +22,9 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-describe.each(["v1", "ai"] as const)("the console against a hub serving %s", (api) => {
+// Each generation has its own hub and page, and its tests wait on commands that run for seconds: the two side by
+// side in the one browser, the tests of one in turn.
+describe.concurrent.each(["v1", "ai"] as const)("the console against a hub serving %s", (api) => {
   let hub: TestHub;
   let a: AppPage;
   let page: Page;
@@ -42,7 +44,7 @@ describe.each(["v1", "ai"] as const)("the console against a hub serving %s", (ap
     await hub?.stop();
   });
 
-  it("shows a 10-second loop's lines while it runs, in colour, stdout and stderr apart, then the exit code", async () => {
+  it.sequential("shows a 10-second loop's lines while it runs, in colour, stdout and stderr apart, then the exit code", async ({ expect }) => {
     await page.getByLabel("Script", { exact: true }).fill(LOOP);
     await page.getByRole("button", { name: /^Run/ }).click();
     const live = page.getByRole("region", { name: "Output so far" });
@@ -61,7 +63,7 @@ describe.each(["v1", "ai"] as const)("the console against a hub serving %s", (ap
     expect(await ticks("Command output")).toBe(10);
   }, 60_000);
 
-  it("keeps what came when the command is cancelled", async () => {
+  it.sequential("keeps what came when the command is cancelled", async ({ expect }) => {
     await page.getByRole("button", { name: /^Run/ }).click();
     await expect.poll(() => ticks("Output so far"), { timeout: 9_000 }).toBeGreaterThanOrEqual(3);
     const before = await ticks("Output so far");
@@ -79,7 +81,7 @@ describe.each(["v1", "ai"] as const)("the console against a hub serving %s", (ap
     }
   }, 60_000);
 
-  it("a command stopped at its timeout says so and keeps its output; the app is not 'reconnecting'", async () => {
+  it.sequential("a command stopped at its timeout says so and keeps its output; the app is not 'reconnecting'", async ({ expect }) => {
     await page.getByLabel("Script", { exact: true }).fill("echo started; sleep 30");
     await page.getByLabel("Timeout in seconds").fill("3");
     await page.getByRole("button", { name: /^Run/ }).click();

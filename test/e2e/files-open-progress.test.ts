@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { forgetReadSize } from "../../electron/services/transfer/read-size.js";
 import { launchChromium } from "../support/browser.js";
 import { connectTo, openApp, type AppPage } from "../support/app-page.js";
@@ -28,7 +28,9 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-describe.each(["v1", "current", "ai"] as const)("a large file opening in Files against a hub serving %s", (api) => {
+// Each generation has its own hub and page, and waits mostly on replies slowed on purpose: the three side by
+// side in the one browser, the tests of one in turn.
+describe.concurrent.each(["v1", "current", "ai"] as const)("a large file opening in Files against a hub serving %s", (api) => {
   const screenshots = api === "v1";
   let hub: TestHub;
   let a: AppPage;
@@ -54,7 +56,7 @@ describe.each(["v1", "current", "ai"] as const)("a large file opening in Files a
     await hub?.stop();
   });
 
-  it("shows the file's name, a progress bar and how much has arrived where it opens, then the text", async () => {
+  it.sequential("shows the file's name, a progress bar and how much has arrived where it opens, then the text", async ({ expect }) => {
     forgetReadSize(hub.url);
     // about a second per piece of 640 KB
     hub.hub.settings.replyMsPerMB = 1200;
@@ -79,7 +81,7 @@ describe.each(["v1", "current", "ai"] as const)("a large file opening in Files a
     }
   }, 120_000);
 
-  it("Cancel stops the reads: nothing opens, no error, no read after the one in flight", async () => {
+  it.sequential("Cancel stops the reads: nothing opens, no error, no read after the one in flight", async ({ expect }) => {
     forgetReadSize(hub.url);
     hub.hub.settings.replyMsPerMB = 2000;
     try {
