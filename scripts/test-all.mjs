@@ -90,7 +90,7 @@ try {
 rmSync(dir, { recursive: true, force: true });
 // A failed check's output is printed again here: CI keeps only the end of a long log, and a check that
 // fails in its first seconds would otherwise say why only some thousand lines above it.
-for (const r of results.filter((r) => r.out !== null && r.out !== undefined)) {
+for (const r of results.filter((r) => r.out)) {
   console.log(`\n-- why ${r.name} failed (its last lines) --\n${r.out.trimEnd().split("\n").slice(-25).join("\n")}\n`);
 }
 for (const r of results) console.log(`${r.ok ? "ok    " : "FAILED"} ${r.name}`);

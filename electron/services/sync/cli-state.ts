@@ -59,7 +59,8 @@ export function apply(r: Remembered, backend: Backend): void {
  */
 const REACHED_REFRESH_MS = 3600_000;
 
-export function remember(state: Meta, server: string, backend: Backend, project_id: string): void {
+/** `stored`: what this run recalled at its start (it is the only writer meanwhile) */
+export function remember(state: Meta, server: string, backend: Backend, project_id: string, stored: Remembered | null): void {
   const read_size = learnedReadSize(backend.server);
   const at = gateOf(backend)?.lastReached(project_id);
   const r: Remembered = {
@@ -69,7 +70,7 @@ export function remember(state: Meta, server: string, backend: Backend, project_
     ...(read_size ? { read_size } : {}),
     ...(at !== undefined ? { reached: { project_id, at } } : {}),
   };
-  if (!worthWriting(recall(state, server), r)) return;
+  if (!worthWriting(stored, r)) return;
   state.setMeta(KEY, JSON.stringify(r));
 }
 

@@ -151,7 +151,7 @@ async function main() {
   const printCounts = (c: SyncCounts) => process.stdout.write(`${JSON.stringify(SyncCounts.strip().parse(c))}\n`);
 
   const stop = async (code: number, line?: string) => {
-    if (backend && synced) remember(runner.state, server, backend, cfg.project_id);
+    if (backend && synced) remember(runner.state, server, backend, cfg.project_id, recalled);
     else forgetReached(runner.state, server);
     await runner.close();
     await transport.close();
