@@ -157,3 +157,38 @@ export function secondsLeft(until: number, now: number): number {
 export function nextCheckMs(failuresInARow: number, baseMs = 2000, maxMs = 10_000): number {
   return failuresInARow <= 0 ? baseMs : Math.min(maxMs, baseMs * 2 ** Math.min(failuresInARow, 4));
 }
+
+/**
+ * What a key does while presenting. The app scrolls the stage itself rather
+ * than leaving it to the browser: the browser scrolls whatever holds focus,
+ * and focus can move (a file arriving, going full screen), so a clicker's
+ * key would then do nothing. Keys typed into a field are not ours.
+ */
+export type PresentKey =
+  | { kind: "leave" }
+  | { kind: "step"; d: 1 | -1 }
+  | { kind: "scroll"; by: "page" | "line"; d: 1 | -1; orStep: boolean }
+  | { kind: "edge"; d: 1 | -1 };
+
+export function presentKey(key: string, shift: boolean, inField: boolean): PresentKey | null {
+  if (key === "Escape") return { kind: "leave" };
+  if (inField) return null;
+  switch (key) {
+    case "ArrowRight": return { kind: "step", d: 1 };
+    case "ArrowLeft": return { kind: "step", d: -1 };
+    // a presenter's clicker sends PageDown/PageUp: at the file's end they go on to the next file
+    case "PageDown": return { kind: "scroll", by: "page", d: 1, orStep: true };
+    case "PageUp": return { kind: "scroll", by: "page", d: -1, orStep: true };
+    case " ": return { kind: "scroll", by: "page", d: shift ? -1 : 1, orStep: false };
+    case "ArrowDown": return { kind: "scroll", by: "line", d: 1, orStep: false };
+    case "ArrowUp": return { kind: "scroll", by: "line", d: -1, orStep: false };
+    case "Home": return { kind: "edge", d: -1 };
+    case "End": return { kind: "edge", d: 1 };
+    default: return null;
+  }
+}
+
+/** How far a scroll goes: a page keeps one line of the last page in view, as browsers do. */
+export function scrollAmount(by: "page" | "line", viewHeight: number, lineHeight = 40): number {
+  return by === "line" ? lineHeight : Math.max(lineHeight, viewHeight - lineHeight);
+}

@@ -238,7 +238,7 @@ describe("presenting at once, from a file picked in the project", () => {
     await expect.poll(() => page.locator(".kiosk.presenting").count()).toBe(0);
   });
 
-  it("the file is picked from the project's folders, and PageDown, Space and ↓ scroll it at once when presenting", async () => {
+  it("the file is picked from the project's folders, and PageDown, Space, ↓, Shift+Space, End and Home scroll it at once when presenting, wherever focus is", async () => {
     const page = a.page;
     const pid = ((await a.app.router.handle("projects.list", { url: page.url(), isMainFrame: true }, {})) as { value: { projects: { project_id: string }[] } }).value.projects[0]!.project_id;
     const talks = join(a.hub.hub.runtime.folder(pid), "talks");
@@ -260,11 +260,21 @@ describe("presenting at once, from a file picked in the project", () => {
     await page.keyboard.press("PageDown");
     await expect.poll(top).toBeGreaterThan(0);
     const afterPageDown = await top();
+    // focus can move while presenting (a file arriving, going full screen): the keys still scroll the file
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press("Space");
     await expect.poll(top).toBeGreaterThan(afterPageDown);
     const afterSpace = await top();
     await page.keyboard.press("ArrowDown");
     await expect.poll(top).toBeGreaterThan(afterSpace);
+    const afterDown = await top();
+    await page.keyboard.press("Shift+Space");
+    await expect.poll(top).toBeLessThan(afterDown);
+    await page.keyboard.press("End");
+    const bottom = () => stage(page).locator(".file-viewer").evaluate((el) => el.scrollHeight - el.clientHeight - el.scrollTop);
+    await expect.poll(bottom).toBeLessThan(2);
+    await page.keyboard.press("Home");
+    await expect.poll(top).toBe(0);
     await page.keyboard.press("Escape");
     await expect.poll(() => page.locator(".kiosk.presenting").count()).toBe(0);
   });

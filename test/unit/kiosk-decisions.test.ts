@@ -1,6 +1,6 @@
 /** The kiosk view's decisions, table-tested: mode, fallback, renewal, sign-in detection, bans, launch flags, the change check. */
 import { describe, expect, it } from "vitest";
-import { afterProbe, banSeconds, chooseMode, modeOptions, needsPassword, nextCheckMs, secondsLeft, shouldRenew, signInFromProbe, type ModeFacts } from "../../shared/kiosk/decisions.js";
+import { afterProbe, banSeconds, chooseMode, modeOptions, needsPassword, nextCheckMs, presentKey, scrollAmount, secondsLeft, shouldRenew, signInFromProbe, type ModeFacts } from "../../shared/kiosk/decisions.js";
 import { matchReply, type KioskReply, type WireRequest } from "../../shared/kiosk/protocol.js";
 import { parseLaunchArgs } from "../../electron/services/kiosk/launch-args.js";
 import { fileStampCommand, parseFileStamp } from "../../electron/services/kiosk/file-stamp.js";
@@ -189,5 +189,41 @@ describe("URLs and origins", () => {
     ["not a url", null],
   ] as const)("embedding origin %s → %s", (s, want) => {
     expect(embeddingOriginOf(s)).toBe(want);
+  });
+});
+
+describe("what a key does while presenting", () => {
+  it.each([
+    ["Escape", false, false, { kind: "leave" }],
+    // Esc leaves even from a field: it is the one way out of full screen
+    ["Escape", false, true, { kind: "leave" }],
+    ["ArrowRight", false, false, { kind: "step", d: 1 }],
+    ["ArrowLeft", false, false, { kind: "step", d: -1 }],
+    ["PageDown", false, false, { kind: "scroll", by: "page", d: 1, orStep: true }],
+    ["PageUp", false, false, { kind: "scroll", by: "page", d: -1, orStep: true }],
+    [" ", false, false, { kind: "scroll", by: "page", d: 1, orStep: false }],
+    [" ", true, false, { kind: "scroll", by: "page", d: -1, orStep: false }],
+    ["ArrowDown", false, false, { kind: "scroll", by: "line", d: 1, orStep: false }],
+    ["ArrowUp", false, false, { kind: "scroll", by: "line", d: -1, orStep: false }],
+    ["Home", false, false, { kind: "edge", d: -1 }],
+    ["End", false, false, { kind: "edge", d: 1 }],
+    // typing in a field is the person's, not the presentation's
+    [" ", false, true, null],
+    ["ArrowRight", false, true, null],
+    ["PageDown", false, true, null],
+    ["a", false, false, null],
+    ["Enter", false, false, null],
+  ] as const)("%j (shift %s, in a field %s) → %j", (key, shift, inField, want) => {
+    expect(presentKey(key, shift, inField)).toEqual(want);
+  });
+
+  it.each([
+    ["line", 700, 40],
+    // a page keeps one line of the last page in view
+    ["page", 700, 660],
+    // a view smaller than a line still moves
+    ["page", 20, 40],
+  ] as const)("a %s scroll in a %i px view moves %i px", (by, h, want) => {
+    expect(scrollAmount(by, h)).toBe(want);
   });
 });

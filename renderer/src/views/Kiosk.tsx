@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ChannelOutput, ProjectSummary } from "../../../shared/ipc/contract.js";
-import { afterProbe, MODE_LABEL, secondsLeft, type KioskMode } from "../../../shared/kiosk/decisions.js";
+import { afterProbe, MODE_LABEL, presentKey, scrollAmount, secondsLeft, type KioskMode } from "../../../shared/kiosk/decisions.js";
 import type { KioskProtocolClient, KioskReply, KioskRequest } from "../../../shared/kiosk/protocol.js";
 import { Busy, ErrorNote, toApiError, useApp, useCall, usePersisted } from "../lib.js";
 import { OwnViewer, type OpenOutcome, type ShownFile, type ViewerState } from "../kiosk/own-viewer.js";
@@ -17,13 +17,15 @@ import { FilePicker } from "../kiosk/file-picker.js";
 /** Whether a scroller is at its end (d = 1) or its start (d = -1). */
 const atEdge = (el: HTMLElement, d: 1 | -1) => (d > 0 ? el.scrollTop + el.clientHeight >= el.scrollHeight - 2 : el.scrollTop <= 0);
 
+const isField = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+
 /** What scrolls in the stage: the viewer's own scroller where it has one (the file viewer), else the stage. */
 function scrollerOf(stage: HTMLElement): HTMLElement {
   const all = [stage, ...stage.querySelectorAll<HTMLElement>("*")];
   return all.find((el) => /auto|scroll/.test(getComputedStyle(el).overflowY) && el.scrollHeight > el.clientHeight) ?? stage;
 }
 
-/** Keys go to the stage's scroller, so PageDown, Space and ↓ scroll without a click first. */
+/** Focus goes to the stage's scroller too, so a screen reader and the browser's own keys start there. */
 function focusScroller(stage: HTMLElement | null): void {
   if (!stage) return;
   const el = scrollerOf(stage);
@@ -265,17 +267,16 @@ export function Kiosk({
   useEffect(() => {
     if (!presenting) return;
     const onKey = (e: KeyboardEvent) => {
+      const act = presentKey(e.key, e.shiftKey, isField(e.target));
+      if (!act) return;
       const s = stage.current && scrollerOf(stage.current);
-      if (e.key === "Escape") setPresenting(false);
-      else if (e.key === "ArrowRight") step(1);
-      else if (e.key === "ArrowLeft") step(-1);
-      // a presenter's clicker sends PageDown/PageUp: they scroll the file, and step to the next file only at its end
-      else if ((e.key === "PageDown" || e.key === "PageUp") && s && playlist.length > 0) {
-        const d = e.key === "PageDown" ? 1 : -1;
-        if (!atEdge(s, d)) return;
-        e.preventDefault();
-        step(d);
-      }
+      if (act.kind === "leave") return setPresenting(false);
+      e.preventDefault();
+      if (act.kind === "step") return step(act.d);
+      if (!s) return;
+      if (act.kind === "edge") return s.scrollTo({ top: act.d > 0 ? s.scrollHeight : 0, behavior: "instant" });
+      if (act.orStep && atEdge(s, act.d) && playlist.length > 0) return step(act.d);
+      s.scrollBy({ top: act.d * scrollAmount(act.by, s.clientHeight), behavior: "instant" });
     };
     window.addEventListener("keydown", onKey);
     focusScroller(stage.current);
