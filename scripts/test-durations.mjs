@@ -24,7 +24,7 @@ function fromLog(log) {
   const out = {};
   // eslint-disable-next-line no-control-regex
   const plain = log.replace(/\u001b\[[0-9;]*m/g, "");
-  for (const m of plain.matchAll(/^ *[✓×❯↓] (test\/\S+\.test\.ts) \((\d+) tests?(?: \|[^)]*)?\)(?: (\d+)ms)?/gm)) out[m[1]] = { tests: Number(m[2]), seconds: Number(m[3] ?? 0) / 1000 };
+  for (const m of plain.matchAll(/^ *[✓×❯↓] +(?:.*? )?(test\/\S+\.test\.ts) \((\d+) tests?(?: \|[^)]*)?\)(?: (\d+)ms)?/gm)) out[m[1]] = { tests: Number(m[2]), seconds: Number(m[3] ?? 0) / 1000 };
   return out;
 }
 

@@ -7,6 +7,7 @@
  * embedded hub, killed, is started again by the app, and the header's one
  * connection state follows the calls: "reconnecting…", then "connected".
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -99,15 +100,22 @@ describe("the embedded hub ('This computer')", () => {
 
   it("is started again when it dies; the header says 'reconnecting…' until calls answer again, then 'connected'", async () => {
     const hubData = mkdtempSync(join(tmpdir(), "e2e-embedded-hub-"));
-    a = await openApp(browser, { compose: { spawnHub: nodeHubSpawner({ entry: ["--import", "tsx", join(import.meta.dirname, "..", "..", "hub", "cli.ts")], dataDir: hubData }) } });
+    const real = nodeHubSpawner({ entry: ["--import", "tsx", join(import.meta.dirname, "..", "..", "hub", "cli.ts")], dataDir: hubData });
+    // While `down`, a start fails as a hub that cannot start does (a real process that exits at once): the
+    // hub stays down for as long as the test looks, instead of racing a restart that takes under a second.
+    let down = false;
+    const spawnHub: typeof real = (o) => (down ? spawn(process.execPath, ["-e", "process.exit(3)"], { stdio: ["pipe", "pipe", "pipe"] }) : real(o));
+    a = await openApp(browser, { compose: { spawnHub } });
     const page = a.page;
     const connection = () => page.getByRole("status", { name: "Connection" }).textContent();
     await page.getByRole("option", { name: /Example project/ }).waitFor({ timeout: 30_000 });
     await expect.poll(connection).toBe("connected");
+    down = true;
     process.kill(a.app.hub!.pid!, "SIGKILL");
     await page.getByRole("button", { name: "Refresh" }).click();
     await page.getByRole("alert", { name: "Connection problem" }).waitFor();
     expect(await page.getByText("reconnecting…").count()).toBe(1);
+    down = false;
     await page.getByRole("alert", { name: "Connection problem" }).waitFor({ state: "detached", timeout: 60_000 });
     await expect.poll(connection).toBe("connected");
     await page.getByRole("option", { name: /Example project/ }).waitFor({ timeout: 30_000 });
