@@ -17,6 +17,7 @@ import { launchChromium } from "../support/browser.js";
 import { nodeHubSpawner } from "../../electron/services/embedded-hub/embedded-hub.js";
 import { connectTo, openApp, type AppPage } from "../support/app-page.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
+import { hubEntry } from "../support/hub-entry.js";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -100,7 +101,7 @@ describe("the embedded hub ('This computer')", () => {
 
   it("is started again when it dies; the header says 'reconnecting…' until calls answer again, then 'connected'", async () => {
     const hubData = mkdtempSync(join(tmpdir(), "e2e-embedded-hub-"));
-    const real = nodeHubSpawner({ entry: ["--import", "tsx", join(import.meta.dirname, "..", "..", "hub", "cli.ts")], dataDir: hubData });
+    const real = nodeHubSpawner({ entry: hubEntry(), dataDir: hubData });
     // While `down`, a start fails as a hub that cannot start does (a real process that exits at once): the
     // hub stays down for as long as the test looks, instead of racing a restart that takes under a second.
     let down = false;

@@ -13,8 +13,7 @@ import { nodeHubSpawner, restartDelay } from "../../electron/services/embedded-h
 import { routerClient } from "../support/router-client.js";
 import { composeTestApp } from "../support/test-app.js";
 import { waitUntil } from "../support/wait.js";
-
-const ROOT = join(import.meta.dirname, "..", "..");
+import { hubEntry } from "../support/hub-entry.js";
 
 describe("restartDelay: quick at first, then at most every 30 s", () => {
   it.each([
@@ -35,7 +34,7 @@ describe("the embedded hub", () => {
 
   it("is started again when its process dies, on the same port, and the app reaches it again", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "app-hub-restart-"));
-    app = await composeTestApp({ dataDir, spawnHub: nodeHubSpawner({ entry: ["--import", "tsx", join(ROOT, "hub", "cli.ts")], dataDir: join(dataDir, "hub") }) });
+    app = await composeTestApp({ dataDir, spawnHub: nodeHubSpawner({ entry: hubEntry(), dataDir: join(dataDir, "hub") }) });
     expect(app.hub).not.toBeNull();
     const url = app.hub!.credentials.url;
     expect((await raw("server.ping", {})).ok).toBe(true);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { request } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
 import { HubCredentials } from "../../shared/hub-credentials.js";
+import { hubEntry } from "../support/hub-entry.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const dataDir = mkdtempSync(join(tmpdir(), "hub-ai-cli-"));
@@ -13,7 +14,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Start the CLI and wait for its line; or, when it exits first, its code and stderr. */
 async function runHub(args: string[]): Promise<{ creds: HubCredentials; stop: () => Promise<void> } | { code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "hub/cli.ts", "--port", "0", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...hubEntry(), "--port", "0", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout.on("data", (b: Buffer) => (out += b.toString()));

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { request } from "undici";
 import { HubCredentials as Credentials } from "../../shared/hub-credentials.js";
+import { hubEntry } from "../support/hub-entry.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const dataDir = mkdtempSync(join(tmpdir(), "hub-cli-"));
@@ -13,7 +14,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Start the CLI, wait for its first line, give it a moment to print anything more, stop it. */
 async function runHub(args: string[]): Promise<{ lines: string[]; creds: Credentials; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "hub/cli.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...hubEntry(), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout.on("data", (b: Buffer) => (out += b.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -77,7 +78,7 @@ describe("hub CLI", () => {
   });
 
   it("refuses a bad option with a clear message", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "hub/cli.ts", "--port", "abc"], { cwd: ROOT });
+    const child = spawn(process.execPath, [...hubEntry(), "--port", "abc"], { cwd: ROOT });
     let err = "";
     child.stderr.on("data", (b: Buffer) => (err += b.toString()));
     const code = await new Promise<number | null>((r) => child.on("exit", r));
@@ -105,7 +106,7 @@ describe("hub CLI", () => {
     } finally {
       await kind.stop();
     }
-    const bad = spawn(process.execPath, ["--import", "tsx", "hub/cli.ts", "--copy-mode", "queue"], { cwd: ROOT });
+    const bad = spawn(process.execPath, [...hubEntry(), "--copy-mode", "queue"], { cwd: ROOT });
     let err = "";
     bad.stderr.on("data", (b: Buffer) => (err += b.toString()));
     expect(await new Promise<number | null>((r) => bad.on("exit", r))).toBe(2);

@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { hubEntry } from "./hub-entry.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -275,7 +276,7 @@ export const standIn = {
   // utilityProcess.fork runs the real hub, from its sources, with the arguments main.ts gives.
   utilityProcess: {
     fork: (_entry: string, args: string[]) => {
-      const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "hub", "cli.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [...hubEntry(), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
       rec.forks.push({ args, child });
       return child;
     },
