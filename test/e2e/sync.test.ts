@@ -105,9 +105,9 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
     await view.getByRole("button", { name: "Keep mine" }).click();
     await expect.poll(() => pair().getByLabel("State", { exact: true }).textContent(), { timeout: SYNCED }).not.toMatch(/conflict/);
     await pair().getByRole("button", { name: "Sync now" }).click();
+    await expect.poll(() => readFileSync(join(remote, "thesis.tex"), "utf8"), { timeout: SYNCED }).toBe("\\section{One}\nmy edit on the laptop\n");
     await expect.poll(state, { timeout: SYNCED }).toMatch(/^In sync\./);
     expect(readFileSync(join(local, "thesis.tex"), "utf8")).toBe("\\section{One}\nmy edit on the laptop\n");
-    expect(readFileSync(join(remote, "thesis.tex"), "utf8")).toBe("\\section{One}\nmy edit on the laptop\n");
     // the conflict copy is gone from both sides once resolved
     expect(readdirSync(local).sort()).toEqual(["debug.log", "figure.png", "notes.md", "thesis.tex"]);
     expect(readdirSync(remote).sort()).toEqual(["figure.png", "notes.md", "thesis.tex"]);
@@ -121,8 +121,9 @@ describe.each(["v1", "current", "ai"] as const)("the Sync view against a hub ser
     writeFileSync(join(remote, "figure.png"), randomBytes(120_000));
     const oldFigure = shaOf(join(local, "figure.png"));
     await pair().getByRole("button", { name: "Sync now" }).click();
+    // "In sync." may still be the sync before the click: wait for this one's outcome first
+    await expect.poll(() => existsSync(join(local, "notes.md")), { timeout: SYNCED }).toBe(false);
     await expect.poll(state, { timeout: SYNCED }).toMatch(/^In sync\./);
-    expect(existsSync(join(local, "notes.md"))).toBe(false);
     const versions = page.getByRole("region", { name: "Versions of thesis" });
     const row = (path: string) => versions.getByRole("row", { name: `Version of ${path}` });
     await expect.poll(() => row("notes.md").textContent()).toMatch(/This computer.*Deleted/);
