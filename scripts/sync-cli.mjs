@@ -9,24 +9,16 @@
  * a third of the start measured); node-sqlite3-wasm finds its .wasm beside
  * its own file, and chokidar is for --watch only, so both stay outside.
  */
-import { existsSync, readdirSync, renameSync, statSync } from "node:fs";
+import { existsSync, renameSync, statSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { newestSource } from "./newest-source.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ENTRY = join(ROOT, "electron/services/sync/cli.ts");
 const OUT = join(ROOT, "out/sync/cli.mjs");
 
-function newestSource(dir) {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith(".ts")) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
 export async function buildSyncCli() {
   const { build } = await import("esbuild");

@@ -3,21 +3,13 @@
  * when it is newer than every source it is built from, else the sources through tsx. tsx compiles the hub
  * at every start (about 2 s of CPU); `npm test` builds first, so there it is the built one.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { newestSource } from "../../scripts/newest-source.mjs";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const BUILT = join(ROOT, "out", "main", "hub.js");
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith(".ts")) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
 let chosen: string[] | undefined;
 
