@@ -14,6 +14,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 const HELPER = String.raw`
 const { spawn } = require("node:child_process");
 const out = process.stdout;
+// streams paused until the hub reads: one drain listener resumes them all (one each warned past ten)
+const waiting = new Set();
+out.on("drain", () => {
+  for (const s of waiting) s.resume();
+  waiting.clear();
+});
 const frame = (id, kind, payload) => {
   const h = Buffer.alloc(9);
   h.writeUInt32BE(id, 0);
@@ -45,7 +51,7 @@ process.stdin.on("data", (s) => {
       s.on("data", (b) => {
         if (!frame(m.id, kind, b)) {
           s.pause();
-          out.once("drain", () => s.resume());
+          waiting.add(s);
         }
       });
     pipe(child.stdout, 2);

@@ -19,7 +19,6 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ENTRY = join(ROOT, "electron/services/sync/cli.ts");
 const OUT = join(ROOT, "out/sync/cli.mjs");
 
-
 export async function buildSyncCli() {
   const { build } = await import("esbuild");
   // written beside and renamed into place: several runs starting at once each see a whole bundle

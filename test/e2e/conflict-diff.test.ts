@@ -161,12 +161,13 @@ describe("the sync's conflict view as a diff, against a hub serving v1", () => {
     await view.getByRole("button", { name: "Save this result" }).click();
     await expect.poll(() => pair().getByLabel("State", { exact: true }).textContent(), { timeout: SYNCED }).not.toMatch(/conflict/);
     await pair().getByRole("button", { name: "Sync now" }).click();
-    await expect.poll(state, { timeout: SYNCED }).toMatch(/^In sync\./);
     const want = text({ ...THEIRS, 100: MINE[100] });
-    expect(sha(readFileSync(join(local, "paper.txt"), "utf8"))).toBe(sha(want));
-    expect(readFileSync(join(remote, "paper.txt"), "utf8")).toBe(want);
+    // "In sync." may already show from the resolution: wait for this sync's outcome on the server first
+    await expect.poll(() => readFileSync(join(remote, "paper.txt"), "utf8"), { timeout: SYNCED }).toBe(want);
     // the conflict copy is gone from both sides
+    await expect.poll(() => readdirSync(remote).filter((n) => n.includes("conflict")), { timeout: SYNCED }).toEqual([]);
+    await expect.poll(state, { timeout: SYNCED }).toMatch(/^In sync\./);
+    expect(sha(readFileSync(join(local, "paper.txt"), "utf8"))).toBe(sha(want));
     expect(readdirSync(local).filter((n) => n.includes("conflict"))).toEqual([]);
-    expect(readdirSync(remote).filter((n) => n.includes("conflict"))).toEqual([]);
   }, 180_000);
 });

@@ -27,6 +27,15 @@ describe("commands through the hub's helper", () => {
     expect(lines.every((l, i) => i === 500_000 || l === String(i).padStart(7, "0"))).toBe(true);
   });
 
+  it("deliver every output whole when many commands wait on the hub at once (each paused stream is resumed)", async () => {
+    // 16 commands of 1 MB each fill the helper's one pipe to the hub, so their streams pause together
+    const runs = await Promise.all(Array.from({ length: 16 }, (_, k) => run(`python3 -c "import sys; sys.stdout.write('${k.toString(16)}' * 1_000_000)"`)));
+    runs.forEach((r, k) => {
+      expect(r.exit_code).toBe(0);
+      expect(r.stdout).toBe(k.toString(16).repeat(1_000_000));
+    });
+  });
+
   it("fail the running command clearly when the helper dies, and start a new helper for the next", async () => {
     await run("true"); // the helper is up
     const helper = spawner.pid!;

@@ -10,7 +10,6 @@ import { newestSource } from "../../scripts/newest-source.mjs";
 const ROOT = join(import.meta.dirname, "..", "..");
 const BUILT = join(ROOT, "out", "main", "hub.js");
 
-
 let chosen: string[] | undefined;
 
 /** The node arguments that run the hub's command line, before its own arguments. */
